@@ -1,0 +1,123 @@
+"""Codebook structure: code paths, the tree, cycles and sibling-name rules.
+
+A code's *path* is its ancestors' names and its own joined by ``/``
+(``Geopolitics/Geopolitical rivalry``). A ``/`` inside a name is written ``\\/``
+in a path so every path splits back into the same names.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+
+from annotator.core.errors import Conflict
+from annotator.core.models import Code
+
+_SPLIT = re.compile(r"(?<!\\)/")
+
+
+def join_path(names: Sequence[str]) -> str:
+    """``["A", "B/C"]`` -> ``"A/B\\/C"``."""
+    return "/".join(n.replace("\\", "\\\\").replace("/", "\\/") for n in names)
+
+
+def split_path(path: str) -> list[str]:
+    """Inverse of ``join_path``; surrounding spaces of each part are dropped."""
+    out: list[str] = []
+    buf: list[str] = []
+    i = 0
+    while i < len(path):
+        ch = path[i]
+        if ch == "\\" and i + 1 < len(path) and path[i + 1] in "\\/":
+            buf.append(path[i + 1])
+            i += 2
+            continue
+        if ch == "/":
+            out.append("".join(buf).strip())
+            buf = []
+        else:
+            buf.append(ch)
+        i += 1
+    out.append("".join(buf).strip())
+    return [p for p in out if p]
+
+
+def name_key(name: str) -> str:
+    """Names are compared case-insensitively and with white space folded."""
+    return " ".join(name.split()).casefold()
+
+
+@dataclass
+class CodeTree:
+    """An in-memory view of the codebook for path lookups and structural checks."""
+
+    codes: dict[str, Code]
+
+    @classmethod
+    def of(cls, codes: Iterable[Code]) -> CodeTree:
+        return cls({c.id: c for c in codes})
+
+    def children(self, parent_id: str | None) -> list[Code]:
+        kids = [c for c in self.codes.values() if c.parent_id == parent_id]
+        kids.sort(key=lambda c: (c.sort_order, name_key(c.name)))
+        return kids
+
+    def ancestors(self, code_id: str) -> list[Code]:
+        """From the root down to the code's parent."""
+        chain: list[Code] = []
+        seen: set[str] = set()
+        parent = self.codes[code_id].parent_id
+        while parent is not None and parent not in seen:
+            seen.add(parent)
+            code = self.codes[parent]
+            chain.append(code)
+            parent = code.parent_id
+        chain.reverse()
+        return chain
+
+    def path(self, code_id: str) -> str:
+        return join_path([c.name for c in self.ancestors(code_id)] + [self.codes[code_id].name])
+
+    def level(self, code_id: str) -> int:
+        """1 for a top-level code."""
+        return len(self.ancestors(code_id)) + 1
+
+    def subtree(self, code_id: str) -> list[str]:
+        """The code and all its descendants, parents before children."""
+        out = [code_id]
+        i = 0
+        while i < len(out):
+            out.extend(c.id for c in self.children(out[i]))
+            i += 1
+        return out
+
+    def walk(self, parent_id: str | None = None) -> Iterator[Code]:
+        """Depth-first, in display order."""
+        for child in self.children(parent_id):
+            yield child
+            yield from self.walk(child.id)
+
+    def find_path(self, path: str) -> Code | None:
+        parent: str | None = None
+        found: Code | None = None
+        for part in split_path(path):
+            key = name_key(part)
+            found = next((c for c in self.children(parent) if name_key(c.name) == key), None)
+            if found is None:
+                return None
+            parent = found.id
+        return found
+
+    def check_sibling_name(self, name: str, parent_id: str | None, exclude: str | None = None) -> None:
+        key = name_key(name)
+        for sib in self.children(parent_id):
+            if sib.id != exclude and name_key(sib.name) == key:
+                where = f"under '{self.path(parent_id)}'" if parent_id else "at the top level"
+                raise Conflict(f"A code named '{sib.name}' already exists {where}.")
+
+    def check_move(self, code_id: str, new_parent_id: str | None) -> None:
+        if new_parent_id is not None and new_parent_id in self.subtree(code_id):
+            raise Conflict(
+                f"Cannot move '{self.codes[code_id].name}' inside itself or one of its own sub-codes."
+            )

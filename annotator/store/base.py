@@ -1,0 +1,251 @@
+"""Opening a project file, transactions, and the change log every write goes through.
+
+Every public mutating method of ``Project`` runs inside ``action()``: one user
+action = one SQLite transaction = one ``ChangeSet``. Writes go through
+``_insert`` / ``_update`` / ``_delete`` so that each row's before and after
+images are recorded; that record is what observers (views) receive and what
+undo/redo replays. A crash at any point loses only the uncommitted action.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import sqlite3
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+from sqlite_utils import Database
+
+from annotator.core.changes import ChangeSet, Row, RowChange
+from annotator.core.errors import Conflict, InvalidInput, NotFound, ProjectFileError
+from annotator.store.migrations import MIGRATIONS, applied, migrate
+
+#: ``PRAGMA application_id`` of Annotator project files ("ANNT").
+APPLICATION_ID = 0x414E4E54
+SQLITE_HEADER = b"SQLite format 3\x00"
+
+#: Primary-key columns of each table the change log knows.
+KEYS: dict[str, tuple[str, ...]] = {
+    "coders": ("id",),
+    "documents": ("id",),
+    "document_attributes": ("document_id", "name"),
+    "codes": ("id",),
+    "codings": ("id",),
+    "memos": ("id",),
+    "settings": ("key",),
+}
+
+Observer = Callable[[ChangeSet], None]
+
+
+def _q(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+class ProjectBase:
+    """Connection, schema, transactions, change recording and observers."""
+
+    def __init__(self, path: str | Path, *, create: bool = False) -> None:
+        self.path = Path(path)
+        self._observers: list[Observer] = []
+        self._pending: ChangeSet | None = None
+        self._depth = 0
+        self.last_changes = ChangeSet()
+        self._check_file(create)
+        try:
+            self.conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
+            self.conn.row_factory = sqlite3.Row
+            self.db = Database(self.conn)
+            self._configure(create)
+        except sqlite3.DatabaseError as err:
+            raise ProjectFileError(f"{self.path.name} cannot be opened as a project: {err}.") from err
+
+    # -- opening -----------------------------------------------------------------
+    def _check_file(self, create: bool) -> None:
+        if self.path.exists():
+            if create and self.path.stat().st_size > 0:
+                raise Conflict(f"{self.path} already exists; choose another name or open it.")
+            if self.path.is_dir():
+                raise ProjectFileError(f"{self.path} is a folder, not a project file.")
+            with self.path.open("rb") as fh:
+                head = fh.read(16)
+            if head and head != SQLITE_HEADER:
+                raise ProjectFileError(f"{self.path.name} is not an Annotator project (not an SQLite database).")
+        elif not create:
+            raise NotFound(f"No project file at {self.path}.")
+        else:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+
+    def _configure(self, create: bool) -> None:
+        conn = self.conn
+        app_id = conn.execute("PRAGMA application_id").fetchone()[0]
+        tables = self.db.table_names()
+        if app_id != APPLICATION_ID:
+            if tables:
+                raise ProjectFileError(
+                    f"{self.path.name} is an SQLite database but not an Annotator project."
+                )
+            if not create:
+                raise ProjectFileError(f"{self.path.name} is an empty file, not an Annotator project.")
+        else:
+            result = conn.execute("PRAGMA quick_check").fetchone()[0]
+            if result != "ok":
+                raise ProjectFileError(f"{self.path.name} is damaged ({result}).")
+        conn.execute("PRAGMA journal_mode = WAL")
+        # NORMAL in WAL mode: a committed action survives an application crash;
+        # only an OS crash or power loss could drop the very last commits.
+        conn.execute("PRAGMA synchronous = NORMAL")
+        conn.execute("PRAGMA foreign_keys = ON")
+        conn.execute("PRAGMA busy_timeout = 5000")
+        if app_id != APPLICATION_ID:
+            conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+        migrate(self.db)
+
+    @property
+    def schema_version(self) -> int:
+        return len(applied(self.db))
+
+    @staticmethod
+    def latest_schema_version() -> int:
+        return len(MIGRATIONS)
+
+    def close(self) -> None:
+        with contextlib.suppress(sqlite3.Error):
+            self.conn.execute("PRAGMA optimize")
+        self.conn.close()
+
+    def __enter__(self) -> ProjectBase:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- observers ---------------------------------------------------------------
+    def subscribe(self, observer: Observer) -> Callable[[], None]:
+        """Call ``observer(changes)`` after every committed action; returns an unsubscribe."""
+        self._observers.append(observer)
+        return lambda: self._observers.remove(observer) if observer in self._observers else None
+
+    def _notify(self, changes: ChangeSet) -> None:
+        for observer in list(self._observers):
+            observer(changes)
+
+    # -- transactions ------------------------------------------------------------
+    @contextlib.contextmanager
+    def action(self, label: str) -> Iterator[ChangeSet]:
+        """One user action: one transaction and one ChangeSet. Nested actions join the outer one."""
+        if self._depth:
+            self._depth += 1
+            try:
+                assert self._pending is not None
+                yield self._pending
+            finally:
+                self._depth -= 1
+            return
+        self._pending = ChangeSet(label)
+        self._depth = 1
+        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield self._pending
+            self.conn.execute("COMMIT")
+        except BaseException as err:
+            self.conn.execute("ROLLBACK")
+            self._pending = None
+            self._depth = 0
+            if isinstance(err, sqlite3.IntegrityError):
+                raise Conflict(f"{label} failed: {err}.") from err
+            raise
+        changes = self._pending.compact()
+        self._pending = None
+        self._depth = 0
+        self.last_changes = changes
+        if changes:
+            self._notify(changes)
+
+    def _record(self, change: RowChange) -> None:
+        if self._pending is None:  # pragma: no cover - programming error
+            raise RuntimeError("write outside an action()")
+        self._pending.rows.append(change)
+
+    # -- recorded row writes -----------------------------------------------------
+    def _key_of(self, table: str, row: Row) -> tuple[Any, ...]:
+        return tuple(row[c] for c in KEYS[table])
+
+    def _where(self, table: str) -> str:
+        return " AND ".join(f"{_q(c)} = ?" for c in KEYS[table])
+
+    def _get_row(self, table: str, key: tuple[Any, ...]) -> Row | None:
+        cur = self.conn.execute(f"SELECT * FROM {_q(table)} WHERE {self._where(table)}", key)
+        found = cur.fetchone()
+        return dict(found) if found is not None else None
+
+    def _insert(self, table: str, row: Row) -> None:
+        cols = ", ".join(_q(c) for c in row)
+        marks = ", ".join("?" for _ in row)
+        self.conn.execute(f"INSERT INTO {_q(table)} ({cols}) VALUES ({marks})", tuple(row.values()))
+        self._record(RowChange(table, self._key_of(table, row), None, dict(row)))
+
+    def _update(self, table: str, key: tuple[Any, ...], values: Row) -> Row:
+        before = self._get_row(table, key)
+        if before is None:
+            raise NotFound(f"No {table[:-1]} with id {key[0]}.")
+        values = {k: v for k, v in values.items() if before.get(k) != v}
+        after = {**before, **values}
+        if values:
+            sets = ", ".join(f"{_q(c)} = ?" for c in values)
+            self.conn.execute(
+                f"UPDATE {_q(table)} SET {sets} WHERE {self._where(table)}",
+                (*values.values(), *key),
+            )
+            self._record(RowChange(table, key, before, after))
+        return after
+
+    def _delete(self, table: str, key: tuple[Any, ...]) -> Row:
+        before = self._get_row(table, key)
+        if before is None:
+            raise NotFound(f"No {table[:-1]} with id {key[0]}.")
+        self.conn.execute(f"DELETE FROM {_q(table)} WHERE {self._where(table)}", key)
+        self._record(RowChange(table, key, before, None))
+        return before
+
+    # -- undo / redo ---------------------------------------------------------------
+    def apply_changes(self, changes: ChangeSet, label: str | None = None) -> ChangeSet:
+        """Replay a ChangeSet (redo) or its ``inverse()`` (undo) as one action.
+
+        Each row must still be as the ChangeSet expects; if someone changed it
+        since, nothing is written and ``Conflict`` says which row.
+        """
+        with self.action(label or changes.label):
+            for rc in changes.rows:
+                current = self._get_row(rc.table, rc.key)
+                if current != rc.before:
+                    raise Conflict(
+                        f"Cannot {label or 'replay'} '{changes.label}': "
+                        f"a {rc.table[:-1]} it touches was changed since."
+                    )
+                if rc.after is None:
+                    self._delete(rc.table, rc.key)
+                elif rc.before is None:
+                    self._insert(rc.table, rc.after)
+                else:
+                    self._update(rc.table, rc.key, rc.after)
+        return self.last_changes
+
+    # -- settings ------------------------------------------------------------------
+    def setting(self, key: str, default: str = "") -> str:
+        row = self.conn.execute("SELECT value FROM settings WHERE key = ?", (key,)).fetchone()
+        return row[0] if row else default
+
+    def set_setting(self, key: str, value: str) -> None:
+        with self.action("Change setting"):
+            if self._get_row("settings", (key,)) is None:
+                self._insert("settings", {"key": key, "value": value})
+            else:
+                self._update("settings", (key,), {"value": value})
+
+
+def require(condition: bool, message: str) -> None:
+    """Raise ``InvalidInput(message)`` unless ``condition``."""
+    if not condition:
+        raise InvalidInput(message)

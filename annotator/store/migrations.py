@@ -1,0 +1,172 @@
+"""Schema migrations: small, numbered functions, each applied in its own transaction.
+
+A project file records what was applied in ``_migrations`` (and the count in
+``PRAGMA user_version``). Opening a file applies whatever is missing, in order.
+Never edit a released migration: add the next number. A test checks that a new
+file and one migrated from every older version end with the same schema.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+
+from sqlite_utils import Database
+
+from annotator.core.errors import ProjectFileError
+from annotator.core.models import utc_now
+
+Migration = Callable[[Database], None]
+
+
+def run_script(db: Database, script: str) -> None:
+    """Run several statements inside the current transaction.
+
+    (``executescript`` would commit first, breaking the one-transaction-per-step rule.)
+    """
+    buf = ""
+    for line in script.splitlines(keepends=True):
+        buf += line
+        if sqlite3.complete_statement(buf):
+            db.execute(buf)
+            buf = ""
+    if buf.strip():
+        raise ValueError(f"incomplete SQL statement in migration: {buf[:60]!r}")
+
+
+def m001_base(db: Database) -> None:
+    """Coders, documents and their attributes, codes, codings, memos."""
+    run_script(
+        db,
+        """
+        CREATE TABLE coders (
+            id TEXT PRIMARY KEY,
+            name TEXT NOT NULL,
+            color TEXT NOT NULL DEFAULT '',
+            created TEXT NOT NULL
+        );
+        CREATE UNIQUE INDEX coders_name ON coders(name COLLATE NOCASE);
+
+        CREATE TABLE documents (
+            id TEXT PRIMARY KEY,
+            title TEXT NOT NULL,
+            text TEXT NOT NULL,
+            length INTEGER NOT NULL,
+            source_name TEXT NOT NULL DEFAULT '',
+            format TEXT NOT NULL DEFAULT 'txt',
+            sha256 TEXT NOT NULL,
+            imported_at TEXT NOT NULL
+        );
+        CREATE UNIQUE INDEX documents_sha256 ON documents(sha256);
+        -- A document's text never changes after import: codings point into it.
+        CREATE TRIGGER documents_text_immutable BEFORE UPDATE OF text, length ON documents
+        WHEN NEW.text IS NOT OLD.text OR NEW.length IS NOT OLD.length
+        BEGIN SELECT RAISE(ABORT, 'a document''s text cannot change after import'); END;
+
+        CREATE TABLE document_attributes (
+            document_id TEXT NOT NULL REFERENCES documents(id),
+            name TEXT NOT NULL,
+            value TEXT NOT NULL DEFAULT '',
+            PRIMARY KEY (document_id, name)
+        );
+
+        CREATE TABLE codes (
+            id TEXT PRIMARY KEY,
+            name TEXT NOT NULL,
+            parent_id TEXT REFERENCES codes(id),
+            color TEXT NOT NULL DEFAULT '#999999',
+            definition TEXT NOT NULL DEFAULT '',
+            inclusion TEXT NOT NULL DEFAULT '',
+            exclusion TEXT NOT NULL DEFAULT '',
+            example TEXT NOT NULL DEFAULT '',
+            memo TEXT NOT NULL DEFAULT '',
+            sort_order INTEGER NOT NULL DEFAULT 0
+        );
+        CREATE UNIQUE INDEX codes_sibling_name
+            ON codes(coalesce(parent_id, ''), name COLLATE NOCASE);
+
+        CREATE TABLE codings (
+            id TEXT PRIMARY KEY,
+            document_id TEXT NOT NULL REFERENCES documents(id),
+            code_id TEXT NOT NULL REFERENCES codes(id),
+            coder_id TEXT NOT NULL REFERENCES coders(id),
+            start INTEGER NOT NULL,
+            "end" INTEGER NOT NULL,
+            memo TEXT NOT NULL DEFAULT '',
+            created TEXT NOT NULL,
+            updated TEXT NOT NULL DEFAULT '',
+            CHECK (start >= 0 AND "end" > start)
+        );
+        CREATE INDEX codings_document ON codings(document_id, start);
+        CREATE INDEX codings_code ON codings(code_id);
+
+        CREATE TABLE memos (
+            id TEXT PRIMARY KEY,
+            document_id TEXT REFERENCES documents(id),
+            coder_id TEXT REFERENCES coders(id),
+            title TEXT NOT NULL DEFAULT '',
+            text TEXT NOT NULL DEFAULT '',
+            created TEXT NOT NULL,
+            updated TEXT NOT NULL DEFAULT ''
+        );
+
+        CREATE TABLE settings (
+            key TEXT PRIMARY KEY,
+            value TEXT NOT NULL
+        );
+        """
+    )
+
+
+def m002_quick_keys_and_coder_index(db: Database) -> None:
+    """Quick keys (1-9) on codes; an index for per-coder retrieval."""
+    db["codes"].add_column("quick_key", int)  # type: ignore[union-attr]
+    db.execute("CREATE UNIQUE INDEX codes_quick_key ON codes(quick_key) WHERE quick_key IS NOT NULL")
+    db.execute("CREATE INDEX codings_coder ON codings(coder_id)")
+
+
+MIGRATIONS: list[tuple[str, Migration]] = [
+    ("001_base", m001_base),
+    ("002_quick_keys_and_coder_index", m002_quick_keys_and_coder_index),
+]
+
+
+def applied(db: Database) -> list[str]:
+    if "_migrations" not in db.table_names():
+        return []
+    return [r[0] for r in db.execute("SELECT name FROM _migrations ORDER BY id").fetchall()]
+
+
+def migrate(db: Database, upto: int | None = None) -> list[str]:
+    """Apply missing migrations (the first ``upto`` only, for tests); return their names."""
+    conn: sqlite3.Connection = db.conn
+    conn.execute(
+        "CREATE TABLE IF NOT EXISTS _migrations ("
+        "id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE, applied_at TEXT NOT NULL)"
+    )
+    done = applied(db)
+    known = [name for name, _ in MIGRATIONS]
+    unknown = [n for n in done if n not in known]
+    if unknown:
+        raise ProjectFileError(
+            "This project was saved by a newer version of Annotator "
+            f"(it has schema step {unknown[0]}). Update Annotator to open it."
+        )
+    ran: list[str] = []
+    for number, (name, step) in enumerate(MIGRATIONS[:upto], start=1):
+        if name in done:
+            continue
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            step(db)
+            conn.execute(
+                "INSERT INTO _migrations (id, name, applied_at) VALUES (?, ?, ?)",
+                (number, name, utc_now()),
+            )
+            conn.execute(f"PRAGMA user_version = {number}")
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        ran.append(name)
+    return ran

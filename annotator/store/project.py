@@ -1,0 +1,32 @@
+"""``Project``: the public face of the store, one object per open project file."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from annotator.store.base import APPLICATION_ID, ProjectBase
+from annotator.store.coders import CoderOps
+from annotator.store.codes import CodeOps
+from annotator.store.codings import CodingOps
+from annotator.store.documents import DocumentOps
+
+
+class Project(CoderOps, DocumentOps, CodeOps, CodingOps, ProjectBase):
+    """An open project. Every mutating method is one action: one transaction,
+    one ``ChangeSet`` (``last_changes``), sent to every subscriber after commit."""
+
+    @classmethod
+    def create(cls, path: str | Path) -> Project:
+        """Make a new, empty project file (refusing to overwrite one)."""
+        return cls(path, create=True)
+
+    @classmethod
+    def open(cls, path: str | Path) -> Project:
+        """Open an existing project, migrating its schema if it is older."""
+        return cls(path)
+
+    def __enter__(self) -> Project:
+        return self
+
+
+__all__ = ["APPLICATION_ID", "Project"]

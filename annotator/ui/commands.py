@@ -1,0 +1,80 @@
+"""Undo/redo: every edit is a ``StoreCommand`` on one ``QUndoStack`` per project.
+
+``execute(stack, project, label, operation)`` runs the operation once, inside a
+single store action (so a compound edit such as "code with new code" is one
+transaction and one undo step). If it fails, the error propagates to the caller
+(which shows it) and nothing is pushed. If it succeeds, the resulting
+``ChangeSet`` is pushed; undo applies its inverse and redo applies it again,
+each committed to the store at once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TypeVar
+
+from PySide6.QtGui import QUndoCommand, QUndoStack
+
+from annotator.core.changes import ChangeSet
+from annotator.core.errors import AnnotatorError
+from annotator.store import Project
+
+T = TypeVar("T")
+
+#: Called with a message when an undo or redo cannot be applied.
+ErrorReporter = Callable[[str], None]
+
+
+class StoreCommand(QUndoCommand):
+    """An already-performed store action that can be undone and redone."""
+
+    def __init__(self, project: Project, changes: ChangeSet, report: ErrorReporter | None = None) -> None:
+        super().__init__(changes.label)
+        self._project = project
+        self._changes = changes
+        self._report = report
+        self._first = True
+
+    @property
+    def changes(self) -> ChangeSet:
+        return self._changes
+
+    def redo(self) -> None:
+        if self._first:  # the action already ran in execute()
+            self._first = False
+            return
+        self._replay(self._changes, "redo")
+
+    def undo(self) -> None:
+        self._replay(self._changes.inverse(), "undo")
+
+    def _replay(self, changes: ChangeSet, verb: str) -> None:
+        try:
+            self._project.apply_changes(changes, label=verb)
+        except AnnotatorError as err:
+            # Qt cannot carry an exception out of undo()/redo(): report it and
+            # mark the step obsolete so the stack does not try it again.
+            self.setObsolete(True)
+            if self._report is not None:
+                self._report(str(err))
+
+
+def execute(
+    stack: QUndoStack,
+    project: Project,
+    label: str,
+    operation: Callable[[], T],
+    report: ErrorReporter | None = None,
+) -> T:
+    """Run ``operation`` as one undoable action named ``label`` and return its result.
+
+    Raises whatever the operation raises (typically ``AnnotatorError``); then the
+    store is unchanged and nothing is pushed.
+    """
+    with project.action(label):
+        result = operation()
+    changes = project.last_changes
+    if changes:
+        changes.label = label
+        stack.push(StoreCommand(project, changes, report))
+    return result

@@ -1,0 +1,64 @@
+"""Shared fixtures. Qt runs offscreen: no test needs a display."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from annotator.core.models import Code, Coder, Document  # noqa: E402
+from annotator.store import Project  # noqa: E402
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED = REPO.parent / "shared"
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Iterator[Project]:
+    """An empty project file in a temporary folder."""
+    p = Project.create(tmp_path / "test.sqlite")
+    yield p
+    p.close()
+
+
+@dataclass
+class Sample:
+    """A small coded project: two documents (one with emoji), three codes, two coders."""
+
+    project: Project
+    ann: Coder
+    ben: Coder
+    speech: Document
+    emoji: Document
+    norms: Code
+    norm_shaper: Code
+    rivalry: Code
+
+
+SPEECH = (
+    "China will actively participate in global governance of AI.\n"
+    "We must build capacity in developing countries.\n"
+    "The US and China are locked in a technological rivalry.\n"
+)
+EMOJI = "Tech 🤖 rivalry 🇺🇸🇨🇳 heats up.\nCapacity 💪 building matters.\n"
+
+
+@pytest.fixture
+def sample(project: Project) -> Sample:
+    ann = project.add_coder("Ann")
+    ben = project.add_coder("Ben")
+    speech = project.add_document("Speech", SPEECH, source_name="speech.txt", attributes={"genre": "speech"})
+    emoji = project.add_document("Emoji post", EMOJI, source_name="emoji.txt", attributes={"genre": "forum"})
+    norms = project.add_code("Norms", color="#4363D8", definition="Talk about rules and norms.")
+    shaper = project.add_code("Norm-shaper", norms.id, color="#3CB44B")
+    rivalry = project.add_code("Geopolitical rivalry", color="#E6194B")
+    project.add_coding(speech.id, shaper.id, ann.id, 0, 59)
+    project.add_coding(speech.id, rivalry.id, ann.id, SPEECH.index("The US"), len(SPEECH) - 1)
+    project.add_coding(speech.id, rivalry.id, ben.id, SPEECH.index("technological"), len(SPEECH) - 2)
+    project.add_coding(emoji.id, rivalry.id, ben.id, 0, EMOJI.index(" heats"))
+    return Sample(project, ann, ben, speech, emoji, norms, shaper, rivalry)

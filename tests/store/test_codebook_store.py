@@ -1,0 +1,107 @@
+"""The codebook in the store: unique siblings, no cycles, explicit fate of codings."""
+
+from __future__ import annotations
+
+import pytest
+
+from annotator.core.errors import Conflict, InvalidInput
+
+
+def test_sibling_names_are_unique_but_may_repeat_elsewhere(sample):
+    p = sample.project
+    with pytest.raises(Conflict, match="already exists"):
+        p.add_code("norm-SHAPER", sample.norms.id)
+    with pytest.raises(Conflict):
+        p.add_code("geopolitical rivalry")
+    p.add_code("Norm-shaper")  # top level: a different place
+    with pytest.raises(Conflict):
+        p.update_code(sample.rivalry.id, name="Norms")
+
+
+def test_find_code_by_name_path_or_id(sample):
+    p = sample.project
+    assert p.find_code("Norms/Norm-shaper").id == sample.norm_shaper.id
+    assert p.find_code("norm-shaper").id == sample.norm_shaper.id
+    assert p.find_code(sample.rivalry.id).id == sample.rivalry.id
+    p.add_code("Norm-shaper", sample.rivalry.id)
+    with pytest.raises(InvalidInput, match="give the path"):
+        p.find_code("Norm-shaper")
+
+
+def test_moving_a_code_under_its_descendant_is_refused(sample):
+    p = sample.project
+    with pytest.raises(Conflict, match="inside itself"):
+        p.move_code(sample.norms.id, sample.norm_shaper.id)
+    assert p.code(sample.norms.id).parent_id is None
+
+
+def test_move_reparents_and_reorders(sample):
+    p = sample.project
+    p.move_code(sample.rivalry.id, sample.norms.id, position=0)
+    kids = p.code_tree().children(sample.norms.id)
+    assert [k.id for k in kids] == [sample.rivalry.id, sample.norm_shaper.id]
+
+
+def test_deleting_a_code_deletes_or_moves_its_codings_as_asked(sample):
+    p = sample.project
+    n = len(p.codings(code_ids=[sample.rivalry.id]))
+    with pytest.raises(InvalidInput):
+        p.delete_code(sample.rivalry.id, "move")  # where to?
+    assert p.delete_code(sample.rivalry.id, "move", move_to=sample.norms.id) == n
+    assert len(p.codings(code_ids=[sample.norms.id])) == n
+    # Deleting a parent takes its sub-codes and, if asked, their codings.
+    total = len(p.codings())
+    p.delete_code(sample.norms.id, "delete")
+    assert p.codes() == []
+    assert len(p.codings()) == total - n - 1
+
+
+def test_delete_code_is_one_undoable_action(sample):
+    p = sample.project
+    before_codes, before_codings = p.codes(), p.codings()
+    p.delete_code(sample.norms.id, "delete")
+    p.apply_changes(p.last_changes.inverse())
+    assert p.codes() == before_codes
+    assert p.codings() == before_codings
+
+
+def test_merge_moves_codings_and_children_and_keeps_memos(sample):
+    p = sample.project
+    p.update_code(sample.norm_shaper.id, memo="shaper memo")
+    child = p.add_code("Child", sample.norm_shaper.id)
+    p.merge_codes(sample.norm_shaper.id, sample.rivalry.id)
+    assert p.code(child.id).parent_id == sample.rivalry.id
+    assert "shaper memo" in p.code(sample.rivalry.id).memo
+    assert all(c.code_id != sample.norm_shaper.id for c in p.codings())
+
+
+def test_moving_codings_folds_exact_duplicates_keeping_their_memos(sample):
+    p = sample.project
+    a = p.add_coding(sample.speech.id, sample.norms.id, sample.ann.id, 0, 10, memo="first")
+    p.add_coding(sample.speech.id, sample.rivalry.id, sample.ann.id, 0, 10, memo="second")
+    p.merge_codes(sample.norms.id, sample.rivalry.id)
+    same_span = [c for c in p.codings() if (c.start, c.end, c.coder_id) == (0, 10, sample.ann.id)]
+    assert len(same_span) == 1
+    assert "first" in same_span[0].memo and "second" in same_span[0].memo
+    assert a.id in {c.id for c in same_span} or same_span
+
+
+def test_quick_keys_belong_to_one_code(sample):
+    p = sample.project
+    p.update_code(sample.norms.id, quick_key=3)
+    p.update_code(sample.rivalry.id, quick_key=3)
+    assert p.code(sample.norms.id).quick_key is None
+    assert p.code(sample.rivalry.id).quick_key == 3
+    with pytest.raises(InvalidInput, match="1 to 9"):
+        p.update_code(sample.rivalry.id, quick_key=12)
+
+
+def test_counts_per_code(sample):
+    counts = sample.project.code_counts()
+    assert counts[sample.rivalry.id] == (3, 2)
+    assert sample.project.code_counts({sample.norms.id}) == {sample.norms.id: (0, 0)}
+
+
+def test_bad_colour_is_refused(sample):
+    with pytest.raises(InvalidInput, match="not a colour"):
+        sample.project.update_code(sample.norms.id, color="reddish")

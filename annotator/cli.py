@@ -1,0 +1,284 @@
+"""The command line: the same operations as the GUI, without Qt.
+
+Every error prints one line to stderr and exits non-zero; every command that
+writes does so in store actions (transactions), so nothing half-written remains.
+With no subcommand, or ``annotator gui [PROJECT]``, the desktop app starts.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from annotator.core.codebook import split_path
+from annotator.core.errors import AnnotatorError, InvalidInput, NotFound
+from annotator.io import locations
+from annotator.store import Project
+
+PROG = "annotator"
+
+
+def _open(path: str) -> Project:
+    return Project.open(Path(path))
+
+
+def find_quote(text: str, quote: str, occurrence: int | None) -> tuple[int, int]:
+    """Offsets of ``quote`` in ``text``; white space in the quote matches any run of
+    white space (quotes copied from a PDF or e-mail often re-wrap lines)."""
+    words = quote.split()
+    if not words:
+        raise InvalidInput("The quote is empty.")
+    pattern = re.compile(r"\s+".join(re.escape(w) for w in words))
+    hits = [(m.start(), m.end()) for m in pattern.finditer(text)]
+    if not hits:
+        raise NotFound(f"The quote \"{quote[:60]}\" does not occur in the document.")
+    if occurrence is None:
+        if len(hits) > 1:
+            raise InvalidInput(
+                f"The quote occurs {len(hits)} times; say which with --occurrence 1..{len(hits)}."
+            )
+        return hits[0]
+    if not 1 <= occurrence <= len(hits):
+        raise InvalidInput(f"The quote occurs {len(hits)} time(s); --occurrence {occurrence} is out of range.")
+    return hits[occurrence - 1]
+
+
+# -- commands ------------------------------------------------------------------------
+def cmd_new(args: argparse.Namespace) -> int:
+    Project.create(Path(args.project)).close()
+    print(f"Created {args.project}")
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from annotator.io.demo import build_demo
+
+    path = Path(args.project) if args.project else locations.default_project()
+    if path.exists():
+        if not args.force:
+            raise InvalidInput(f"{path} already exists (use --force to rebuild it).")
+        for p in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
+            p.unlink(missing_ok=True)
+    project = build_demo(path)
+    docs, codes = len(project.documents()), len(project.codes())
+    project.close()
+    print(f"Built {path}: {docs} documents, {codes} codes")
+    return 0
+
+
+def project_info(project: Project) -> dict[str, object]:
+    tree = project.code_tree()
+    counts = project.code_counts()
+    return {
+        "path": str(project.path),
+        "schema_version": project.schema_version,
+        "documents": [
+            {"id": d.id, "title": d.title, "source": d.source_name, "format": d.format,
+             "characters": d.length, "codings": d.codings, "attributes": d.attributes}
+            for d in project.documents()
+        ],
+        "coders": [{"id": c.id, "name": c.name} for c in project.coders()],
+        "codes": [
+            {"id": c.id, "path": tree.path(c.id), "level": tree.level(c.id), "color": c.color,
+             "codings": counts.get(c.id, (0, 0))[0], "documents": counts.get(c.id, (0, 0))[1]}
+            for c in tree.walk()
+        ],
+        "codings": len(project.codings()),
+    }
+
+
+def cmd_info(args: argparse.Namespace) -> int:
+    with _open(args.project) as project:
+        info = project_info(project)
+    if args.json:
+        print(json.dumps(info, indent=2, ensure_ascii=False))
+        return 0
+    docs = info["documents"]
+    codes = info["codes"]
+    coders = info["coders"]
+    assert isinstance(docs, list) and isinstance(codes, list) and isinstance(coders, list)
+    print(f"{info['path']} (schema {info['schema_version']})")
+    print(f"{len(docs)} documents, {len(codes)} codes, {len(coders)} coders, {info['codings']} codings")
+    for d in docs:
+        print(f"  {d['title']}  [{d['source']}, {d['characters']} chars, {d['codings']} codings]")
+    if coders:
+        print("Coders: " + ", ".join(str(c["name"]) for c in coders))
+    for c in codes:
+        indent = "  " * int(str(c["level"]))
+        print(f"{indent}{split_path(str(c['path']))[-1]} ({c['codings']})")
+    return 0
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    from annotator.io.sources import import_files
+
+    files = [Path(f) for f in args.files]
+    formats = {f.name: args.format for f in files} if args.format else None
+    with _open(args.project) as project:
+        report = import_files(project, files, formats=formats)
+    for doc in report.imported:
+        print(f"Imported {doc.source_name} as '{doc.title}' ({len(doc.text)} characters)")
+    for path, note in report.notes:
+        print(f"Note: {path.name}: {note}")
+    for path, msg in report.duplicates:
+        print(f"Skipped {path.name}: {msg}", file=sys.stderr)
+    for path, msg in report.failed:
+        print(f"{PROG}: error: {msg}", file=sys.stderr)
+    return 0 if not report.failed else 1
+
+
+def cmd_coders(args: argparse.Namespace) -> int:
+    with _open(args.project) as project:
+        if args.coders_command == "add":
+            coder = project.add_coder(args.name)
+            print(coder.id)
+        else:
+            for c in project.coders():
+                print(f"{c.name}\t{c.id}")
+    return 0
+
+
+def cmd_codebook(args: argparse.Namespace) -> int:
+    from annotator.io.codebook_csv import export_codebook, import_codebook
+
+    with _open(args.project) as project:
+        if args.codebook_command == "import":
+            report = import_codebook(project, Path(args.file))
+            print(f"Codebook imported from {args.file}: {report}")
+        else:
+            export_codebook(project, Path(args.output))
+            print(f"Codebook written to {args.output}")
+    return 0
+
+
+def cmd_segments(args: argparse.Namespace) -> int:
+    from annotator.io.segments_csv import export_segments, import_segments
+
+    with _open(args.project) as project:
+        if args.segments_command == "import":
+            report = import_segments(project, Path(args.file))
+            print(f"Segments imported from {args.file}: {report}")
+        else:
+            n = export_segments(project, Path(args.output))
+            print(f"{n} segments written to {args.output}")
+    return 0
+
+
+def cmd_code(args: argparse.Namespace) -> int:
+    with _open(args.project) as project:
+        doc = project.find_document(args.document)
+        code = project.find_code(args.code)
+        coder = project.find_coder(args.coder)
+        if args.quote is not None:
+            if args.start is not None or args.end is not None:
+                raise InvalidInput("Give either --quote or --start/--end, not both.")
+            start, end = find_quote(project.document_text(doc.id), args.quote, args.occurrence)
+        elif args.start is None or args.end is None:
+            raise InvalidInput("Give --start and --end, or --quote.")
+        else:
+            start, end = args.start, args.end
+        coding = project.add_coding(doc.id, code.id, coder.id, start, end, memo=args.memo or "")
+    print(coding.id)
+    return 0
+
+
+def cmd_gui(args: argparse.Namespace) -> int:
+    # Imported here so the CLI itself never needs Qt (or a display).
+    from annotator.ui.app import run_app
+
+    return run_app(getattr(args, "project", None))
+
+
+# -- parser -----------------------------------------------------------------------
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog=PROG, description="Qualitative coding of source texts.")
+    sub = parser.add_subparsers(dest="command")
+
+    p = sub.add_parser("gui", help="open the desktop app (the default)")
+    p.add_argument("project", nargs="?", help="project file (default: the bundled corpus project)")
+    p.set_defaults(func=cmd_gui)
+
+    p = sub.add_parser("new", help="create an empty project file")
+    p.add_argument("project")
+    p.set_defaults(func=cmd_new)
+
+    p = sub.add_parser("demo", help="build the project of the bundled corpus and starter codebook")
+    p.add_argument("project", nargs="?", help=f"default: {locations.default_project()}")
+    p.add_argument("--force", action="store_true", help="rebuild it if it exists")
+    p.set_defaults(func=cmd_demo)
+
+    p = sub.add_parser("info", help="summarise a project")
+    p.add_argument("project")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_info)
+
+    p = sub.add_parser("import", help="import source files (txt, md, docx, pdf, html, odt, rtf)")
+    p.add_argument("project")
+    p.add_argument("files", nargs="+")
+    p.add_argument("--format", help="treat every file as this format (e.g. md)")
+    p.set_defaults(func=cmd_import)
+
+    p = sub.add_parser("coders", help="list or add coders")
+    csub = p.add_subparsers(dest="coders_command", required=True)
+    q = csub.add_parser("add")
+    q.add_argument("project")
+    q.add_argument("name")
+    q = csub.add_parser("list")
+    q.add_argument("project")
+    p.set_defaults(func=cmd_coders)
+
+    p = sub.add_parser("codebook", help="import or export the codebook as CSV")
+    csub = p.add_subparsers(dest="codebook_command", required=True)
+    q = csub.add_parser("import")
+    q.add_argument("project")
+    q.add_argument("file")
+    q = csub.add_parser("export")
+    q.add_argument("project")
+    q.add_argument("-o", "--output", required=True)
+    p.set_defaults(func=cmd_codebook)
+
+    p = sub.add_parser("segments", help="import or export coded segments as CSV")
+    csub = p.add_subparsers(dest="segments_command", required=True)
+    q = csub.add_parser("import")
+    q.add_argument("project")
+    q.add_argument("file")
+    q = csub.add_parser("export")
+    q.add_argument("project")
+    q.add_argument("-o", "--output", required=True)
+    p.set_defaults(func=cmd_segments)
+
+    p = sub.add_parser("code", help="apply a code to a passage; prints the new coding's id")
+    p.add_argument("project")
+    p.add_argument("--document", required=True, help="title, file name or id")
+    p.add_argument("--code", required=True, help="name, path Parent/Child, or id")
+    p.add_argument("--coder", required=True, help="coder name (see 'annotator coders add')")
+    p.add_argument("--start", type=int)
+    p.add_argument("--end", type=int)
+    p.add_argument("--quote", help="the passage's text, instead of offsets")
+    p.add_argument("--occurrence", type=int, help="which occurrence of the quote (1-based)")
+    p.add_argument("--memo")
+    p.set_defaults(func=cmd_code)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        args = parser.parse_args(["gui", *([] if argv is None else list(argv))])
+    try:
+        return int(args.func(args))
+    except AnnotatorError as err:
+        print(f"{PROG}: error: {err}", file=sys.stderr)
+        return 1
+    except OSError as err:
+        print(f"{PROG}: error: {err.strerror or err}: {err.filename or ''}".rstrip(": "), file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

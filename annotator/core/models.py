@@ -15,6 +15,8 @@ from typing import Annotated
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
+from annotator.core.errors import InvalidInput
+
 
 def new_id() -> str:
     """A fresh entity id (UUID4, lower-case, no braces)."""
@@ -33,14 +35,21 @@ class Entity(BaseModel):
 
 
 def clean_name(value: str) -> str:
-    """Collapse runs of white space; refuse an empty name."""
-    cleaned = " ".join(value.split())
+    """Collapse runs of white space; refuse an empty name (InvalidInput)."""
+    cleaned = " ".join(str(value).split())
     if not cleaned:
-        raise ValueError("a name cannot be empty")
+        raise InvalidInput("A name cannot be empty.")
     return cleaned
 
 
-Name = Annotated[str, AfterValidator(clean_name)]
+def _validated_name(value: str) -> str:
+    try:
+        return clean_name(value)
+    except InvalidInput as err:  # pydantic reports ValueErrors as validation errors
+        raise ValueError(str(err)) from err
+
+
+Name = Annotated[str, AfterValidator(_validated_name)]
 
 
 class Coder(Entity):

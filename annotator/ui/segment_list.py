@@ -1,0 +1,306 @@
+"""The retrieval pane: every passage coded with the selected code, across documents.
+
+For ``state.current_code_id`` (optionally with its sub-codes) the pane lists
+each coding of the coders shown (``state.visible_coder_ids``): document, code,
+coder, the quoted passage on one line and its offsets. Double-click or Enter
+asks the document view to show the passage in context (``state.reveal``);
+selecting a row makes it the current coding. The list is re-read only when a
+``ChangeSet`` touches the shown codes, their codings, or the documents and
+coders on screen; it is bounded by one code's codings.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QEvent,
+    QItemSelectionModel,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    QSortFilterProxyModel,
+    Qt,
+)
+from PySide6.QtGui import QKeyEvent, QUndoStack
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QTreeView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from annotator.core.changes import ChangeSet
+from annotator.core.codebook import CodeTree
+from annotator.core.errors import NotFound
+from annotator.store import Project
+from annotator.ui.bridge import ProjectEvents
+from annotator.ui.state import WorkbenchState
+
+Index = QModelIndex | QPersistentModelIndex
+
+#: Role holding the coding id of a row.
+CodingIdRole = Qt.ItemDataRole.UserRole
+#: Role holding (document_id, start, end) of a row.
+SpanRole = Qt.ItemDataRole.UserRole + 1
+#: Role the proxy sorts by (numbers sort as numbers).
+SortRole = Qt.ItemDataRole.UserRole + 2
+
+COLUMNS = ("Document", "Code", "Coder", "Text", "Offsets")
+DOCUMENT, CODE, CODER, TEXT, OFFSETS = range(5)
+#: A tooltip quotes at most this much of a long passage.
+TOOLTIP_LIMIT = 2000
+
+
+@dataclass(frozen=True)
+class Segment:
+    coding_id: str
+    document_id: str
+    document_title: str
+    code_path: str
+    coder_id: str
+    coder_name: str
+    start: int
+    end: int
+    text: str
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+
+
+class SegmentTableModel(QAbstractTableModel):
+    """The rows of the pane; replaced as a whole when the shown code's codings change."""
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.segments: list[Segment] = []
+
+    def set_segments(self, segments: list[Segment]) -> None:
+        self.beginResetModel()
+        self.segments = segments
+        self.endResetModel()
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.segments)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return COLUMNS[section]
+        return None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        seg = self.segments[index.row()]
+        col = index.column()
+        if role == CodingIdRole:
+            return seg.coding_id
+        if role == SpanRole:
+            return (seg.document_id, seg.start, seg.end)
+        if role == Qt.ItemDataRole.DisplayRole:
+            return (seg.document_title, seg.code_path, seg.coder_name,
+                    " ".join(seg.text.split()), f"{seg.start}–{seg.end}")[col]
+        if role == SortRole:
+            if col == OFFSETS:
+                return seg.start
+            if col == DOCUMENT:
+                return seg.document_title.casefold()
+            return self.data(index).casefold()
+        if role == Qt.ItemDataRole.ToolTipRole:
+            text = seg.text if len(seg.text) <= TOOLTIP_LIMIT else seg.text[:TOOLTIP_LIMIT] + "…"
+            return f"{seg.document_title}, {seg.start}–{seg.end} ({seg.coder_name})\n\n{text}"
+        return None
+
+
+class SegmentListPanel(QWidget):
+    """Lists the coded segments of the current code; double-click reveals one in its document."""
+
+    def __init__(self, project: Project, events: ProjectEvents, stack: QUndoStack,
+                 state: WorkbenchState, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("segmentList")
+        self.project = project
+        self.stack = stack
+        self.state = state
+        self._code_ids: set[str] = set()  # the codes whose codings are listed
+        self._ancestors: set[str] = set()  # their paths change when these are renamed
+
+        self.header = QLabel()
+        self.header.setObjectName("segmentHeader")
+        self.header.setWordWrap(True)
+        self.subcodes = QCheckBox("Include sub-codes")
+        self.subcodes.setObjectName("includeSubcodes")
+
+        self.model = SegmentTableModel(self)
+        self.proxy = QSortFilterProxyModel(self)
+        self.proxy.setSourceModel(self.model)
+        self.proxy.setSortRole(SortRole)
+        self.view = QTreeView(self)
+        self.view.setObjectName("segmentView")
+        self.view.setModel(self.proxy)
+        self.view.setRootIsDecorated(False)
+        self.view.setUniformRowHeights(True)
+        self.view.setWordWrap(False)
+        self.view.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self.view.setAlternatingRowColors(True)
+        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.view.setSortingEnabled(True)
+        self.view.sortByColumn(-1, Qt.SortOrder.AscendingOrder)  # document, then text order
+        header = self.view.header()
+        header.setStretchLastSection(False)
+        for col, mode in ((DOCUMENT, QHeaderView.ResizeMode.Interactive),
+                          (CODE, QHeaderView.ResizeMode.Interactive),
+                          (CODER, QHeaderView.ResizeMode.ResizeToContents),
+                          (TEXT, QHeaderView.ResizeMode.Stretch),
+                          (OFFSETS, QHeaderView.ResizeMode.ResizeToContents)):
+            header.setSectionResizeMode(col, mode)
+        header.resizeSection(DOCUMENT, 120)
+        header.resizeSection(CODE, 120)
+        self.view.setColumnHidden(CODE, True)  # only useful with sub-codes
+
+        top = QHBoxLayout()
+        top.addWidget(self.header, 1)
+        top.addWidget(self.subcodes)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(4)
+        layout.addLayout(top)
+        layout.addWidget(self.view)
+
+        self.view.doubleClicked.connect(self._reveal)
+        self.view.installEventFilter(self)
+        self.view.selectionModel().selectionChanged.connect(self._on_selection)
+        self.subcodes.toggled.connect(self._on_subcodes)
+        state.currentCodeChanged.connect(lambda _code: self.refresh())
+        state.visibleCodersChanged.connect(lambda _coders: self.refresh())
+        state.currentCodingChanged.connect(self._follow_coding)
+        events.changed.connect(self._on_changed)
+        self.refresh()
+
+    # -- reading the store ---------------------------------------------------------
+    def refresh(self) -> None:
+        """Re-read the current code's codings (one query) and keep the selected row."""
+        selected = self.selected_coding_id()
+        code_id = self.state.current_code_id
+        tree = self.project.code_tree()
+        if code_id is None or code_id not in tree.codes:
+            self._code_ids = set()
+            self._ancestors = set()
+            self.model.set_segments([])
+            self.header.setText("Select a code to see the passages coded with it.")
+            return
+        ids = tree.subtree(code_id) if self.subcodes.isChecked() else [code_id]
+        self._code_ids = set(ids)
+        self._ancestors = {c.id for c in tree.ancestors(code_id)}
+        coders = self.state.visible_coder_ids
+        codings = [] if coders is not None and not coders else self.project.codings(
+            code_ids=ids, coder_ids=sorted(coders) if coders is not None else None)
+        self.model.set_segments(self._segments(tree, codings))
+        docs = len({s.document_id for s in self.model.segments})
+        suffix = " and its sub-codes" if self.subcodes.isChecked() and len(ids) > 1 else ""
+        self.header.setText(
+            f"{_plural(len(self.model.segments), 'segment')} in {_plural(docs, 'document')} "
+            f"for {tree.path(code_id)}{suffix}")
+        self.header.setToolTip("" if coders is None else "Only the codings of the coders shown are listed.")
+        keep = selected or self.state.current_coding_id
+        if keep is not None:
+            self.select_coding(keep)
+
+    def _segments(self, tree: CodeTree, codings: list[Any]) -> list[Segment]:
+        names = {c.id: c.name for c in self.project.coders()}
+        texts: dict[str, str] = {}
+        titles: dict[str, str] = {}
+        for doc_id in {c.document_id for c in codings}:
+            doc = self.project.document(doc_id)
+            texts[doc_id], titles[doc_id] = doc.text, doc.title
+        paths = {cid: tree.path(cid) for cid in self._code_ids}
+        segments = [
+            Segment(c.id, c.document_id, titles[c.document_id], paths.get(c.code_id, "?"),
+                    c.coder_id, names.get(c.coder_id, "?"), c.start, c.end, texts[c.document_id][c.start:c.end])
+            for c in codings
+        ]
+        # Documents by title, passages in text order.
+        segments.sort(key=lambda s: (s.document_title.casefold(), s.document_id, s.start, s.end))
+        return segments
+
+    def _on_subcodes(self, checked: bool) -> None:
+        self.view.setColumnHidden(CODE, not checked)
+        self.refresh()
+
+    def _on_changed(self, changes: ChangeSet) -> None:
+        if self.state.current_code_id is None:
+            return
+        shown = self._code_ids | {self.state.current_code_id}
+        codes_touched = changes.ids("codes") | changes.affected("codes", "parent_id")
+        relevant = (
+            bool(changes.affected("codings", "code_id") & shown)
+            or bool(codes_touched & (shown | self._ancestors))
+            or bool(changes.ids("documents") & {s.document_id for s in self.model.segments})
+            or bool(changes.ids("coders") & {s.coder_id for s in self.model.segments})
+        )
+        if relevant:
+            self.refresh()
+
+    # -- selection and reveal ------------------------------------------------------
+    def selected_coding_id(self) -> str | None:
+        rows = self.view.selectionModel().selectedRows()
+        return str(rows[0].data(CodingIdRole)) if rows else None
+
+    def select_coding(self, coding_id: str) -> bool:
+        """Select the row of ``coding_id``; False if it is not listed."""
+        for row in range(self.proxy.rowCount()):
+            index = self.proxy.index(row, 0)
+            if index.data(CodingIdRole) == coding_id:
+                if self.selected_coding_id() != coding_id:
+                    self.view.selectionModel().setCurrentIndex(
+                        index, QItemSelectionModel.SelectionFlag.ClearAndSelect
+                        | QItemSelectionModel.SelectionFlag.Rows)
+                self.view.scrollTo(index)
+                return True
+        return False
+
+    def _follow_coding(self, coding_id: str | None) -> None:
+        """Highlight the coding selected elsewhere (e.g. in the document view) if listed."""
+        if coding_id is None or not self.select_coding(coding_id):
+            self.view.selectionModel().clearSelection()
+
+    def _on_selection(self) -> None:
+        coding_id = self.selected_coding_id()
+        if coding_id is not None:
+            self.state.set_current_coding(coding_id)
+
+    def _reveal(self, index: QModelIndex) -> None:
+        span = index.data(SpanRole)
+        if span is None:
+            return
+        doc_id, start, end = span
+        try:
+            self.project.document_length(doc_id)
+        except NotFound:
+            return  # deleted since the list was read; the change will refresh it
+        self.state.set_current_coding(str(index.data(CodingIdRole)))
+        self.state.reveal(doc_id, start, end)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        # Enter reveals the current row; not through ``activated``, which some platforms
+        # also emit on a single click or alongside ``doubleClicked``.
+        if (watched is self.view and event.type() == QEvent.Type.KeyPress
+                and isinstance(event, QKeyEvent)
+                and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)):
+            index = self.view.currentIndex()
+            if index.isValid():
+                self._reveal(index)
+                return True
+        return super().eventFilter(watched, event)

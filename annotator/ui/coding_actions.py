@@ -98,6 +98,22 @@ class CodingActions(QObject):
         self._used(code.id)
         return code, coding
 
+    def code_many_with_new_code(self, name: str, parent_id: str | None,
+                                spans: Sequence[tuple[str, int, int]]) -> tuple[Code, list[Coding]]:
+        """Create a code and apply it to several spans: one transaction, one undo step."""
+        coder = self._coder()
+        if not spans:
+            raise InvalidInput("There is nothing to code.")
+
+        def run() -> tuple[Code, list[Coding]]:
+            code = self.project.add_code(name, parent_id)
+            return code, [self.project.add_coding(d, code.id, coder, s, e) for d, s, e in spans]
+
+        code, codings = commands.execute(
+            self.stack, self.project, f"Code {len(spans)} passages with new code {name.strip()}", run)
+        self._used(code.id)
+        return code, codings
+
     def code_in_vivo(self, document_id: str, start: int, end: int, parent_id: str | None = None) -> tuple[Code, Coding]:
         """The selected words become a new code, applied to them."""
         self._check_span((start, end))

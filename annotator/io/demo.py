@@ -52,6 +52,8 @@ def build_demo(
         report: ImportReport = import_files(
             project, files, progress=progress, attributes=attributes, formats=formats
         )
+        if report.cancelled:
+            raise InvalidInput("Building the bundled-corpus project was cancelled.")
         if not report.ok:
             problems = "; ".join(f"{p.name}: {m}" for p, m in report.failed + report.duplicates)
             raise InvalidInput(f"The bundled corpus did not import cleanly: {problems}")

@@ -1,0 +1,1 @@
+"""Import and export: files in, files out. Uses store, never SQL."""

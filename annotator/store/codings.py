@@ -73,13 +73,14 @@ class CodingOps(ProjectBase):
             raise NotFound(f"No coding with id {coding_id}.")
         return _coding(row)
 
-    def codings(
+    def coding_rows(
         self,
         document_id: str | None = None,
         code_ids: Sequence[str] | None = None,
         coder_ids: Sequence[str] | None = None,
-    ) -> list[Coding]:
-        """Codings filtered by document, codes and coders, in document then text order."""
+    ) -> list[tuple[str, str, str, str, int, int, str, str, str]]:
+        """Codings as plain tuples in ``CODING_COLUMNS`` order, filtered like ``codings()``:
+        the bulk path for exports and statistics (no model per row)."""
         where: list[str] = []
         args: list[Any] = []
         if document_id is not None:
@@ -92,8 +93,22 @@ class CodingOps(ProjectBase):
         sql = f"SELECT {CODING_COLUMNS} FROM codings"
         if where:
             sql += " WHERE " + " AND ".join(where)
-        sql += ' ORDER BY document_id, start, "end", id'
-        return [_coding(r) for r in self.conn.execute(sql, args)]
+        cur = self.conn.cursor()
+        cur.row_factory = None  # plain tuples: sqlite3.Row costs ~1 s per 100k rows
+        return cur.execute(sql + ' ORDER BY document_id, start, "end", id', args).fetchall()
+
+    def codings(
+        self,
+        document_id: str | None = None,
+        code_ids: Sequence[str] | None = None,
+        coder_ids: Sequence[str] | None = None,
+    ) -> list[Coding]:
+        """Codings filtered by document, codes and coders, in document then text order."""
+        fields = ("id", "document_id", "code_id", "coder_id", "start", "end", "memo", "created", "updated")
+        return [
+            Coding.model_construct(**dict(zip(fields, row, strict=True)))
+            for row in self.coding_rows(document_id, code_ids, coder_ids)
+        ]
 
     def coding_spans(self, document_id: str) -> list[tuple[str, str, str, int, int]]:
         """(id, code_id, coder_id, start, end) of a document's codings: the view's fast path."""

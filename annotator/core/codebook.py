@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from annotator.core.errors import Conflict
 from annotator.core.models import Code
@@ -53,15 +53,22 @@ class CodeTree:
     """An in-memory view of the codebook for path lookups and structural checks."""
 
     codes: dict[str, Code]
+    _kids: dict[str | None, list[Code]] | None = field(default=None, repr=False, compare=False)
 
     @classmethod
     def of(cls, codes: Iterable[Code]) -> CodeTree:
         return cls({c.id: c for c in codes})
 
     def children(self, parent_id: str | None) -> list[Code]:
-        kids = [c for c in self.codes.values() if c.parent_id == parent_id]
-        kids.sort(key=lambda c: (c.sort_order, name_key(c.name)))
-        return kids
+        if self._kids is None:
+            # Indexed once: walking a 1,000-code tree must not rescan every code per node.
+            kids: dict[str | None, list[Code]] = {}
+            for code in self.codes.values():
+                kids.setdefault(code.parent_id, []).append(code)
+            for group in kids.values():
+                group.sort(key=lambda c: (c.sort_order, name_key(c.name)))
+            self._kids = kids
+        return list(self._kids.get(parent_id, ()))
 
     def ancestors(self, code_id: str) -> list[Code]:
         """From the root down to the code's parent."""

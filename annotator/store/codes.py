@@ -7,6 +7,7 @@ explicitly what happens to its codings; nothing disappears silently.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any, Literal
 
 from annotator.core.codebook import CodeTree, name_key, split_path
@@ -51,14 +52,21 @@ class CodeOps(ProjectBase):
                 raise InvalidInput(f"'{ref}' names {len(named)} codes ({paths}); give the path.")
         raise NotFound(f"No code '{ref}' in the codebook.")
 
-    def code_counts(self, code_ids: set[str] | None = None) -> dict[str, tuple[int, int]]:
-        """Per code: (number of codings, number of documents coded), for all or some codes."""
+    def code_counts(
+        self, code_ids: set[str] | None = None, coder_ids: Iterable[str] | None = None
+    ) -> dict[str, tuple[int, int]]:
+        """Per code: (number of codings, number of documents coded), for all or some
+        codes, counting everyone's codings or only those of ``coder_ids``."""
         sql = "SELECT code_id, count(*), count(DISTINCT document_id) FROM codings"
-        args: tuple[Any, ...] = ()
-        if code_ids is not None:
-            ids = list(code_ids)
-            sql += f" WHERE code_id IN ({', '.join('?' for _ in ids)})"
-            args = tuple(ids)
+        where: list[str] = []
+        args: list[Any] = []
+        for column, ids in (("code_id", code_ids), ("coder_id", coder_ids)):
+            if ids is not None:
+                values = list(ids)
+                where.append(f"{column} IN ({', '.join('?' for _ in values)})")
+                args.extend(values)
+        if where:
+            sql += " WHERE " + " AND ".join(where)
         counts = {r[0]: (r[1], r[2]) for r in self.conn.execute(sql + " GROUP BY code_id", args)}
         if code_ids is not None:
             for cid in code_ids:

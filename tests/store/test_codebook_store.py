@@ -100,6 +100,9 @@ def test_counts_per_code(sample):
     counts = sample.project.code_counts()
     assert counts[sample.rivalry.id] == (3, 2)
     assert sample.project.code_counts({sample.norms.id}) == {sample.norms.id: (0, 0)}
+    # Counting only some coders' codings follows the coder view switch.
+    assert sample.project.code_counts(coder_ids=[sample.ben.id])[sample.rivalry.id] == (2, 2)
+    assert sample.project.code_counts(coder_ids=[sample.ann.id])[sample.rivalry.id] == (1, 1)
 
 
 def test_bad_colour_is_refused(sample):

@@ -1,0 +1,247 @@
+"""CodeTreeModel: the codebook tree follows the store row by row, never by a reset."""
+
+from __future__ import annotations
+
+import json
+import random
+from collections.abc import Iterator
+
+import pytest
+from PySide6.QtCore import QMimeData, QModelIndex, Qt
+from PySide6.QtGui import QIcon
+from PySide6.QtTest import QAbstractItemModelTester
+
+from annotator.core.changes import ChangeSet, RowChange
+from annotator.core.errors import AnnotatorError
+from annotator.store import Project
+from annotator.ui.code_tree_model import CODINGS, DOCS, KEY, NAME, CodeIdRole, CodeTreeModel
+from annotator.ui.state import CODE_MIME
+
+pytestmark = pytest.mark.gui
+
+
+class Recorder:
+    """Counts the model's structural signals; a reset is a failure."""
+
+    def __init__(self, model: CodeTreeModel) -> None:
+        self.resets = 0
+        self.inserted = self.removed = self.moved = 0
+        self.changed: list[tuple[int, int, int]] = []  # (row, first column, last column)
+        model.modelReset.connect(self._reset)
+        model.rowsInserted.connect(lambda *a: setattr(self, "inserted", self.inserted + 1))
+        model.rowsRemoved.connect(lambda *a: setattr(self, "removed", self.removed + 1))
+        model.rowsMoved.connect(lambda *a: setattr(self, "moved", self.moved + 1))
+        model.dataChanged.connect(lambda tl, br, roles=(): self.changed.append((tl.row(), tl.column(), br.column())))
+
+    def _reset(self) -> None:
+        self.resets += 1
+
+
+def shape(model: CodeTreeModel, parent: QModelIndex | None = None) -> list[tuple[str | None, list]]:
+    """The model's tree as nested (code id, children), read through the Qt API."""
+    parent = parent or QModelIndex()
+    out = []
+    for row in range(model.rowCount(parent)):
+        index = model.index(row, NAME, parent)
+        out.append((model.code_id(index), shape(model, index)))
+    return out
+
+
+def store_shape(project: Project, parent_id: str | None = None) -> list[tuple[str | None, list]]:
+    tree = project.code_tree()
+    return [(c.id, store_shape(project, c.id)) for c in tree.children(parent_id)]
+
+
+def check_with_qt_tester(model: CodeTreeModel) -> None:
+    """Qt's own model checker follows every signal; it lives as long as the model."""
+    QAbstractItemModelTester(model, QAbstractItemModelTester.FailureReportingMode.Warning, model)
+
+
+@pytest.fixture(autouse=True)
+def no_model_test_failures(qtlog) -> Iterator[None]:
+    yield
+    failures = [r.message for r in qtlog.records if "FAIL!" in r.message]
+    assert failures == [], "QAbstractItemModelTester: " + "; ".join(failures)
+
+
+@pytest.fixture
+def model(sample, qtbot) -> Iterator[CodeTreeModel]:
+    m = CodeTreeModel(sample.project)
+    check_with_qt_tester(m)
+    unsubscribe = sample.project.subscribe(m.apply_changes)
+    yield m
+    unsubscribe()
+
+
+def test_built_from_the_store_with_names_counts_colours_and_keys(sample, model):
+    assert shape(model) == store_shape(sample.project)
+    norms = model.index_of(sample.norms.id)
+    shaper = model.index_of(sample.norm_shaper.id)
+    assert model.parent(shaper) == norms
+    assert model.data(norms) == "Norms"
+    assert model.data(shaper.siblingAtColumn(CODINGS)) == "1"
+    rivalry = model.index_of(sample.rivalry.id)
+    assert model.data(rivalry.siblingAtColumn(CODINGS)) == "3"
+    assert model.data(rivalry.siblingAtColumn(DOCS)) == "2"
+    assert model.data(rivalry.siblingAtColumn(KEY)) == ""
+    icon = model.data(rivalry, Qt.ItemDataRole.DecorationRole)
+    assert isinstance(icon, QIcon)
+    assert icon.pixmap(14, 14).toImage().pixelColor(7, 7).name().upper() == "#E6194B"
+    # Ids come from the node, on every column, never from the text.
+    assert model.data(rivalry.siblingAtColumn(DOCS), CodeIdRole) == sample.rivalry.id
+    assert model.code_id(rivalry.siblingAtColumn(DOCS)) == sample.rivalry.id
+
+
+def test_new_coding_recounts_only_its_code(sample, model):
+    rec = Recorder(model)
+    sample.project.add_coding(sample.emoji.id, sample.norm_shaper.id, sample.ann.id, 0, 4)
+    assert rec.resets == 0
+    assert rec.changed == [(model.index_of(sample.norm_shaper.id).row(), CODINGS, DOCS)]
+    assert model.counts(sample.norm_shaper.id) == (2, 2)
+    assert model.counts(sample.rivalry.id) == (3, 2)
+
+
+def test_reassigned_coding_recounts_both_codes(sample, model):
+    rec = Recorder(model)
+    coding = sample.project.codings(code_ids=[sample.norm_shaper.id])[0]
+    sample.project.update_coding(coding.id, code_id=sample.rivalry.id)
+    assert rec.resets == 0 and len(rec.changed) == 2
+    assert model.counts(sample.norm_shaper.id) == (0, 0)
+    assert model.counts(sample.rivalry.id) == (4, 2)
+
+
+def test_add_rename_move_delete_are_row_operations(sample, model):
+    p = sample.project
+    rec = Recorder(model)
+    child = p.add_code("Soft power", sample.rivalry.id)
+    assert rec.inserted == 1
+    assert model.parent(model.index_of(child.id)) == model.index_of(sample.rivalry.id)
+    p.update_code(child.id, name="Hard power")
+    assert model.data(model.index_of(child.id)) == "Hard power"
+    assert (model.index_of(child.id).row(), NAME, DOCS) in rec.changed
+    p.move_code(child.id, sample.norms.id, 0)
+    assert rec.moved >= 1
+    assert shape(model) == store_shape(p)
+    p.delete_code(sample.norms.id, "delete")
+    assert rec.removed == 1
+    assert shape(model) == store_shape(p)
+    assert not model.index_of(child.id).isValid()
+    assert rec.resets == 0
+
+
+def test_reorder_moves_only_the_row_out_of_place(project, qtbot):
+    ids = [project.add_code(f"Code {i}").id for i in range(8)]
+    model = CodeTreeModel(project)
+    project.subscribe(model.apply_changes)
+    rec = Recorder(model)
+    project.move_code(ids[0], None, 7)  # first to last renumbers all eight siblings
+    assert rec.moved == 1 and rec.resets == 0
+    assert [model.code_id(model.index(r, 0)) for r in range(8)] == ids[1:] + ids[:1]
+
+
+def test_quick_key_taken_from_another_code_updates_both_rows(sample, model):
+    p = sample.project
+    p.update_code(sample.norms.id, quick_key=3)
+    rec = Recorder(model)
+    p.update_code(sample.rivalry.id, quick_key=3)
+    assert model.data(model.index_of(sample.rivalry.id, KEY)) == "3"
+    assert model.data(model.index_of(sample.norms.id, KEY)) == ""
+    assert {r for r, _, _ in rec.changed} == {model.index_of(sample.norms.id).row(),
+                                              model.index_of(sample.rivalry.id).row()}
+
+
+def test_merge_and_its_undo_follow_the_store(sample, model):
+    p = sample.project
+    sub = p.add_code("Liberal norms", sample.norms.id)
+    p.add_coding(sample.emoji.id, sample.norms.id, sample.ann.id, 0, 4)
+    rec = Recorder(model)
+    p.merge_codes(sample.norms.id, sample.rivalry.id)
+    merged: ChangeSet = p.last_changes
+    assert shape(model) == store_shape(p)
+    assert model.parent(model.index_of(sub.id)) == model.index_of(sample.rivalry.id)
+    assert model.counts(sample.rivalry.id) == (4, 2)
+    p.apply_changes(merged.inverse())
+    assert shape(model) == store_shape(p)
+    assert model.counts(sample.rivalry.id) == (3, 2)
+    assert model.counts(sample.norms.id) == (1, 1)
+    assert model.counts(sample.norm_shaper.id) == (1, 1)
+    assert rec.resets == 0
+
+
+def test_random_edits_and_undos_keep_the_tree_equal_to_the_store(project, qtbot):
+    """Any sequence of codebook edits, undos and redos: same tree, never a reset."""
+    rng = random.Random(7)
+    coder = project.add_coder("Ann")
+    doc = project.add_document("Doc", "x" * 200)
+    model = CodeTreeModel(project)
+    check_with_qt_tester(model)
+    project.subscribe(model.apply_changes)
+    rec = Recorder(model)
+    done: list[ChangeSet] = []
+    for step in range(120):
+        ids = model.code_ids()
+        op = rng.choice(["add", "add", "move", "rename", "delete", "merge", "coding", "undo"])
+        pick = rng.choice(ids) if ids else None
+        try:
+            if op == "add" or pick is None:
+                project.add_code(f"C{step}", rng.choice([None, pick]))
+            elif op == "move":
+                project.move_code(pick, rng.choice([None, *ids]), rng.randint(0, 4))
+            elif op == "rename":
+                project.update_code(pick, name=f"R{step}")
+            elif op == "delete":
+                project.delete_code(pick, "delete")
+            elif op == "merge":
+                project.merge_codes(pick, rng.choice(ids))
+            elif op == "coding":
+                project.add_coding(doc.id, pick, coder.id, rng.randint(0, 100), 150)
+            elif op == "undo" and done:
+                project.apply_changes(done.pop().inverse())
+                continue
+        except AnnotatorError:
+            continue  # refused edits (cycles, clashes) change nothing
+        done.append(project.last_changes)
+        assert shape(model) == store_shape(project), (step, op)
+    counts = project.code_counts()
+    for cid in model.code_ids():
+        assert model.counts(cid) == counts.get(cid, (0, 0))
+    assert rec.resets == 0
+
+
+def test_coder_filter_counts_only_the_visible_coders(sample, model):
+    model.set_coder_filter({sample.ben.id})
+    assert model.counts(sample.rivalry.id) == (2, 2)
+    assert model.counts(sample.norm_shaper.id) == (0, 0)
+    # New codings by a hidden coder leave the shown counts alone.
+    sample.project.add_coding(sample.emoji.id, sample.rivalry.id, sample.ann.id, 0, 3)
+    assert model.counts(sample.rivalry.id) == (2, 2)
+    model.set_coder_filter(None)
+    assert model.counts(sample.rivalry.id) == (4, 2)
+
+
+def test_drag_payload_names_code_ids_and_a_drop_is_announced_not_applied(sample, model):
+    data = model.mimeData([model.index_of(sample.rivalry.id), model.index_of(sample.rivalry.id, DOCS)])
+    assert json.loads(bytes(data.data(CODE_MIME).data())) == [sample.rivalry.id]
+    seen: list[tuple] = []
+    model.codesDropped.connect(lambda ids, parent, row: seen.append((ids, parent, row)))
+    on_norms = model.index_of(sample.norms.id)
+    assert model.canDropMimeData(data, Qt.DropAction.MoveAction, -1, -1, on_norms)
+    # False: the view must not remove "source" rows; the store's change moves them.
+    assert model.dropMimeData(data, Qt.DropAction.MoveAction, -1, -1, on_norms) is False
+    assert model.dropMimeData(data, Qt.DropAction.MoveAction, 0, 0, QModelIndex()) is False
+    assert seen == [([sample.rivalry.id], sample.norms.id, -1), ([sample.rivalry.id], None, 0)]
+    assert shape(model) == store_shape(sample.project)  # nothing moved by the model itself
+    junk = QMimeData()
+    junk.setData(CODE_MIME, b"not json")
+    assert not model.canDropMimeData(junk, Qt.DropAction.MoveAction, -1, -1, on_norms)
+
+
+def test_a_changeset_that_does_not_fit_the_tree_rebuilds_it(sample, model):
+    """The store never sends one; if it did, the tree would still end up equal to it."""
+    rec = Recorder(model)
+    ghost = {"id": "no-such-code", "name": "Ghost", "parent_id": "missing-parent", "color": "#000000",
+             "definition": "", "inclusion": "", "exclusion": "", "example": "", "memo": "",
+             "sort_order": 0, "quick_key": None}
+    model.apply_changes(ChangeSet("odd", [RowChange("codes", ("no-such-code",), None, ghost)]))
+    assert rec.resets == 1
+    assert shape(model) == store_shape(sample.project)

@@ -1,0 +1,277 @@
+"""The margin beside the document text: one bracket per coding in view.
+
+Each bracket is a vertical line from the coding's first to its last line, with
+short ticks pointing at the text where it starts and ends, in its code's
+colour. Overlapping codings sit in different lanes (``SpanIndex.lanes``, stable
+while codings come and go); lane 0 is nearest the text. Two codings that do not
+overlap but share a line would share a lane and be drawn over each other, so
+one of them moves to the nearest free lane. The margin widens to the lanes in
+use (at most ``MAX_LANES``) and does not narrow while a document is shown, so
+the text does not reflow under the reader. Coders are told apart
+two ways, so neither colour vision nor a busy margin hides who coded what: a
+small tag with the coder's initial at the bracket's top, and a line style per
+coder (solid, dashed, dotted, dash-dot). The selected coding is drawn thicker.
+
+The margin draws what its owner (the document view) computes for the visible
+range only; it keeps no model of its own.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import NamedTuple
+
+from PySide6.QtCore import QEvent, QPoint, QRect, Qt, Signal
+from PySide6.QtGui import (
+    QColor,
+    QFont,
+    QHelpEvent,
+    QMouseEvent,
+    QPainter,
+    QPaintEvent,
+    QPalette,
+    QPen,
+    QPixmap,
+)
+from PySide6.QtWidgets import QApplication, QToolTip, QWidget
+
+from annotator.core.colors import readable_text_color
+from annotator.ui.highlights import ShownCodings
+
+#: Pen styles that tell coders apart, in coder order (then repeating).
+CODER_STYLES = (
+    Qt.PenStyle.SolidLine,
+    Qt.PenStyle.DashLine,
+    Qt.PenStyle.DotLine,
+    Qt.PenStyle.DashDotLine,
+)
+
+
+class Bracket(NamedTuple):
+    """A coding as the margin draws it; ``top``/``bottom`` are viewport y coordinates."""
+
+    coding_id: str
+    lane: int
+    top: int
+    bottom: int
+    open_top: bool  # the coding starts above the view: no top tick
+    open_bottom: bool  # ... ends below it: no bottom tick
+    color: str
+    initial: str
+    style: int
+    selected: bool
+
+
+def place_brackets(shown: ShownCodings, lo: int, hi: int, caret: Callable[[int], QRect], height: int,
+                   current: str | None, lanes: int) -> list[Bracket]:
+    """Brackets for the shown codings touching code points ``[lo, hi)`` (the visible lines).
+
+    ``caret(cp)`` is the viewport rectangle of the caret at a code point, ``height``
+    the viewport's. Each bracket keeps its stable lane from the index unless that
+    would draw it over another bracket on the same line (two codings side by side
+    on one line may share a lane in the index); then it moves to the nearest free
+    lane below ``lanes``.
+    """
+    rows, index_lanes = shown.rows, shown.index.lanes
+    spots = []
+    for cid in shown.overlapping(lo, hi):
+        row = rows[cid]
+        top = -8 if row.start < lo else caret(row.start).top()
+        # The caret before the last character sits on the coding's last line.
+        bottom = height + 8 if row.end > hi else caret(row.end - 1).bottom()
+        spots.append((min(index_lanes.get(cid, 0), lanes - 1), top, bottom, cid))
+    spots.sort()
+    # Each lane's occupied pixel rows: checking and marking a span is one C-level call.
+    pad = 10
+    busy = [bytearray(height + 2 * pad) for _ in range(lanes)]
+    full = b"\x01" * (height + 2 * pad)
+    # For each preferred lane, the others nearest first.
+    order = [sorted(range(lanes), key=lambda ln: abs(ln - pref) * 2 + (ln < pref)) for pref in range(lanes)]
+    out: list[Bracket] = []
+    for lane, top, bottom, cid in spots:
+        a, b = max(top + pad, 0), min(bottom + pad + 1, height + 2 * pad)
+        if busy[lane].find(1, a, b) >= 0:
+            lane = next((ln for ln in order[lane] if busy[ln].find(1, a, b) < 0), lane)
+        busy[lane][a:b] = full[: max(b - a, 0)]
+        row = rows[cid]
+        name, number = shown.coder(cid)
+        out.append(Bracket(cid, lane, top, bottom, row.start < lo, row.end > hi, shown.color(cid),
+                           name[:1].upper(), number, cid == current))
+    return out
+
+
+class CodingMargin(QWidget):
+    """Draws ``brackets()`` (supplied by the view); click a bracket to select its coding."""
+
+    #: A bracket was clicked: the coding's id.
+    codingClicked = Signal(str)
+
+    LANE_WIDTH = 13
+    MAX_LANES = 12
+    PAD = 3
+    TICK = 5
+    TAG = 10  # side of the coder tag
+
+    def __init__(self, brackets: Callable[[], list[Bracket]], describe: Callable[[str], str],
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._brackets = brackets
+        self._describe = describe
+        self._lanes = 1
+        self._press: QPoint | None = None
+        self.setMouseTracking(True)
+        self.setAutoFillBackground(False)
+        self._tag_font = QFont(self.font())
+        self._tag_font.setPixelSize(self.TAG - 1)
+        self._tag_font.setBold(True)
+        self._pen_cache: dict[tuple[str, int, bool], tuple[QPen, QPen]] = {}
+        self._tag_cache: dict[tuple[str, str, bool], QPixmap] = {}
+
+    # -- geometry ----------------------------------------------------------------
+    def set_lanes(self, lanes: int) -> bool:
+        """Use ``lanes`` lanes (capped); True if the width changed."""
+        lanes = max(1, min(lanes, self.MAX_LANES))
+        if lanes == self._lanes:
+            return False
+        self._lanes = lanes
+        return True
+
+    @property
+    def lanes(self) -> int:
+        return self._lanes
+
+    def preferred_width(self) -> int:
+        return 2 * self.PAD + self._lanes * self.LANE_WIDTH + self.TICK
+
+    def lane_x(self, lane: int) -> int:
+        """x of a lane's vertical line; lane 0 nearest the text (the right edge)."""
+        lane = min(lane, self.MAX_LANES - 1)  # the deepest overlaps share the last lane
+        return self.width() - self.PAD - self.TICK - lane * self.LANE_WIDTH - self.LANE_WIDTH // 2
+
+    def brackets_at(self, pos: QPoint) -> list[Bracket]:
+        """Brackets under ``pos``, nearest lane first, shortest first within a lane."""
+        half = self.LANE_WIDTH // 2
+        hits = [
+            b for b in self._brackets()
+            if abs(pos.x() - self.lane_x(b.lane)) <= half and b.top - 2 <= pos.y() <= b.bottom + 2
+        ]
+        hits.sort(key=lambda b: (abs(pos.x() - self.lane_x(b.lane)), b.bottom - b.top))
+        return hits
+
+    def tooltip_at(self, pos: QPoint) -> str:
+        """Code and coder of each bracket under ``pos`` ("" if none)."""
+        return "\n".join(self._describe(b.coding_id) for b in self.brackets_at(pos))
+
+    # -- painting ----------------------------------------------------------------
+    def paintEvent(self, event: QPaintEvent) -> None:
+        painter = QPainter(self)
+        pal = self.palette()
+        painter.fillRect(event.rect(), pal.color(QPalette.ColorRole.Window))
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)
+        clip = event.rect()
+        selected = []
+        for b in self._brackets():
+            if b.bottom < clip.top() or b.top > clip.bottom():
+                continue
+            if b.selected:
+                selected.append(b)  # drawn last, on top
+            else:
+                self._paint_bracket(painter, b)
+        for b in selected:
+            self._paint_bracket(painter, b)
+        painter.end()
+
+    def _pens(self, color: str, style: int, selected: bool) -> tuple[QPen, QPen]:
+        """The coder-styled pen for the line and a solid one for the ticks (cached)."""
+        key = (color, style % len(CODER_STYLES), selected)
+        pens = self._pen_cache.get(key)
+        if pens is None:
+            line = QPen(QColor(color), 3 if selected else 2)
+            line.setStyle(CODER_STYLES[key[1]])
+            line.setCapStyle(Qt.PenCapStyle.FlatCap)
+            solid = QPen(QColor(color), 3 if selected else 2)
+            solid.setCapStyle(Qt.PenCapStyle.FlatCap)
+            pens = self._pen_cache[key] = (line, solid)
+        return pens
+
+    def _tag(self, color: str, initial: str, selected: bool) -> QPixmap:
+        """The coder's tag: their initial on the code's colour (cached; text is slow to draw)."""
+        key = (color, initial, selected)
+        pix = self._tag_cache.get(key)
+        if pix is None:
+            ratio = self.devicePixelRatioF()
+            pix = QPixmap(round(self.TAG * ratio), round(self.TAG * ratio))
+            pix.setDevicePixelRatio(ratio)
+            pix.fill(QColor(color))
+            painter = QPainter(pix)
+            rect = QRect(0, 0, self.TAG, self.TAG)
+            if selected:
+                painter.setPen(QPen(self.palette().color(QPalette.ColorRole.WindowText), 1))
+                painter.drawRect(rect.adjusted(0, 0, -1, -1))
+            painter.setFont(self._tag_font)
+            painter.setPen(QColor(readable_text_color(color)))
+            painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, initial)
+            painter.end()
+            self._tag_cache[key] = pix
+        return pix
+
+    def _paint_bracket(self, painter: QPainter, b: Bracket) -> None:
+        x = self.lane_x(b.lane)
+        line, solid = self._pens(b.color, b.style, b.selected)
+        top = max(b.top, -4)
+        bottom = min(b.bottom, self.height() + 4)
+        tag_top = max(b.top, 0)
+        line_top = top if b.open_top else tag_top + self.TAG
+        if bottom > line_top:
+            painter.setPen(line)
+            painter.drawLine(x, line_top, x, bottom)
+        painter.setPen(solid)
+        reach = x + self.TICK + self.LANE_WIDTH // 2
+        if not b.open_top:
+            painter.drawLine(x, b.top + 1, reach, b.top + 1)
+        if not b.open_bottom:
+            painter.drawLine(x, b.bottom - 1, reach, b.bottom - 1)
+        # The coder's tag at the visible top of the bracket.
+        painter.drawPixmap(x - self.TAG // 2, tag_top, self._tag(b.color, b.initial, b.selected))
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.PaletteChange:
+            self._tag_cache.clear()
+        super().changeEvent(event)
+
+    # -- interaction -------------------------------------------------------------
+    def event(self, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.ToolTip and isinstance(event, QHelpEvent):
+            tip = self.tooltip_at(event.pos())
+            if tip:
+                QToolTip.showText(event.globalPos(), tip, self)
+            else:
+                QToolTip.hideText()
+                event.ignore()
+            return True
+        return super().event(event)
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:
+        if event.button() == Qt.MouseButton.LeftButton:
+            self._press = event.position().toPoint()
+        super().mousePressEvent(event)
+
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:
+        press, self._press = self._press, None
+        pos = event.position().toPoint()
+        if (
+            event.button() == Qt.MouseButton.LeftButton
+            and press is not None
+            and (pos - press).manhattanLength() < QApplication.startDragDistance()
+        ):
+            hits = self.brackets_at(pos)
+            if hits:
+                # Clicking again where brackets share a spot cycles through them.
+                chosen = next((i for i, b in enumerate(hits) if b.selected), -1)
+                self.codingClicked.emit(hits[(chosen + 1) % len(hits)].coding_id)
+        super().mouseReleaseEvent(event)
+
+    def mouseMoveEvent(self, event: QMouseEvent) -> None:
+        over = bool(self.brackets_at(event.position().toPoint()))
+        self.setCursor(Qt.CursorShape.PointingHandCursor if over else Qt.CursorShape.ArrowCursor)
+        super().mouseMoveEvent(event)

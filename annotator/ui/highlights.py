@@ -1,0 +1,315 @@
+"""Which codings are in view, and turning them into ``QTextEdit.ExtraSelection``s.
+
+``ShownCodings`` keeps the shown document's codings in a ``SpanIndex`` (only
+the coders being shown), updated row by row from each ChangeSet. The document
+view asks it for the codings that touch the visible range and hands them to
+``HighlightBuilder``, which cuts the range into elementary pieces (wherever a
+coding starts or ends) so overlapping codings show as a blend of their codes'
+colours instead of one hiding another. Colours are blended over the palette's
+Base colour (a dark theme gets dark highlights) and the text colour is picked
+for contrast. Find matches are drawn last, on top.
+
+The geometry helpers at the bottom answer "which code points are visible" and
+"which character is under the mouse". Together with the view, this module is
+the boundary where Qt's UTF-16 positions and the store's code points meet:
+every conversion goes through the document's ``OffsetMap``.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import NamedTuple, cast
+
+from PySide6.QtCore import QPoint, QRect
+from PySide6.QtGui import QColor, QTextCharFormat, QTextCursor, QTextDocument
+from PySide6.QtWidgets import QPlainTextEdit, QTextEdit
+
+from annotator.core.changes import ChangeSet
+from annotator.core.codebook import CodeTree
+from annotator.core.colors import (
+    contrast_ratio,
+    highlight_color,
+    normalise_color,
+    readable_text_color,
+)
+from annotator.core.errors import InvalidInput
+from annotator.core.models import Code, Coder
+from annotator.core.spans import SpanIndex, elementary_segments
+from annotator.core.textpos import OffsetMap
+
+#: Find matches: all of them, and the current one (strong, unlike the pastel code blends).
+FIND_COLOR = "#FFE14D"
+FIND_CURRENT_COLOR = "#FF8A00"
+#: How strongly the selected coding's own colour is laid over the blend.
+EMPHASIS_ALPHA = 0.6
+FALLBACK_COLOR = "#999999"
+#: Text on a highlight keeps the theme's colour while it contrasts at least this much.
+MIN_CONTRAST = 4.5
+#: A ChangeSet naming more of the document's codings than this rebuilds the index in
+#: one sweep (an import) instead of row by row.
+BULK = 2000
+
+
+def safe_color(value: str) -> str:
+    """A code's colour as ``#RRGGBB``; a broken value falls back to grey instead of failing."""
+    try:
+        return normalise_color(value)
+    except InvalidInput:
+        return FALLBACK_COLOR
+
+
+class Row(NamedTuple):
+    """A coding of the shown document."""
+
+    code_id: str
+    coder_id: str
+    start: int
+    end: int
+
+
+class ShownCodings:
+    """The shown document's codings; those of visible coders are in ``index``."""
+
+    def __init__(self) -> None:
+        self.rows: dict[str, Row] = {}
+        self.index = SpanIndex()
+        self.codes: dict[str, tuple[str, str]] = {}  # code id -> (path, colour)
+        self.coders: dict[str, tuple[str, int]] = {}  # coder id -> (name, number)
+        #: The coders whose codings are shown (None: everyone's).
+        self.visible: frozenset[str] | None = None
+        self._lane_count: Counter[int] = Counter()  # lane -> codings in it (max lane in O(lanes))
+
+    def set_codebook(self, codes: Sequence[Code], coders: Sequence[Coder]) -> None:
+        tree = CodeTree.of(codes)
+        self.codes = {c.id: (tree.path(c.id), safe_color(c.color)) for c in codes}
+        self.coders = {c.id: (c.name, i) for i, c in enumerate(coders)}
+
+    def load(self, spans: Iterable[tuple[str, str, str, int, int]]) -> None:
+        """All codings of a newly shown document: (id, code, coder, start, end)."""
+        self.rows = {cid: Row(code, coder, s, e) for cid, code, coder, s, e in spans}
+        self.reindex()
+
+    def reindex(self) -> None:
+        """Index the visible coders' codings in one sweep (open, coder filter, bulk change)."""
+        rows, visible = self.rows.items(), self.visible
+        self.index = SpanIndex((cid, r.start, r.end) for cid, r in rows if visible is None or r.coder_id in visible)
+        self._lane_count = Counter(self.index.lanes.values())
+
+    def apply(self, changes: ChangeSet, document_id: str) -> tuple[set[str], list[tuple[int, int]]]:
+        """Follow the ChangeSet's codings rows for ``document_id``; return the ids touched
+        and the code-point ranges whose highlighting may have changed."""
+        mine = [rc for rc in changes.of("codings") if document_id in rc.values("document_id")]
+        ranges = [(row["start"], row["end"]) for rc in mine for row in (rc.before, rc.after) if row is not None]
+        for rc in mine:
+            cid = rc.key[0]
+            old = self.rows.pop(cid, None)
+            new = None
+            if rc.after is not None and rc.after.get("document_id") == document_id:
+                a = rc.after
+                new = self.rows[cid] = Row(a["code_id"], a["coder_id"], a["start"], a["end"])
+            if len(mine) <= BULK:
+                self._reindex_one(cid, old, new)
+        if len(mine) > BULK:
+            self.reindex()
+        return {rc.key[0] for rc in mine}, ranges
+
+    def _reindex_one(self, cid: str, old: Row | None, new: Row | None) -> None:
+        # A coding whose span and coder stay keeps its lane (re-assign, memo edits).
+        shown = new is not None and (self.visible is None or new.coder_id in self.visible)
+        if shown and old is not None and new is not None and cid in self.index \
+                and (old.start, old.end) == (new.start, new.end):
+            return
+        if cid in self.index:
+            lane = self.index.lanes[cid]
+            self.index.remove(cid)
+            self._lane_count[lane] -= 1
+            if not self._lane_count[lane]:
+                del self._lane_count[lane]
+        if shown and new is not None:
+            self._lane_count[self.index.add(cid, new.start, new.end)] += 1
+
+    def __contains__(self, coding_id: object) -> bool:
+        """Whether the coding is shown (this document, a visible coder)."""
+        return coding_id in self.index
+
+    def overlapping(self, lo: int, hi: int) -> list[str]:
+        return cast(list[str], self.index.overlapping(lo, hi))
+
+    def at(self, cp: int) -> list[str]:
+        return cast(list[str], self.index.at(cp))
+
+    def shortest_at(self, cp: int) -> str | None:
+        keys = self.at(cp)
+        return min(keys, key=lambda k: (self.rows[k].end - self.rows[k].start, k)) if keys else None
+
+    def color(self, coding_id: str) -> str:
+        return self.codes.get(self.rows[coding_id].code_id, ("?", FALLBACK_COLOR))[1]
+
+    def path(self, coding_id: str) -> str:
+        return self.codes.get(self.rows[coding_id].code_id, ("?", FALLBACK_COLOR))[0]
+
+    def coder(self, coding_id: str) -> tuple[str, int]:
+        return self.coders.get(self.rows[coding_id].coder_id, ("?", 0))
+
+    def describe(self, coding_id: str) -> str:
+        return f"{self.path(coding_id)} — {self.coder(coding_id)[0]}"
+
+    def lanes_in_use(self) -> int:
+        return max(self._lane_count, default=-1) + 1
+
+
+@dataclass(slots=True)
+class Piece:
+    """One highlighted stretch ``[start, end)`` (code points) and the codings covering it."""
+
+    start: int
+    end: int
+    keys: tuple[str, ...]
+    selection: QTextEdit.ExtraSelection
+
+
+def cursor_at(document: QTextDocument, u16: int) -> QTextCursor:
+    cursor = QTextCursor(document)
+    cursor.setPosition(u16)
+    return cursor
+
+
+def span_cursor(document: QTextDocument, offsets: OffsetMap, start: int, end: int) -> QTextCursor:
+    """A cursor with its anchor at code point ``start`` and its position at ``end``."""
+    cursor = QTextCursor(document)
+    cursor.setPosition(offsets.to_utf16(start))
+    cursor.setPosition(offsets.to_utf16(end), QTextCursor.MoveMode.KeepAnchor)
+    return cursor
+
+
+class HighlightBuilder:
+    """Builds selections for a range; caches colour blends and formats between builds."""
+
+    def __init__(self) -> None:
+        self.base, self.text = "#FFFFFF", "#000000"
+        self._formats: dict[tuple[tuple[str, ...], str | None], QTextCharFormat] = {}
+
+    def set_palette(self, base: str, text: str) -> None:
+        """The colour highlights are blended over (the text area's Base) and its text colour."""
+        if (base, text) != (self.base, self.text):
+            self.base, self.text = base, text
+            self._formats.clear()
+
+    def _format(self, colors: tuple[str, ...], emphasis: str | None) -> QTextCharFormat:
+        key = (tuple(sorted(colors)), emphasis)  # the same codes blend the same, in any order
+        fmt = self._formats.get(key)
+        if fmt is None:
+            background = highlight_color(key[0], self.base)
+            if emphasis is not None:
+                background = highlight_color([emphasis], background, alpha=EMPHASIS_ALPHA)
+            fmt = QTextCharFormat()
+            fmt.setBackground(QColor(background))
+            # A foreground costs Qt a second pass over the glyphs: set one only where the
+            # theme's text colour would not stay legible (WCAG AA contrast).
+            if emphasis is not None or contrast_ratio(background, self.text) < MIN_CONTRAST:
+                fmt.setForeground(QColor(readable_text_color(background)))
+            if emphasis is not None:
+                # A second cue besides colour: the selected coding is underlined.
+                fmt.setFontUnderline(True)
+                fmt.setUnderlineColor(QColor(readable_text_color(background)))
+            self._formats[key] = fmt
+        return fmt
+
+    def coding_pieces(self, document: QTextDocument, offsets: OffsetMap, spans: Sequence[tuple[str, int, int]],
+                      colors: Mapping[str, str], lo: int, hi: int, current: str | None = None) -> list[Piece]:
+        """Pieces for ``spans`` (id, start, end) clipped to ``[lo, hi)``; ``colors`` maps
+        ids to code colours; ``current`` (the selected coding) is drawn stronger, underlined."""
+        out: list[Piece] = []
+        for a, b, found in elementary_segments(spans, lo, hi):
+            keys = cast(list[str], found)
+            piece_colors = tuple(colors[k] for k in keys if k != current)
+            emphasis = colors[current] if current is not None and current in keys else None
+            sel = QTextEdit.ExtraSelection()
+            sel.cursor = span_cursor(document, offsets, a, b)
+            sel.format = self._format(piece_colors, emphasis)
+            out.append(Piece(a, b, tuple(keys), sel))
+        return out
+
+    def find_selections(self, document: QTextDocument, offsets: OffsetMap, matches: Sequence[tuple[int, int, int]],
+                        current: int | None, lo: int, hi: int) -> list[QTextEdit.ExtraSelection]:
+        """Selections for the find matches (start, end, number), sorted by start, that
+        touch ``[lo, hi)``; match number ``current`` is drawn stronger."""
+        if not matches:
+            return []
+        longest = max(e - s for s, e, _ in matches)
+        out: list[QTextEdit.ExtraSelection] = []
+        for s, e, number in matches[bisect_left(matches, (lo - longest,)):]:
+            if s >= hi:
+                break
+            if e <= lo:
+                continue
+            color = FIND_CURRENT_COLOR if number == current else FIND_COLOR
+            fmt = QTextCharFormat()
+            fmt.setBackground(QColor(color))
+            fmt.setForeground(QColor(readable_text_color(color)))
+            sel = QTextEdit.ExtraSelection()
+            sel.cursor = span_cursor(document, offsets, s, e)
+            sel.format = fmt
+            out.append(sel)
+        return out
+
+
+# -- geometry of the text area, in code points ------------------------------------------------
+def line_bounds(cursor: QTextCursor) -> tuple[int, int]:
+    """UTF-16 start and end of the laid-out line the cursor is on (right-to-left safe)."""
+    block = cursor.block()
+    layout = block.layout()
+    if layout is not None and layout.lineCount():
+        line = layout.lineForTextPosition(cursor.positionInBlock())
+        if line.isValid():
+            start = block.position() + line.textStart()
+            return start, start + line.textLength()
+    return block.position(), block.position() + max(block.length() - 1, 0)
+
+
+def visible_range(edit: QPlainTextEdit, offsets: OffsetMap) -> tuple[int, int]:
+    """Code points ``[lo, hi)`` from the first to the last (partly) visible line.
+
+    Lines, not blocks: one paragraph may be far longer than the view.
+    """
+    lo = line_bounds(edit.cursorForPosition(QPoint(0, 0)))[0]
+    hi = line_bounds(edit.cursorForPosition(QPoint(0, edit.viewport().height() - 1)))[1]
+    # +1 takes in the line's separator, so a coding that ends with it is drawn whole.
+    return offsets.to_codepoint(lo), min(offsets.to_codepoint(hi, round_up=True) + 1, offsets.length)
+
+
+def caret_rect(edit: QPlainTextEdit, offsets: OffsetMap, cp: int) -> QRect:
+    """Viewport rectangle of the caret at code point ``cp``."""
+    return edit.cursorRect(cursor_at(edit.document(), offsets.to_utf16(cp)))
+
+
+def position_at(edit: QPlainTextEdit, offsets: OffsetMap, pos: QPoint) -> int:
+    """The code-point boundary nearest viewport point ``pos``."""
+    return offsets.to_codepoint(edit.cursorForPosition(pos).position())
+
+
+def char_at(edit: QPlainTextEdit, offsets: OffsetMap, pos: QPoint) -> int | None:
+    """Code point of the character under viewport point ``pos``; None off the text
+    (beyond a line's end, below the last line)."""
+    cursor = edit.cursorForPosition(pos)
+    rect = edit.cursorRect(cursor)
+    if not rect.top() <= pos.y() <= rect.bottom():
+        return None
+    block = cursor.block()
+    first, last = block.position(), block.position() + block.length() - 1  # last: the separator
+    doc = edit.document()
+    here = offsets.to_codepoint(cursor.position())
+    for cp in (here, here - 1):  # the nearest boundary has the character on one side or the other
+        if not 0 <= cp < offsets.length:
+            continue
+        u_start, u_end = offsets.to_utf16(cp), offsets.to_utf16(cp + 1)
+        if first <= u_start and u_end <= last:
+            a = edit.cursorRect(cursor_at(doc, u_start)).x()
+            b = edit.cursorRect(cursor_at(doc, u_end)).x()
+            # a == b: a mark inside a cluster; the cluster's last code point answers.
+            if a != b and min(a, b) <= pos.x() <= max(a, b):
+                return cp
+    return None

@@ -1,0 +1,136 @@
+"""The margin: one bracket per coding, overlaps side by side, click to select."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtGui import QColor, QUndoStack
+from PySide6.QtTest import QTest
+
+from annotator.core.models import Coding
+from annotator.store import Project
+from annotator.ui.bridge import ProjectEvents
+from annotator.ui.coding_actions import CodingActions
+from annotator.ui.coding_margin import CodingMargin
+from annotator.ui.document_view import DocumentView
+from annotator.ui.highlights import caret_rect
+from annotator.ui.state import WorkbenchState
+
+TEXT = "".join(f"Paragraph {i} talks about governance and rivalry at some length.\n" for i in range(40))
+
+
+def make(qtbot, project: Project, state: WorkbenchState | None = None) -> DocumentView:
+    state = state or WorkbenchState()
+    stack = QUndoStack()
+    view = DocumentView(project, ProjectEvents(project), stack, state, CodingActions(project, stack, state))
+    qtbot.addWidget(view)
+    view.resize(700, 500)
+    view.show()
+    qtbot.waitExposed(view)
+    return view
+
+
+def setup(project: Project, spans: list[tuple[int, int, str]]):
+    ann, ben = project.add_coder("Ann"), project.add_coder("Ben")
+    code = project.add_code("Governance", color="#4363D8")
+    doc = project.add_document("Doc", TEXT)
+    who = {"ann": ann.id, "ben": ben.id}
+    project.add_codings([Coding(document_id=doc.id, code_id=code.id, coder_id=who[c], start=s, end=e)
+                         for s, e, c in spans])
+    return doc, code, ann, ben
+
+
+def line_start(i: int) -> int:
+    return TEXT.index(f"Paragraph {i} ")
+
+
+def test_overlapping_codings_get_their_own_lanes_and_brackets_span_their_lines(qtbot, project):
+    outer = (line_start(1), line_start(4) + 5, "ann")
+    inner = (line_start(2), line_start(3) + 10, "ben")
+    apart = (line_start(6), line_start(6) + 9, "ann")
+    doc, _code, _ann, _ben = setup(project, [outer, inner, apart])
+    view = make(qtbot, project)
+    view.show_document(doc.id)
+    by_start = {project.coding(b.coding_id).start: b for b in view.brackets()}
+    b_outer, b_inner, b_apart = by_start[outer[0]], by_start[inner[0]], by_start[apart[0]]
+    assert b_outer.lane != b_inner.lane
+    assert b_apart.lane == 0  # nothing overlaps it: nearest the text
+    assert view.margin.lanes == 2
+    edit, offsets = view.text_edit, view.offsets
+    assert b_outer.top == caret_rect(edit, offsets, outer[0]).top()
+    assert b_outer.bottom == caret_rect(edit, offsets, outer[1] - 1).bottom()
+    assert b_outer.top < b_inner.top < b_inner.bottom < b_outer.bottom
+    # Coders are told apart: initial and line style.
+    assert (b_outer.initial, b_inner.initial) == ("A", "B")
+    assert b_outer.style != b_inner.style
+
+
+def test_codings_side_by_side_on_one_line_are_not_drawn_over_each_other(qtbot, project):
+    s = line_start(0)
+    doc, *_ = setup(project, [(s, s + 9, "ann"), (s + 14, s + 30, "ben")])
+    view = make(qtbot, project)
+    view.show_document(doc.id)
+    a, b = view.brackets()
+    assert a.top == b.top  # the same line...
+    assert a.lane != b.lane  # ...so different lanes, though the index let them share one
+    assert view.margin.lanes == 2
+
+
+def test_margin_width_follows_lanes_in_use_up_to_a_cap(qtbot, project):
+    nested = [(line_start(0) + i, line_start(20) - i, "ann") for i in range(15)]
+    doc, *_ = setup(project, nested)
+    view = make(qtbot, project)
+    view.show_document(doc.id)
+    assert view.margin.lanes == CodingMargin.MAX_LANES
+    assert view.margin.width() == view.margin.preferred_width()
+    assert view.text_edit.viewportMargins().left() == view.margin.width()
+    # A plain document needs a narrow margin.
+    other = project.add_document("Plain", "Nothing coded here.")
+    view.show_document(other.id)
+    assert view.margin.lanes == 1
+    assert view.margin.width() < 2 * CodingMargin.LANE_WIDTH + 20
+
+
+def test_clicking_a_bracket_selects_its_coding_and_shows_its_tooltip(qtbot, project):
+    outer = (line_start(1), line_start(4) + 5, "ann")
+    inner = (line_start(2), line_start(3) + 10, "ben")
+    doc, *_ = setup(project, [outer, inner])
+    state = WorkbenchState()
+    view = make(qtbot, project, state)
+    view.show_document(doc.id)
+    target = next(b for b in view.brackets() if project.coding(b.coding_id).start == inner[0])
+    pos = QPoint(view.margin.lane_x(target.lane), (target.top + target.bottom) // 2)
+    assert [b.coding_id for b in view.margin.brackets_at(pos)] == [target.coding_id]
+    assert view.margin.tooltip_at(pos) == "Governance — Ben"
+    QTest.mouseClick(view.margin, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, pos)
+    assert state.current_coding_id == target.coding_id
+    assert next(b for b in view.brackets() if b.coding_id == target.coding_id).selected
+    # Clicking empty margin selects nothing new.
+    QTest.mouseClick(view.margin, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier,
+                     QPoint(2, view.margin.height() - 5))
+    assert state.current_coding_id == target.coding_id
+
+
+def test_brackets_are_painted_in_the_code_colour(qtbot, project):
+    span = (line_start(2), line_start(5), "ann")
+    doc, *_ = setup(project, [span])
+    view = make(qtbot, project)
+    view.show_document(doc.id)
+    (bracket,) = view.brackets()
+    image = view.margin.grab().toImage()
+    x = view.margin.lane_x(bracket.lane)
+    mid = (bracket.top + bracket.bottom) // 2
+    assert image.pixelColor(x, mid) == QColor("#4363D8")
+    assert image.pixelColor(x, bracket.bottom + 12) != QColor("#4363D8")
+
+
+def test_only_codings_in_view_get_brackets_and_scrolling_brings_others(qtbot, project):
+    spans = [(line_start(i), line_start(i) + 9, "ann") for i in range(40)]
+    doc, *_ = setup(project, spans)
+    view = make(qtbot, project)
+    view.show_document(doc.id)
+    first = {project.coding(b.coding_id).start for b in view.brackets()}
+    assert line_start(0) in first and line_start(39) not in first
+    bar = view.text_edit.verticalScrollBar()
+    bar.setValue(bar.maximum())
+    last = {project.coding(b.coding_id).start for b in view.brackets()}
+    assert line_start(39) in last and line_start(0) not in last

@@ -126,7 +126,7 @@ def cmd_import(args: argparse.Namespace) -> int:
         print(f"Note: {path.name}: {note}")
     for path, msg in report.duplicates:
         print(f"Skipped {path.name}: {msg}", file=sys.stderr)
-    for path, msg in report.failed:
+    for _path, msg in report.failed:
         print(f"{PROG}: error: {msg}", file=sys.stderr)
     return 0 if not report.failed else 1
 

@@ -11,8 +11,8 @@ import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from annotator.core.models import Code, Coder, Document  # noqa: E402
-from annotator.store import Project  # noqa: E402
+from annotator.core.models import Code, Coder, Document
+from annotator.store import Project
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"

@@ -12,6 +12,7 @@ from __future__ import annotations
 import heapq
 from bisect import bisect_left, insort
 from collections.abc import Hashable, Iterable, Sequence
+from itertools import pairwise
 
 Key = Hashable
 
@@ -151,7 +152,7 @@ def elementary_segments(
     out: list[tuple[int, int, list[Key]]] = []
     covering: set[Key] = set()
     j = 0
-    for a, b in zip(cuts, cuts[1:], strict=False):
+    for a, b in pairwise(cuts):
         while j < len(starts) and starts[j][0] <= a:
             covering.add(starts[j][1])
             j += 1

@@ -118,8 +118,9 @@ class CodeOps(ProjectBase):
             values = self._check_fields({"name": name, **fields}, None)
             values.setdefault("color", next_palette_color(c.color for c in tree.codes.values()))
             siblings = tree.children(parent_id)
-            code = Code(parent_id=parent_id, sort_order=len(siblings), **values,
-                        **({"id": code_id} if code_id else {}))
+            if code_id:
+                values["id"] = code_id
+            code = Code(parent_id=parent_id, sort_order=len(siblings), **values)
             self._insert("codes", code.model_dump())
             if position is not None:
                 self._reorder(parent_id, code.id, position, tree)

@@ -106,7 +106,7 @@ class CodingOps(ProjectBase):
         """Codings filtered by document, codes and coders, in document then text order."""
         fields = ("id", "document_id", "code_id", "coder_id", "start", "end", "memo", "created", "updated")
         return [
-            Coding.model_construct(**dict(zip(fields, row, strict=True)))
+            Coding.model_construct(**dict(zip(fields, row, strict=True)))  # type: ignore[arg-type]
             for row in self.coding_rows(document_id, code_ids, coder_ids)
         ]
 

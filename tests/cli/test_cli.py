@@ -93,7 +93,7 @@ def test_errors_are_one_line_on_stderr_and_change_nothing(demo, capsys, argv, me
     run(capsys, "coders", "add", str(demo), "Ann")
     with Project.open(demo) as p:
         before = (len(p.codings()), len(p.coders()))
-    code, out, err = run(capsys, *[a.replace("{p}", str(demo)) for a in argv])
+    code, _out, err = run(capsys, *[a.replace("{p}", str(demo)) for a in argv])
     assert code == 1
     assert message in err and err.count("\n") == 1 and "Traceback" not in err
     with Project.open(demo) as p:

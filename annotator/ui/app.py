@@ -1,0 +1,78 @@
+"""Starting the desktop app: the QApplication, the first project, the first coder."""
+
+from __future__ import annotations
+
+import sys
+import traceback
+from pathlib import Path
+from types import TracebackType
+
+from PySide6.QtCore import QSettings
+from PySide6.QtWidgets import QApplication, QInputDialog, QMessageBox
+
+from annotator.core.errors import AnnotatorError
+from annotator.io import locations
+from annotator.ui.main_window import MainWindow
+
+_windows: list[MainWindow] = []
+
+
+def _excepthook(kind: type[BaseException], value: BaseException, tb: TracebackType | None) -> None:
+    # A failed action shows a message, never a silent crash; details go to stderr.
+    traceback.print_exception(kind, value, tb)
+    text = str(value) if isinstance(value, AnnotatorError) else f"Something went wrong: {value}"
+    QMessageBox.warning(QApplication.activeWindow(), "Annotator", text)
+
+
+def ask_for_coder(window: MainWindow) -> None:
+    """First launch on a project: ask who is coding (pick an existing coder or type a new name)."""
+    names = [c.name for c in window.project.coders()]
+    while window.needs_coder():
+        name, ok = QInputDialog.getItem(
+            window, "Who is coding?",
+            "Your name (every coding you make is recorded under it):", names, 0, True)
+        if not ok:
+            return
+        existing = next((c for c in window.project.coders() if c.name.casefold() == name.strip().casefold()), None)
+        if existing is not None:
+            window.state.set_active_coder(existing.id)
+        elif name.strip():
+            window.coder_bar.add_coder(name)
+
+
+def open_window(path: Path, settings: QSettings | None = None) -> MainWindow:
+    window = MainWindow(path, settings)
+    _windows.append(window)
+    window.destroyed.connect(lambda *_: _windows.remove(window) if window in _windows else None)
+    window.show()
+    ask_for_coder(window)
+    return window
+
+
+def _first_project(arg: str | None, settings: QSettings) -> Path:
+    if arg:
+        return Path(arg)
+    last = settings.value("lastProject")
+    if last and Path(str(last)).exists():
+        return Path(str(last))
+    default = locations.default_project()
+    if not default.exists():
+        from annotator.io.demo import build_demo
+
+        build_demo(default).close()
+    return default
+
+
+def run_app(project: str | None = None) -> int:
+    app = QApplication.instance() or QApplication(sys.argv)
+    assert isinstance(app, QApplication)
+    app.setApplicationName("Annotator")
+    app.setOrganizationName("Annotator")
+    sys.excepthook = _excepthook
+    settings = QSettings()
+    try:
+        open_window(_first_project(project, settings), settings)
+    except AnnotatorError as err:
+        QMessageBox.critical(None, "Annotator", str(err))
+        return 1
+    return app.exec()

@@ -1,0 +1,251 @@
+"""The main window: assembles the panels around one open project.
+
+It owns the project, its undo stack and the shared ``WorkbenchState``; the
+panels do the work. Layout, geometry and recent projects persist in QSettings.
+``MainWindow(project_path)`` builds everything without showing the window.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+from PySide6.QtCore import QSettings, Qt
+from PySide6.QtGui import (
+    QCloseEvent,
+    QDragEnterEvent,
+    QDropEvent,
+    QKeySequence,
+    QShortcut,
+    QUndoStack,
+)
+from PySide6.QtWidgets import QDockWidget, QMainWindow, QVBoxLayout, QWidget
+
+from annotator.core.changes import ChangeSet
+from annotator.core.errors import AnnotatorError
+from annotator.store import Project
+from annotator.ui import messages
+from annotator.ui.bridge import ProjectEvents
+from annotator.ui.code_tree import CodeTreePanel
+from annotator.ui.coder_bar import CoderBar
+from annotator.ui.coding_actions import CodingActions
+from annotator.ui.details_pane import DetailsPane
+from annotator.ui.document_list import DocumentListPanel
+from annotator.ui.document_view import DocumentView
+from annotator.ui.find_bar import FindBar
+from annotator.ui.menus import build_menus
+from annotator.ui.segment_list import SegmentListPanel
+from annotator.ui.state import WorkbenchState
+
+#: Bump when the dock layout changes so an old saved state is not restored onto it.
+LAYOUT_VERSION = 1
+MAX_RECENT = 8
+
+
+class ViewFindTarget:
+    """Adapts the document view to the find bar's protocol."""
+
+    def __init__(self, window: MainWindow) -> None:
+        self._window = window
+
+    def document_text(self) -> str | None:
+        doc = self._window.state.current_document_id
+        return self._window.project.document_text(doc) if doc else None
+
+    def set_find_matches(self, spans: list[tuple[int, int]], current: int | None) -> None:
+        self._window.document_view.set_find_matches(spans, current)
+
+    def select_span(self, start: int, end: int) -> None:
+        self._window.document_view.select_span(start, end)
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, project_path: str | Path, settings: QSettings | None = None) -> None:
+        super().__init__()
+        self.setObjectName("mainWindow")
+        self.settings = settings if settings is not None else QSettings()
+        self.project = Project.open(Path(project_path))
+        self.events = ProjectEvents(self.project, self)
+        self.stack = QUndoStack(self)
+        self.stack.setObjectName("undoStack")
+        self.state = WorkbenchState(self)
+        self.coding_actions = CodingActions(self.project, self.stack, self.state, self)
+        self._build_panels()
+        self.menu_actions = build_menus(self)
+        self._build_quick_keys()
+        self.setAcceptDrops(True)
+        self.resize(1400, 900)
+        self._restore()
+        self.state.activeCoderChanged.connect(lambda _c: self._update_title())
+        self.state.activeCoderChanged.connect(self._remember_coder)
+        self.events.changed.connect(self._on_changes)
+        self._update_title()
+
+    # -- construction --------------------------------------------------------------
+    def _build_panels(self) -> None:
+        p, ev, st, state = self.project, self.events, self.stack, self.state
+        self.document_view = DocumentView(p, ev, st, state, self.coding_actions)
+        self.find_bar = FindBar(ViewFindTarget(self))
+        self.find_bar.hide()
+        central = QWidget()
+        central.setObjectName("centralArea")
+        layout = QVBoxLayout(central)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addWidget(self.find_bar)
+        layout.addWidget(self.document_view, 1)
+        self.setCentralWidget(central)
+        state.currentDocumentChanged.connect(lambda _d: self.find_bar.refresh())
+
+        self.document_list = DocumentListPanel(p, ev, st, state)
+        self.code_tree = CodeTreePanel(p, ev, st, state, self.coding_actions)
+        self.details = DetailsPane(p, ev, st, state)
+        self.segments = SegmentListPanel(p, ev, st, state)
+        self.docks: dict[str, QDockWidget] = {}
+        left, right = Qt.DockWidgetArea.LeftDockWidgetArea, Qt.DockWidgetArea.RightDockWidgetArea
+        for key, title, widget, area in (
+            ("documents", "Documents", self.document_list, left),
+            ("codebook", "Codebook", self.code_tree, left),
+            ("details", "Details", self.details, right),
+            ("segments", "Retrieved segments", self.segments, right),
+        ):
+            dock = QDockWidget(title, self)
+            dock.setObjectName(f"{key}Dock")
+            dock.setWidget(widget)
+            self.addDockWidget(area, dock)
+            self.docks[key] = dock
+        self.code_tree.codeActivated.connect(self.apply_code_to_selection)
+
+        self.coder_bar = CoderBar(p, ev, state)
+        self.toolbar = self.addToolBar("Main")
+        self.toolbar.setObjectName("mainToolbar")
+
+    def _build_quick_keys(self) -> None:
+        # Digits 1-9 apply the code holding that quick key, while the document has focus.
+        for digit in range(1, 10):
+            shortcut = QShortcut(QKeySequence(str(digit)), self.document_view)
+            shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            shortcut.activated.connect(lambda d=digit: self.apply_quick_key(d))
+
+    # -- coding ----------------------------------------------------------------------
+    def _selection(self) -> tuple[str, int, int] | None:
+        doc = self.state.current_document_id
+        span = self.document_view.selection_span()
+        if doc is None or span is None:
+            return None
+        return doc, span[0], span[1]
+
+    def report(self, err: AnnotatorError | str) -> None:
+        messages.show_error(self, err)
+
+    def apply_code_to_selection(self, code_id: str) -> bool:
+        sel = self._selection()
+        if sel is None:
+            self.report("Select some text in the document first, then choose the code.")
+            return False
+        try:
+            self.coding_actions.apply(code_id, *sel)
+        except AnnotatorError as err:
+            self.report(err)
+            return False
+        return True
+
+    def apply_quick_key(self, digit: int) -> bool:
+        code = next((c for c in self.project.codes() if c.quick_key == digit), None)
+        if code is None:
+            self.statusBar().showMessage(f"No code has quick key {digit} (set one in the codebook).", 4000)
+            return False
+        return self.apply_code_to_selection(code.id)
+
+    def pick_and_apply(self) -> bool:
+        from annotator.ui.code_picker import pick_code
+
+        sel = self._selection()
+        if sel is None:
+            self.report("Select some text in the document first.")
+            return False
+        result = pick_code(self, self.project, self.coding_actions.recent_codes)
+        if result is None:
+            return False
+        try:
+            if result.code_id is not None:
+                self.coding_actions.apply(result.code_id, *sel)
+            elif result.new_name:
+                self.coding_actions.code_with_new_code(result.new_name, None, *sel)
+        except AnnotatorError as err:
+            self.report(err)
+            return False
+        return True
+
+    # -- window state ------------------------------------------------------------------
+    def _update_title(self) -> None:
+        coder = self.state.active_coder_id
+        name = self.project.coder(coder).name if coder else "no coder chosen"
+        self.setWindowTitle(f"{self.project.path.stem} — coding as {name} — Annotator")
+
+    def _on_changes(self, changes: ChangeSet) -> None:
+        if changes.touches("coders"):
+            self._update_title()
+
+    def _coder_key(self) -> str:
+        # A stable key per project file (Python's hash() changes between runs).
+        digest = hashlib.sha1(str(self.project.path.resolve()).encode()).hexdigest()[:16]
+        return f"projects/{digest}/coder"
+
+    def _remember_coder(self, coder_id: str | None) -> None:
+        if coder_id:
+            self.settings.setValue(self._coder_key(), coder_id)
+
+    def _restore(self) -> None:
+        geometry = self.settings.value("window/geometry")
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+        state = self.settings.value("window/state")
+        if state is None or not self.restoreState(state, LAYOUT_VERSION):
+            self._default_layout()
+        coder = self.settings.value(self._coder_key())
+        if coder and coder in {c.id for c in self.project.coders()}:
+            self.state.set_active_coder(str(coder))
+        self.add_recent(self.project.path)
+
+    def _default_layout(self) -> None:
+        """First launch: wide enough side panels to read code names and titles."""
+        d = self.docks
+        self.resizeDocks([d["documents"], d["details"]], [340, 400], Qt.Orientation.Horizontal)
+        self.resizeDocks([d["documents"], d["codebook"]], [300, 560], Qt.Orientation.Vertical)
+        self.resizeDocks([d["details"], d["segments"]], [480, 380], Qt.Orientation.Vertical)
+
+    def add_recent(self, path: Path) -> None:
+        recent = [p for p in self.recent_projects() if p != str(path.resolve())]
+        recent.insert(0, str(path.resolve()))
+        self.settings.setValue("recentProjects", recent[:MAX_RECENT])
+        self.settings.setValue("lastProject", str(path.resolve()))
+
+    def recent_projects(self) -> list[str]:
+        value = self.settings.value("recentProjects") or []
+        return [str(v) for v in ([value] if isinstance(value, str) else value)]
+
+    def needs_coder(self) -> bool:
+        return self.state.active_coder_id is None
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.details.commit_pending()
+        self.settings.setValue("window/geometry", self.saveGeometry())
+        self.settings.setValue("window/state", self.saveState(LAYOUT_VERSION))
+        self.settings.sync()
+        self.events.detach()
+        self.project.close()
+        super().closeEvent(event)
+
+    # -- drag files onto the window to import them ------------------------------------
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        if event.mimeData().hasUrls() and any(u.isLocalFile() for u in event.mimeData().urls()):
+            event.acceptProposedAction()
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        from annotator.ui.file_actions import import_paths
+
+        paths = [Path(u.toLocalFile()) for u in event.mimeData().urls() if u.isLocalFile()]
+        if paths:
+            event.acceptProposedAction()
+            import_paths(self, paths)

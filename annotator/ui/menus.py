@@ -1,0 +1,215 @@
+"""The window's menus and toolbar: every command as a named QAction.
+
+Each QAction has a stable objectName (layouts persist, tests find them) and,
+where one exists, the platform's standard shortcut.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QApplication, QMenu
+
+from annotator.core.errors import AnnotatorError
+from annotator.ui import file_actions, messages
+
+if TYPE_CHECKING:
+    from annotator.ui.main_window import MainWindow
+
+StdKey = QKeySequence.StandardKey
+_FALLBACK_KEYS = {StdKey.Quit: "Ctrl+Q", StdKey.Find: "Ctrl+F", StdKey.New: "Ctrl+N", StdKey.Open: "Ctrl+O"}
+
+
+def build_menus(w: MainWindow) -> dict[str, QAction]:
+    actions: dict[str, QAction] = {}
+
+    def act(name: str, text: str, slot: Callable[[], object], shortcut: QKeySequence | StdKey | str | None = None,
+            tip: str = "") -> QAction:
+        action = QAction(text, w)
+        action.setObjectName(name)
+        if shortcut is not None:
+            keys = QKeySequence(shortcut) if not isinstance(shortcut, QKeySequence) else shortcut
+            if keys.isEmpty() and isinstance(shortcut, StdKey):
+                # Some platforms define no key for a standard action (Quit on Linux).
+                keys = QKeySequence(_FALLBACK_KEYS.get(shortcut, ""))
+            action.setShortcut(keys)
+        if tip:
+            action.setStatusTip(tip)
+            action.setToolTip(tip)
+        action.triggered.connect(lambda _checked=False: slot())
+        actions[name] = action
+        return action
+
+    bar = w.menuBar()
+    # -- File ----------------------------------------------------------------------------
+    file_menu = bar.addMenu("&File")
+    _name_menu(file_menu, "File")
+    file_menu.addAction(act("actionNewProject", "&New project…", lambda: _switch(w, file_actions.ask_new_project(w)),
+                            StdKey.New))
+    file_menu.addAction(act("actionOpenProject", "&Open project…",
+                            lambda: _switch(w, file_actions.ask_open_project(w)), StdKey.Open))
+    recent_menu = QMenu("Open &recent", w)
+    _name_menu(recent_menu, "RecentProjects")
+    recent_menu.aboutToShow.connect(lambda: _fill_recent(w, recent_menu))
+    file_menu.addMenu(recent_menu)
+    file_menu.addSeparator()
+    file_menu.addAction(act("actionImportDocuments", "&Import documents…", lambda: file_actions.ask_import(w),
+                            "Ctrl+I", "Import texts (txt, md, docx, pdf, html, odt, rtf); or drop files on the window"))
+    file_menu.addAction(act("actionImportCodebook", "Import code&book (CSV)…",
+                            lambda: file_actions.ask_import_codebook(w)))
+    file_menu.addSeparator()
+    file_menu.addAction(act("actionExportCodebook", "Export codebook (CSV)…",
+                            lambda: file_actions.ask_export(w, "codebook")))
+    file_menu.addAction(act("actionExportSegments", "Export coded segments (CSV)…",
+                            lambda: file_actions.ask_export(w, "segments")))
+    file_menu.addSeparator()
+    file_menu.addAction(act("actionQuit", "&Quit", w.close, StdKey.Quit))
+
+    # -- Edit ----------------------------------------------------------------------------
+    edit_menu = bar.addMenu("&Edit")
+    _name_menu(edit_menu, "Edit")
+    undo = w.stack.createUndoAction(w, "&Undo")
+    undo.setObjectName("actionUndo")
+    undo.setShortcut(QKeySequence(StdKey.Undo))
+    redo = w.stack.createRedoAction(w, "&Redo")
+    redo.setObjectName("actionRedo")
+    redo.setShortcut(QKeySequence(StdKey.Redo))
+    actions["actionUndo"], actions["actionRedo"] = undo, redo
+    edit_menu.addAction(undo)
+    edit_menu.addAction(redo)
+    edit_menu.addSeparator()
+    edit_menu.addAction(act("actionFind", "&Find in document…", _show_find(w), StdKey.Find))
+    edit_menu.addAction(act("actionSearchAll", "Search &all documents…", lambda: _search_all(w), "Ctrl+Shift+F"))
+    edit_menu.addSeparator()
+
+    # -- Coding --------------------------------------------------------------------------
+    coding_menu = bar.addMenu("&Coding")
+    _name_menu(coding_menu, "Coding")
+    coding_menu.addAction(act("actionApplyCode", "&Apply code…", w.pick_and_apply, "Ctrl+K",
+                              "Pick a code by typing its name and apply it to the selected text"))
+    coding_menu.addAction(act("actionCodeWithNewCode", "Code with &new code…", lambda: _new_code(w), "Ctrl+Shift+K"))
+    coding_menu.addAction(act("actionCodeInVivo", "Code &in vivo", lambda: _in_vivo(w), "Ctrl+Shift+V",
+                              "Make the selected words a new code and apply it"))
+    coding_menu.addSeparator()
+    snap = act("actionSnapToWords", "&Snap selections to whole words",
+               lambda: setattr(w.document_view, "snap_to_words", actions["actionSnapToWords"].isChecked()))
+    snap.setCheckable(True)
+    snap.setChecked(bool(w.settings.value("snapToWords", True, type=bool)))
+    w.document_view.snap_to_words = snap.isChecked()
+    snap.toggled.connect(lambda on: w.settings.setValue("snapToWords", on))
+    coding_menu.addAction(snap)
+
+    # -- Codes (the code tree's own actions) ---------------------------------------------
+    codes_menu = bar.addMenu("C&odes")
+    _name_menu(codes_menu, "Codes")
+    for action in w.code_tree.actions_by_name.values():
+        codes_menu.addAction(action)
+        actions[action.objectName()] = action
+
+    # -- Coders ----------------------------------------------------------------------------
+    coders_menu = bar.addMenu("Co&ders")
+    _name_menu(coders_menu, "Coders")
+    coders_menu.addAction(act("actionAddCoder", "&New coder…", w.coder_bar.ask_new_coder))
+    coders_menu.addAction(act("actionShowAllCoders", "Show &all coders", lambda: w.coder_bar.set_view("all")))
+    coders_menu.addAction(act("actionShowMine", "Show &my codings only", lambda: w.coder_bar.set_view("mine")))
+
+    # -- View --------------------------------------------------------------------------------
+    view_menu = bar.addMenu("&View")
+    _name_menu(view_menu, "View")
+    for dock in w.docks.values():
+        toggle = dock.toggleViewAction()
+        toggle.setObjectName(f"actionToggle{dock.objectName()[0].upper()}{dock.objectName()[1:]}")
+        actions[toggle.objectName()] = toggle
+        view_menu.addAction(toggle)
+
+    # -- Toolbar ------------------------------------------------------------------------------
+    tb = w.toolbar
+    toggle_tb = tb.toggleViewAction()
+    toggle_tb.setObjectName("actionToggleMainToolbar")
+    view_menu.addAction(toggle_tb)
+    actions[toggle_tb.objectName()] = toggle_tb
+    for name in ("actionImportDocuments", "actionUndo", "actionRedo", "actionApplyCode", "actionFind"):
+        tb.addAction(actions[name])
+    tb.addSeparator()
+    tb.addWidget(w.coder_bar)
+    return actions
+
+
+def _name_menu(menu: QMenu, name: str) -> None:
+    menu.setObjectName(f"menu{name}")
+    menu.menuAction().setObjectName(f"menu{name}Action")
+
+
+def _show_find(w: MainWindow) -> Callable[[], None]:
+    def show() -> None:
+        w.find_bar.show()
+        w.find_bar.focus_query()
+
+    return show
+
+
+def _search_all(w: MainWindow) -> None:
+    from annotator.ui.search_dialog import SearchDialog
+
+    dialog = getattr(w, "_search_dialog", None)
+    if dialog is None:
+        dialog = SearchDialog(w.project, w.events, w.stack, w.state, w.coding_actions, w)
+        w._search_dialog = dialog  # type: ignore[attr-defined]
+    dialog.show()
+    dialog.raise_()
+
+
+def _new_code(w: MainWindow) -> None:
+    from PySide6.QtWidgets import QInputDialog
+
+    sel = w._selection()
+    if sel is None:
+        messages.show_error(w, "Select some text in the document first.")
+        return
+    name, ok = QInputDialog.getText(w, "Code with new code", "Name of the new code:")
+    if not ok or not name.strip():
+        return
+    try:
+        w.coding_actions.code_with_new_code(name, w.state.current_code_id and w.project.code(w.state.current_code_id).parent_id,
+                                     *sel)
+    except AnnotatorError as err:
+        messages.show_error(w, err)
+
+
+def _in_vivo(w: MainWindow) -> None:
+    sel = w._selection()
+    if sel is None:
+        messages.show_error(w, "Select the words to use as a code first.")
+        return
+    try:
+        w.coding_actions.code_in_vivo(*sel)
+    except AnnotatorError as err:
+        messages.show_error(w, err)
+
+
+def _fill_recent(w: MainWindow, menu: QMenu) -> None:
+    menu.clear()
+    for path in w.recent_projects():
+        action = menu.addAction(Path(path).name)
+        action.setToolTip(path)
+        action.triggered.connect(lambda _c=False, p=path: _switch(w, Path(p)))
+    if menu.isEmpty():
+        menu.addAction("(none)").setEnabled(False)
+
+
+def _switch(w: MainWindow, path: Path | None) -> None:
+    """Open ``path`` in a new window and close this one (its work is already saved)."""
+    if path is None or path.resolve() == w.project.path.resolve():
+        return
+    from annotator.ui.app import open_window
+
+    try:
+        open_window(path, w.settings)
+    except AnnotatorError as err:
+        messages.show_error(w, err)
+        return
+    w.close()
+    QApplication.processEvents()

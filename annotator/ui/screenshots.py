@@ -1,0 +1,102 @@
+"""Renders screenshots of the main window on the bundled corpus, coded.
+
+    QT_QPA_PLATFORM=offscreen python -m annotator.ui.screenshots docs/screenshots
+
+Builds a throw-away copy of the bundled-corpus project, has two coders code
+the starter codebook's example passages (and some overlapping ones), then
+grabs the window in the light and the dark palette.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from PySide6.QtCore import QSettings
+from PySide6.QtGui import QColor, QPalette
+from PySide6.QtWidgets import QApplication
+
+from annotator.io.demo import build_demo
+from annotator.store import Project
+
+
+def code_examples(project: Project) -> None:
+    """Ann codes each code's example passage where it occurs; Ben codes some wider spans."""
+    ann = project.add_coder("Ann")
+    ben = project.add_coder("Ben")
+    texts = {d.id: project.document_text(d.id) for d in project.documents()}
+    for i, code in enumerate(project.codes()):
+        if "“" not in code.example:
+            continue
+        quote = code.example.split("“", 1)[1].rsplit("”", 1)[0]
+        for doc_id, text in texts.items():
+            at = text.find(quote)
+            if at < 0:
+                continue
+            project.add_coding(doc_id, code.id, ann.id, at, at + len(quote))
+            if i % 2 == 0:
+                # Ben codes a wider passage that overlaps Ann's.
+                start = max(0, at - 40)
+                end = min(len(text), at + len(quote) + 60)
+                project.add_coding(doc_id, code.id, ben.id, start, end)
+            break
+
+
+def shoot(out_dir: Path) -> list[Path]:
+    from annotator.ui.main_window import MainWindow
+
+    out_dir.mkdir(parents=True, exist_ok=True)
+    app = QApplication.instance() or QApplication(sys.argv)
+    assert isinstance(app, QApplication)
+    written: list[Path] = []
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "ai-governance.sqlite"
+        project = build_demo(path)
+        code_examples(project)
+        ann = project.find_coder("Ann").id
+        academic = next(d.id for d in project.documents() if d.source_name.startswith("002"))
+        rivalry = project.find_code("Geopolitical rivalry").id
+        project.close()
+        for theme in ("light", "dark"):
+            if theme == "dark":
+                app.setPalette(dark_palette())
+            settings = QSettings(str(Path(tmp) / f"{theme}.ini"), QSettings.Format.IniFormat)
+            window = MainWindow(path, settings)
+            window.resize(1500, 900)
+            window.state.set_active_coder(ann)
+            window.state.set_current_document(academic)
+            window.state.set_current_code(rivalry)
+            first = window.project.codings(document_id=academic, code_ids=[rivalry])
+            if first:
+                window.state.reveal(academic, first[0].start, first[0].end)
+                window.state.set_current_coding(first[0].id)
+            window.show()
+            app.processEvents()
+            target = out_dir / f"main-window-{theme}.png"
+            window.grab().save(str(target))
+            written.append(target)
+            window.close()
+            app.processEvents()
+    return written
+
+
+def dark_palette() -> QPalette:
+    pal = QPalette()
+    role = QPalette.ColorRole
+    for r, c in (
+        (role.Window, "#2b2b2b"), (role.WindowText, "#e6e6e6"), (role.Base, "#1e1e1e"),
+        (role.AlternateBase, "#262626"), (role.Text, "#e6e6e6"), (role.Button, "#333333"),
+        (role.ButtonText, "#e6e6e6"), (role.Highlight, "#3d6fb4"), (role.HighlightedText, "#ffffff"),
+        (role.ToolTipBase, "#333333"), (role.ToolTipText, "#e6e6e6"), (role.PlaceholderText, "#8a8a8a"),
+    ):
+        pal.setColor(r, QColor(c))
+    return pal
+
+
+if __name__ == "__main__":
+    for p in shoot(Path(sys.argv[1] if len(sys.argv) > 1 else "docs/screenshots")):
+        print(p)

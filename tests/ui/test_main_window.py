@@ -1,0 +1,173 @@
+"""The assembled window: a researcher's session from opening to quitting."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QMimeData, QPoint, QSettings, Qt, QUrl
+from PySide6.QtGui import QAction, QDropEvent
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication, QDockWidget, QWidget
+
+from annotator.store import Project
+from annotator.ui import MainWindow, messages
+from annotator.ui.highlights import caret_rect
+
+LEFT, NOMOD = Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier
+
+
+@pytest.fixture
+def settings(tmp_path) -> QSettings:
+    return QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
+
+
+@pytest.fixture
+def errors(monkeypatch) -> list[str]:
+    seen: list[str] = []
+    monkeypatch.setattr(messages, "show_error", lambda _parent, err, title="Annotator": seen.append(str(err)))
+    return seen
+
+
+@pytest.fixture
+def window(qtbot, sample, settings) -> MainWindow:
+    path = sample.project.path
+    w = MainWindow(path, settings)
+    qtbot.addWidget(w)
+    w.state.set_active_coder(sample.ann.id)
+    w.state.set_current_document(sample.speech.id)
+    w.resize(1300, 850)
+    w.show()
+    qtbot.waitExposed(w)
+    return w
+
+
+def select(w: MainWindow, start: int, end: int) -> None:
+    """A real mouse drag over the text, from code point ``start`` to ``end``."""
+    view = w.document_view
+    vp = view.text_edit.viewport()
+
+    def at(cp: int) -> QPoint:
+        rect = caret_rect(view.text_edit, view.offsets, cp)
+        return QPoint(rect.x(), rect.center().y())
+
+    QTest.mousePress(vp, LEFT, NOMOD, at(start))
+    QTest.mouseMove(vp, at(end))
+    QTest.mouseRelease(vp, LEFT, NOMOD, at(end))
+
+
+def fresh(project_path: Path) -> Project:
+    return Project.open(project_path)
+
+
+def test_builds_without_showing_with_stable_object_names(qtbot, sample, settings):
+    w = MainWindow(sample.project.path, settings)
+    qtbot.addWidget(w)
+    assert not w.isVisible()
+    for name in ("documentList", "documentView", "codeTree", "codeDetails", "segmentList", "coderSelector"):
+        assert w.findChild(QWidget, name) is not None, name
+    unnamed = [a.text() for a in w.findChildren(QAction) if a.text() and not a.objectName()]
+    assert unnamed == []
+    shortcuts = {a.objectName(): a.shortcut().toString() for a in w.findChildren(QAction)}
+    assert shortcuts["actionUndo"] and shortcuts["actionRedo"] and shortcuts["actionFind"]
+    assert shortcuts["actionOpenProject"] and shortcuts["actionQuit"] and shortcuts["actionImportDocuments"]
+
+
+def test_active_coder_is_in_the_title_and_the_toolbar(window, sample):
+    assert "coding as Ann" in window.windowTitle()
+    window.coder_bar.selector.setCurrentIndex(window.coder_bar.selector.findData(sample.ben.id))
+    window.coder_bar.selector.activated.emit(window.coder_bar.selector.currentIndex())
+    assert "coding as Ben" in window.windowTitle()
+    assert window.state.active_coder_id == sample.ben.id
+
+
+def test_quick_key_codes_the_mouse_selection_and_undo_redo_work(window, sample, errors):
+    window.project.update_code(sample.norms.id, quick_key=4)
+    select(window, 0, 5)
+    window.document_view.text_edit.setFocus()
+    QTest.keyClick(window.document_view.text_edit, Qt.Key.Key_4)
+    with fresh(sample.project.path) as p:  # committed: another connection sees it at once
+        new = [c for c in p.codings(code_ids=[sample.norms.id])]
+    assert errors == []
+    assert [(c.start, c.end, c.coder_id) for c in new] == [(0, 5, sample.ann.id)]
+    undo = window.menu_actions["actionUndo"]
+    assert "Norms" in undo.text()
+    undo.trigger()
+    assert window.project.codings(code_ids=[sample.norms.id]) == []
+    window.menu_actions["actionRedo"].trigger()
+    assert len(window.project.codings(code_ids=[sample.norms.id])) == 1
+
+
+def test_double_clicking_a_code_applies_it_to_the_selection(window, sample, qtbot, errors):
+    select(window, 0, 5)
+    window.code_tree.codeActivated.emit(sample.rivalry.id)
+    spans = {(c.start, c.end) for c in window.project.codings(code_ids=[sample.rivalry.id], coder_ids=[sample.ann.id])}
+    assert (0, 5) in spans and errors == []
+
+
+def test_coding_without_a_selection_says_so(window, sample, errors):
+    window.document_view.text_edit.textCursor().clearSelection()
+    assert window.apply_code_to_selection(sample.rivalry.id) is False
+    assert errors and "Select some text" in errors[0]
+
+
+def test_undo_crosses_documents(window, sample):
+    select(window, 0, 5)
+    window.apply_code_to_selection(sample.norms.id)
+    window.state.set_current_document(sample.emoji.id)
+    select(window, 0, 4)
+    window.apply_code_to_selection(sample.norms.id)
+    assert len(window.project.codings(code_ids=[sample.norms.id])) == 2
+    window.stack.undo()
+    window.stack.undo()
+    assert window.project.codings(code_ids=[sample.norms.id]) == []
+
+
+def test_layout_and_recent_projects_persist(qtbot, sample, settings):
+    w = MainWindow(sample.project.path, settings)
+    qtbot.addWidget(w)
+    w.show()
+    w.docks["segments"].hide()
+    w.state.set_active_coder(sample.ben.id)
+    w.close()
+    w2 = MainWindow(sample.project.path, settings)
+    qtbot.addWidget(w2)
+    assert w2.docks["segments"].isHidden()
+    assert w2.state.active_coder_id == sample.ben.id  # the last coder on this project
+    assert w2.recent_projects()[0] == str(sample.project.path.resolve())
+    assert all(isinstance(d, QDockWidget) and d.objectName() for d in w2.docks.values())
+
+
+def test_dropping_files_imports_them(window, tmp_path, errors):
+    a = tmp_path / "op-ed.txt"
+    a.write_text("An op-ed on AI governance and capacity building.\n", encoding="utf-8")
+    data = QMimeData()
+    data.setUrls([QUrl.fromLocalFile(str(a))])
+    event = QDropEvent(QPoint(10, 10).toPointF(), Qt.DropAction.CopyAction, data, LEFT, NOMOD)
+    window.dropEvent(event)
+    titles = [d.title for d in window.project.documents()]
+    assert "An op-ed on AI governance and capacity building." in titles
+    # The new document is opened.
+    assert window.state.current_document_id == window.project.find_document("op-ed.txt").id
+    assert errors == []
+
+
+def test_quitting_keeps_everything(qtbot, sample, settings):
+    w = MainWindow(sample.project.path, settings)
+    qtbot.addWidget(w)
+    w.state.set_active_coder(sample.ann.id)
+    w.state.set_current_document(sample.speech.id)
+    w.show()
+    select(w, 0, 5)
+    w.apply_code_to_selection(sample.rivalry.id)
+    w.close()
+    with fresh(sample.project.path) as p:
+        assert any((c.start, c.end) == (0, 5) for c in p.codings(code_ids=[sample.rivalry.id]))
+
+
+def test_search_all_dialog_opens(window):
+    window.menu_actions["actionSearchAll"].trigger()
+    dialog = window.findChild(QWidget, "searchDialog")
+    assert dialog is not None and dialog.isVisible()
+    dialog.close()
+    QApplication.processEvents()

@@ -15,7 +15,6 @@ from annotator.core.models import Code, Coder, Document
 from annotator.store import Project
 
 REPO = Path(__file__).resolve().parents[1]
-SHARED = REPO.parent / "shared"
 
 
 @pytest.fixture

@@ -28,182 +28,35 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QEvent, QMimeData, QPoint, QRect, Qt, Signal
-from PySide6.QtGui import (
-    QContextMenuEvent,
-    QDrag,
-    QHelpEvent,
-    QKeyEvent,
-    QMouseEvent,
-    QPalette,
-    QResizeEvent,
-    QUndoStack,
-    QWheelEvent,
-)
-from PySide6.QtWidgets import (
-    QApplication,
-    QInputDialog,
-    QMenu,
-    QPlainTextEdit,
-    QTextEdit,
-    QToolTip,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtCore import QMimeData, QPoint, QRect, Qt, Signal
+from PySide6.QtGui import QDrag, QPalette, QUndoStack
+from PySide6.QtWidgets import QMenu, QPlainTextEdit, QTextEdit, QVBoxLayout, QWidget
 
 from annotator.core.changes import ChangeSet
 from annotator.core.errors import AnnotatorError, InvalidInput
 from annotator.core.textpos import OffsetMap
-from annotator.core.wordsnap import (
-    next_word_end,
-    next_word_start,
-    prev_word_end,
-    prev_word_start,
-    snap_to_words,
-    word_end_at,
-    word_start_at,
-)
+from annotator.core.wordsnap import snap_to_words
 from annotator.store import Project
 from annotator.ui import messages
 from annotator.ui.bridge import ProjectEvents
 from annotator.ui.code_picker import choose_code, pick_code
 from annotator.ui.coding_actions import CodingActions
 from annotator.ui.coding_margin import Bracket, CodingMargin, place_brackets
+from annotator.ui.document_menu import build_context_menu
+from annotator.ui.document_text import EDGE_GRAB, RESIZE_HELP, DocumentText
 from annotator.ui.highlights import (
     HighlightBuilder,
     Piece,
     ShownCodings,
     caret_rect,
     char_at,
-    cursor_at,
-    position_at,
     span_cursor,
     visible_range,
 )
 from annotator.ui.state import WorkbenchState, span_mime
 
-RESIZE_HELP = (
-    "Selected coding: Delete removes it; Alt+Shift+←/→ moves its end by a word, "
-    "Alt+Ctrl+←/→ moves its start; or drag its first or last letter's edge."
-)
-#: How close (pixels) to a coding's edge a press grabs the edge.
-EDGE_GRAB = 4
-_ALT = Qt.KeyboardModifier.AltModifier
-_SHIFT = Qt.KeyboardModifier.ShiftModifier
-_CTRL = Qt.KeyboardModifier.ControlModifier
-_LEFT_RIGHT = (Qt.Key.Key_Left, Qt.Key.Key_Right)
-
-
-class _TextArea(QPlainTextEdit):
-    """The text itself: routes mouse, keys, tooltips and the context menu to the view."""
-
-    def __init__(self, view: DocumentView) -> None:
-        super().__init__(view)
-        self._view = view
-        self.setObjectName("documentView")
-        self.setReadOnly(True)
-        self.setTextInteractionFlags(
-            Qt.TextInteractionFlag.TextSelectableByMouse | Qt.TextInteractionFlag.TextSelectableByKeyboard
-        )
-        self.viewport().setMouseTracking(True)
-        self.setStatusTip(RESIZE_HELP)
-        self.document().setDocumentMargin(8)
-        self._press: QPoint | None = None
-        self._mode = ""  # "", "start"/"end" (moving an edge), "drag" (may drag the selection out)
-        self._moved = False
-
-    def resizeEvent(self, event: QResizeEvent) -> None:
-        super().resizeEvent(event)
-        self._view._place_margin()
-        if self._view._keep_centred:  # a revealed passage stays centred while the window settles
-            self.centerCursor()
-        self._view._refresh()
-
-    def wheelEvent(self, event: QWheelEvent) -> None:
-        self._view._keep_centred = False
-        super().wheelEvent(event)
-
-    def changeEvent(self, event: QEvent) -> None:
-        super().changeEvent(event)
-        if event.type() == QEvent.Type.PaletteChange:
-            self._view._refresh(force=True)  # dark/light: blend over the new Base colour
-
-    def viewportEvent(self, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.ToolTip and isinstance(event, QHelpEvent):
-            tip = self._view.tooltip_at(event.pos())
-            if tip:
-                QToolTip.showText(event.globalPos(), tip, self.viewport())
-            else:
-                QToolTip.hideText()
-            return True
-        return super().viewportEvent(event)
-
-    def event(self, event: QEvent) -> bool:
-        # Our keys win over window-wide shortcuts while a coding is selected.
-        if (event.type() == QEvent.Type.ShortcutOverride and isinstance(event, QKeyEvent)
-                and self._view._coding_key(event, dry_run=True)):
-            event.accept()
-            return True
-        return super().event(event)
-
-    def keyPressEvent(self, event: QKeyEvent) -> None:
-        self._view._keep_centred = False
-        if self._view._coding_key(event, dry_run=False):
-            event.accept()
-            return
-        super().keyPressEvent(event)
-
-    def mousePressEvent(self, event: QMouseEvent) -> None:
-        pos = event.position().toPoint()
-        self._press, self._moved, self._mode = pos, False, ""
-        self._view._keep_centred = False
-        if event.button() == Qt.MouseButton.LeftButton and not event.modifiers() & _SHIFT:
-            edge = self._view._edge_at(pos)
-            if edge:
-                self._mode = edge
-                return
-            if self._view._inside_selection(pos):
-                self._mode = "drag"
-                return
-        super().mousePressEvent(event)
-
-    def mouseMoveEvent(self, event: QMouseEvent) -> None:
-        pos = event.position().toPoint()
-        if self._press is not None and (pos - self._press).manhattanLength() >= QApplication.startDragDistance():
-            self._moved = True
-        if self._mode in ("start", "end"):
-            self._view._move_edge(self._mode, pos)
-            return
-        if self._mode == "drag":
-            if self._moved:
-                self._mode, self._press = "", None
-                self._view._drag_selection()
-            return
-        if not event.buttons():
-            edge = self._view._edge_at(pos)
-            shape = Qt.CursorShape.SizeHorCursor if edge else Qt.CursorShape.IBeamCursor
-            self.viewport().setCursor(shape)
-        super().mouseMoveEvent(event)
-
-    def mouseReleaseEvent(self, event: QMouseEvent) -> None:
-        pos = event.position().toPoint()
-        mode, press, moved = self._mode, self._press, self._moved
-        self._mode, self._press = "", None
-        if mode in ("start", "end"):
-            self._view._finish_edge()
-            return
-        if mode == "drag":  # pressed in the selection but never dragged: a plain click
-            self.setTextCursor(self.cursorForPosition(pos))
-            self._view._click(pos)
-            return
-        super().mouseReleaseEvent(event)
-        if event.button() == Qt.MouseButton.LeftButton and press is not None and not moved:
-            self._view._click(pos)
-
-    def contextMenuEvent(self, event: QContextMenuEvent) -> None:
-        menu = self._view.context_menu(event.pos())
-        menu.exec(event.globalPos())
-        menu.deleteLater()
+# EDGE_GRAB and RESIZE_HELP live with the text area that uses them; importable here as before.
+__all__ = ["EDGE_GRAB", "RESIZE_HELP", "DocumentView"]
 
 
 class DocumentView(QWidget):
@@ -506,184 +359,6 @@ class DocumentView(QWidget):
             self._bracket_cache = (key, out)
         return self._bracket_cache[1]
 
-    # -- mouse ---------------------------------------------------------------------------------
-    def _char_at(self, pos: QPoint) -> int | None:
-        return char_at(self._edit, self._offsets, pos) if self._doc_id is not None else None
-
-    def _current(self) -> str | None:
-        """The selected coding, if it is in this document and shown."""
-        cid = self.state.current_coding_id
-        return cid if cid is not None and cid in self.shown else None
-
-    def _edge_at(self, pos: QPoint) -> str:
-        """"start"/"end" if ``pos`` is on the selected coding's first or last edge, else ""."""
-        cid = self._current()
-        if cid is None:
-            return ""
-        row = self.shown.rows[cid]
-        for name, cp in (("start", row.start), ("end", row.end)):
-            rect = caret_rect(self._edit, self._offsets, cp)
-            if abs(pos.x() - rect.x()) <= EDGE_GRAB and rect.top() <= pos.y() <= rect.bottom():
-                return name
-        return ""
-
-    def _inside_selection(self, pos: QPoint) -> bool:
-        cursor = self._edit.textCursor()
-        u = self._edit.cursorForPosition(pos).position()
-        return cursor.hasSelection() and cursor.selectionStart() < u < cursor.selectionEnd()
-
-    def _click(self, pos: QPoint) -> None:
-        self.state.set_current_coding(self.coding_at(pos))
-
-    def _move_edge(self, edge: str, pos: QPoint) -> None:
-        cid = self._current()
-        if cid is None:
-            return
-        row = self.shown.rows[cid]
-        cp = position_at(self._edit, self._offsets, pos)
-        if edge == "start":
-            start = word_start_at(self._text, cp) if self._snap else cp
-            span = (min(start, row.end - 1), row.end)
-        else:
-            end = word_end_at(self._text, cp) if self._snap else cp
-            span = (row.start, max(end, row.start + 1))
-        self._edge_edit = (cid, *span)
-        # The live preview is the text selection; the store changes once, on release.
-        self._edit.setTextCursor(span_cursor(self._edit.document(), self._offsets, *span))
-
-    def _finish_edge(self) -> None:
-        edit, self._edge_edit = self._edge_edit, None
-        if edit is None:
-            return
-        cid, start, end = edit
-        row = self.shown.rows.get(cid)
-        self._edit.setTextCursor(cursor_at(self._edit.document(), self._offsets.to_utf16(start)))
-        if row is not None and (row.start, row.end) != (start, end):
-            self._run(lambda: self.coding_actions.resize(cid, start, end))
-
-    def _drag_selection(self) -> None:
-        data = self.span_mime()
-        if data is not None:
-            self._exec_drag(data)
-
-    def _exec_drag(self, data: QMimeData) -> None:
-        drag = QDrag(self._edit)
-        drag.setMimeData(data)
-        drag.exec(Qt.DropAction.CopyAction | Qt.DropAction.LinkAction, Qt.DropAction.CopyAction)
-
-    # -- keys ----------------------------------------------------------------------------------
-    def _coding_key(self, event: QKeyEvent, dry_run: bool) -> bool:
-        """Delete/Backspace/Escape and the resize keys, for the selected coding."""
-        cid = self._current()
-        if cid is None:
-            return False
-        row = self.shown.rows[cid]
-        key, mods = event.key(), event.modifiers()
-        if key in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace) and not mods & (_ALT | _CTRL):
-            if not dry_run:
-                self._run(lambda: self.coding_actions.remove(cid))
-            return True
-        if key == Qt.Key.Key_Escape:
-            if not dry_run:
-                self.state.set_current_coding(None)
-            return True
-        if key not in _LEFT_RIGHT or not mods & _ALT or not mods & (_SHIFT | _CTRL):
-            return False
-        if dry_run:
-            return True
-        right, text = key == Qt.Key.Key_Right, self._text
-        start, end = row.start, row.end
-        if mods & _SHIFT:
-            end = next_word_end(text, end) if right else prev_word_end(text, end)
-        else:
-            start = next_word_start(text, start) if right else prev_word_start(text, start)
-        if start < end and (start, end) != (row.start, row.end):
-            self._run(lambda: self.coding_actions.resize(cid, start, end))
-        return True
-
-    # -- context menu -----------------------------------------------------------------------------
-    def context_menu(self, pos: QPoint) -> QMenu:
-        """The right-click menu at viewport point ``pos``."""
-        menu = QMenu(self)
-        doc, span, acts = self._doc_id, self.selection_span(), self.coding_actions
-        if doc is not None and span is not None:
-            start, end = span
-            for code_id in acts.recent_codes:
-                if code_id in self.shown.codes:
-                    act = menu.addAction(f"Code with {self.shown.codes[code_id][0]}")
-                    act.triggered.connect(lambda _c=False, c=code_id: self._code(lambda: acts.apply(c, doc, start, end)))
-            menu.addAction("Code with…").triggered.connect(lambda: self._code_with_picker(doc, start, end))
-            menu.addAction("Code with new code…").triggered.connect(lambda: self._code_new(doc, start, end))
-            menu.addAction("Code in vivo").triggered.connect(
-                lambda: self._code(lambda: acts.code_in_vivo(doc, start, end)[1]))
-        # The selected coding if the click is on it, else the shortest one under the mouse.
-        current, cp = self._current(), self._char_at(pos)
-        on_current = current is not None and cp is not None and current in self.shown.at(cp)
-        target = current if on_current else self.coding_at(pos)
-        if target is not None:
-            if not menu.isEmpty():
-                menu.addSeparator()
-            menu.addAction(f"Remove coding “{self.shown.path(target)}”").triggered.connect(
-                lambda: self._run(lambda: acts.remove(target)))
-            menu.addAction("Re-assign to…").triggered.connect(lambda: self._reassign(target))
-            menu.addAction("Edit memo…").triggered.connect(lambda: self._edit_memo(target))
-        if not menu.isEmpty():
-            menu.addSeparator()
-        copy = menu.addAction("Copy")
-        copy.setEnabled(span is not None)
-        copy.triggered.connect(self._edit.copy)
-        return menu
-
-    def _code(self, operation: Callable[[], Any]) -> None:
-        """Run a coding operation; the new coding becomes the selected one."""
-        try:
-            result = operation()
-        except AnnotatorError as err:
-            messages.show_error(self, err)
-            return
-        self.state.set_current_coding(result.id)
-
-    def _code_new(self, doc: str, start: int, end: int) -> None:
-        name, ok = QInputDialog.getText(self, "Code with new code", "Name of the new code:")
-        if not ok:
-            return
-        if not name.strip():
-            messages.show_error(self, InvalidInput("A code needs a name."))
-            return
-        self._code(lambda: self.coding_actions.code_with_new_code(name, None, doc, start, end)[1])
-
-    def _code_with_picker(self, doc: str, start: int, end: int) -> None:
-        acts = self.coding_actions
-        result = pick_code(self, self.project, list(acts.recent_codes), "Code with")
-        if result is not None and result.code_id is not None:
-            code_id = result.code_id
-            self._code(lambda: acts.apply(code_id, doc, start, end))
-        elif result is not None and result.new_name:
-            name = result.new_name
-            self._code(lambda: acts.code_with_new_code(name, None, doc, start, end)[1])
-
-    def _reassign(self, coding_id: str) -> None:
-        row = self.shown.rows.get(coding_id)
-        code_id = choose_code(self, self.project, "Re-assign coding to",
-                              exclude={row.code_id} if row is not None else set())
-        if code_id is not None:
-            self._run(lambda: self.coding_actions.reassign(coding_id, code_id))
-
-    def _edit_memo(self, coding_id: str) -> None:
-        try:
-            memo = self.project.coding(coding_id).memo
-        except AnnotatorError as err:
-            messages.show_error(self, err)
-            return
-        text, ok = QInputDialog.getMultiLineText(self, "Coding memo", self.shown.describe(coding_id), memo)
-        if ok and text != memo:
-            self._run(lambda: self.coding_actions.set_memo(coding_id, text))
-
-    def _run(self, operation: Callable[[], object]) -> None:
-        try:
-            operation()
-        except AnnotatorError as err:
-            messages.show_error(self, err)
 
     # -- state -----------------------------------------------------------------------------------
     def _on_current_document(self, document_id: object) -> None:

@@ -10,6 +10,7 @@ grabs the window in the light and the dark palette.
 from __future__ import annotations
 
 import os
+import re
 import sys
 import tempfile
 from pathlib import Path
@@ -24,26 +25,50 @@ from annotator.io.demo import build_demo
 from annotator.store import Project
 
 
+#: Words that make a sentence a plausible candidate for a code, for the demo coding.
+KEYWORDS = {
+    "Capacity building": ("capacity", "training", "skills"),
+    "Geopolitical rivalry": ("rival", "competition", "competitor"),
+    "Norm-shaper": ("norm", "rule-mak", "standard-setting"),
+    "Security risks": ("security", "risk"),
+    "Digital divide and inclusiveness": ("divide", "inclusive", "developing countries"),
+    "Multilateralism and UN-centred governance": ("united nations", "multilateral", " un "),
+    "Export controls and decoupling": ("export control", "decoupl", "restriction"),
+}
+
+
 def code_examples(project: Project) -> None:
-    """Ann codes each code's example passage where it occurs; Ben codes some wider spans."""
+    """Two coders code the corpus as a demo: each code's example passage, and
+    sentences mentioning a code's key words (Ben more widely than Ann, so their
+    codings overlap and sometimes disagree)."""
     ann = project.add_coder("Ann")
     ben = project.add_coder("Ben")
     texts = {d.id: project.document_text(d.id) for d in project.documents()}
-    for i, code in enumerate(project.codes()):
-        if "“" not in code.example:
-            continue
-        quote = code.example.split("“", 1)[1].rsplit("”", 1)[0]
-        for doc_id, text in texts.items():
-            at = text.find(quote)
-            if at < 0:
+    with project.action("Demo coding"):
+        for i, code in enumerate(project.codes()):
+            if "“" not in code.example:
                 continue
-            project.add_coding(doc_id, code.id, ann.id, at, at + len(quote))
-            if i % 2 == 0:
-                # Ben codes a wider passage that overlaps Ann's.
-                start = max(0, at - 40)
-                end = min(len(text), at + len(quote) + 60)
-                project.add_coding(doc_id, code.id, ben.id, start, end)
-            break
+            quote = code.example.split("“", 1)[1].rsplit("”", 1)[0]
+            for doc_id, text in texts.items():
+                at = text.find(quote)
+                if at < 0:
+                    continue
+                project.add_coding(doc_id, code.id, ann.id, at, at + len(quote))
+                if i % 2 == 0:
+                    start, end = max(0, at - 40), min(len(text), at + len(quote) + 60)
+                    project.add_coding(doc_id, code.id, ben.id, start, end)
+                break
+        codes = {name: project.find_code(name).id for name in KEYWORDS}
+        for doc_id, text in texts.items():
+            for n, match in enumerate(re.finditer(r"[^.!?\n]+[.!?]", text)):
+                sentence = match.group().casefold()
+                for name, words in KEYWORDS.items():
+                    if any(w in sentence for w in words):
+                        start = match.start() + (len(match.group()) - len(match.group().lstrip()))
+                        if n % 3:
+                            project.add_coding(doc_id, codes[name], ann.id, start, match.end())
+                        if n % 4 == 0:
+                            project.add_coding(doc_id, codes[name], ben.id, start, min(len(text), match.end() + 80))
 
 
 def shoot(out_dir: Path) -> list[Path]:
@@ -74,6 +99,10 @@ def shoot(out_dir: Path) -> list[Path]:
             if first:
                 window.state.reveal(academic, first[0].start, first[0].end)
                 window.state.set_current_coding(first[0].id)
+                # Show the coding's colours rather than the blue text selection of the jump.
+                cursor = window.document_view.text_edit.textCursor()
+                cursor.clearSelection()
+                window.document_view.text_edit.setTextCursor(cursor)
             window.show()
             app.processEvents()
             target = out_dir / f"main-window-{theme}.png"
@@ -94,6 +123,8 @@ def dark_palette() -> QPalette:
         (role.ToolTipBase, "#333333"), (role.ToolTipText, "#e6e6e6"), (role.PlaceholderText, "#8a8a8a"),
     ):
         pal.setColor(r, QColor(c))
+    for r in (role.WindowText, role.Text, role.ButtonText):
+        pal.setColor(QPalette.ColorGroup.Disabled, r, QColor("#6f6f6f"))
     return pal
 
 

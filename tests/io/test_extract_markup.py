@@ -9,7 +9,7 @@ import pytest
 from annotator.core.errors import InvalidInput
 from annotator.io.extract import extract
 
-SEED = Path(__file__).resolve().parents[2].parent / "shared" / "seeds" / "002_0f7f9fc4de9fe60e.txt"
+SEED = Path(__file__).resolve().parents[2] / "seeds" / "002_0f7f9fc4de9fe60e.txt"
 
 MARKDOWN = """\
 # The *pacing* problem
@@ -100,7 +100,6 @@ def test_unknown_format_override_is_refused(tmp_path: Path) -> None:
         extract(write(tmp_path, "a.txt", "x"), format="epub")
 
 
-@pytest.mark.skipif(not SEED.exists(), reason="shared seeds are not available")
 def test_bundled_markdown_seed_reads_clean() -> None:
     source = extract(SEED, format="md")
     for markup in ("**", "<sup>", "](", "## "):

@@ -1,0 +1,288 @@
+"""The document's text area: what the mouse and the keyboard do on the text.
+
+``DocumentText`` is the read-only, selectable ``QPlainTextEdit`` inside
+``DocumentView``. It turns events into coding gestures:
+
+- click a highlight to select its coding (the shortest under the mouse); click
+  plain text to clear the selection;
+- drag the selected coding's first or last edge to resize it: the text selection
+  previews the new span and the store changes once, on release;
+- press inside a text selection and drag to carry the span out (the code tree
+  accepts it as a drop);
+- hover to see a tooltip naming the codes and coders under the mouse;
+- Delete/Backspace removes the selected coding, Escape deselects it,
+  Alt+Shift+Left/Right moves its end by a word and Alt+Ctrl+Left/Right its start.
+
+It draws nothing and owns no document state: it reads the shown codings, the
+text and its offsets from its host view (``TextHost``) and codes through the
+host's ``CodingActions``. Positions reach the store in code points only, via the
+host's ``OffsetMap``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Protocol
+
+from PySide6.QtCore import QEvent, QMimeData, QPoint, Qt
+from PySide6.QtGui import (
+    QContextMenuEvent,
+    QHelpEvent,
+    QKeyEvent,
+    QMouseEvent,
+    QResizeEvent,
+    QWheelEvent,
+)
+from PySide6.QtWidgets import QApplication, QMenu, QPlainTextEdit, QToolTip, QWidget
+
+from annotator.core.textpos import OffsetMap
+from annotator.core.wordsnap import (
+    next_word_end,
+    next_word_start,
+    prev_word_end,
+    prev_word_start,
+    word_end_at,
+    word_start_at,
+)
+from annotator.ui.coding_actions import CodingActions
+from annotator.ui.highlights import ShownCodings, caret_rect, cursor_at, position_at, span_cursor
+from annotator.ui.state import WorkbenchState
+
+RESIZE_HELP = (
+    "Selected coding: Delete removes it; Alt+Shift+←/→ moves its end by a word, "
+    "Alt+Ctrl+←/→ moves its start; or drag its first or last letter's edge."
+)
+#: How close (pixels) to a coding's edge a press grabs the edge.
+EDGE_GRAB = 4
+_ALT = Qt.KeyboardModifier.AltModifier
+_SHIFT = Qt.KeyboardModifier.ShiftModifier
+_CTRL = Qt.KeyboardModifier.ControlModifier
+_LEFT_RIGHT = (Qt.Key.Key_Left, Qt.Key.Key_Right)
+
+
+class TextHost(Protocol):
+    """What the text area needs from the view that owns it (``DocumentView``)."""
+
+    shown: ShownCodings
+    state: WorkbenchState
+    coding_actions: CodingActions
+    _text: str  # the document as the store holds it (Qt's plain text may differ)
+    _keep_centred: bool  # a revealed passage stays centred until the user scrolls
+
+    @property
+    def offsets(self) -> OffsetMap: ...
+    @property
+    def snap_to_words(self) -> bool: ...
+    def coding_at(self, pos: QPoint) -> str | None: ...
+    def tooltip_at(self, pos: QPoint) -> str: ...
+    def span_mime(self) -> QMimeData | None: ...
+    def context_menu(self, pos: QPoint) -> QMenu: ...
+    def _current(self) -> str | None: ...
+    def _place_margin(self) -> None: ...
+    def _refresh(self, force: bool = False) -> None: ...
+    def _exec_drag(self, data: QMimeData) -> None: ...
+    def _run(self, operation: Callable[[], object]) -> None: ...
+
+
+class DocumentText(QPlainTextEdit):
+    """The text itself: mouse, keys and tooltips become coding gestures on the host's codings."""
+
+    def __init__(self, host: TextHost, parent: QWidget) -> None:
+        super().__init__(parent)
+        self._host = host
+        self.setObjectName("documentView")
+        self.setReadOnly(True)
+        self.setTextInteractionFlags(
+            Qt.TextInteractionFlag.TextSelectableByMouse | Qt.TextInteractionFlag.TextSelectableByKeyboard
+        )
+        self.viewport().setMouseTracking(True)
+        self.setStatusTip(RESIZE_HELP)
+        self.document().setDocumentMargin(8)
+        self._press: QPoint | None = None
+        self._mode = ""  # "", "start"/"end" (moving an edge), "drag" (may drag the selection out)
+        self._moved = False
+        self._edge_edit: tuple[str, int, int] | None = None  # coding being resized, new span
+
+    def forget_edge_edit(self) -> None:
+        """Drop an edge drag in progress without storing it (another document is shown)."""
+        self._edge_edit = None
+
+    # -- events --------------------------------------------------------------------------
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._host._place_margin()
+        if self._host._keep_centred:  # a revealed passage stays centred while the window settles
+            self.centerCursor()
+        self._host._refresh()
+
+    def wheelEvent(self, event: QWheelEvent) -> None:
+        self._host._keep_centred = False
+        super().wheelEvent(event)
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.PaletteChange:
+            self._host._refresh(force=True)  # dark/light: blend over the new Base colour
+
+    def viewportEvent(self, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.ToolTip and isinstance(event, QHelpEvent):
+            tip = self._host.tooltip_at(event.pos())
+            if tip:
+                QToolTip.showText(event.globalPos(), tip, self.viewport())
+            else:
+                QToolTip.hideText()
+            return True
+        return super().viewportEvent(event)
+
+    def event(self, event: QEvent) -> bool:
+        # Our keys win over window-wide shortcuts while a coding is selected.
+        if (event.type() == QEvent.Type.ShortcutOverride and isinstance(event, QKeyEvent)
+                and self._coding_key(event, dry_run=True)):
+            event.accept()
+            return True
+        return super().event(event)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        self._host._keep_centred = False
+        if self._coding_key(event, dry_run=False):
+            event.accept()
+            return
+        super().keyPressEvent(event)
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:
+        pos = event.position().toPoint()
+        self._press, self._moved, self._mode = pos, False, ""
+        self._host._keep_centred = False
+        if event.button() == Qt.MouseButton.LeftButton and not event.modifiers() & _SHIFT:
+            edge = self._edge_at(pos)
+            if edge:
+                self._mode = edge
+                return
+            if self._inside_selection(pos):
+                self._mode = "drag"
+                return
+        super().mousePressEvent(event)
+
+    def mouseMoveEvent(self, event: QMouseEvent) -> None:
+        pos = event.position().toPoint()
+        if self._press is not None and (pos - self._press).manhattanLength() >= QApplication.startDragDistance():
+            self._moved = True
+        if self._mode in ("start", "end"):
+            self._move_edge(self._mode, pos)
+            return
+        if self._mode == "drag":
+            if self._moved:
+                self._mode, self._press = "", None
+                self._drag_selection()
+            return
+        if not event.buttons():
+            edge = self._edge_at(pos)
+            shape = Qt.CursorShape.SizeHorCursor if edge else Qt.CursorShape.IBeamCursor
+            self.viewport().setCursor(shape)
+        super().mouseMoveEvent(event)
+
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:
+        pos = event.position().toPoint()
+        mode, press, moved = self._mode, self._press, self._moved
+        self._mode, self._press = "", None
+        if mode in ("start", "end"):
+            self._finish_edge()
+            return
+        if mode == "drag":  # pressed in the selection but never dragged: a plain click
+            self.setTextCursor(self.cursorForPosition(pos))
+            self._click(pos)
+            return
+        super().mouseReleaseEvent(event)
+        if event.button() == Qt.MouseButton.LeftButton and press is not None and not moved:
+            self._click(pos)
+
+    def contextMenuEvent(self, event: QContextMenuEvent) -> None:
+        menu = self._host.context_menu(event.pos())
+        menu.exec(event.globalPos())
+        menu.deleteLater()
+
+    # -- mouse gestures ------------------------------------------------------------------
+    def _edge_at(self, pos: QPoint) -> str:
+        """"start"/"end" if ``pos`` is on the selected coding's first or last edge, else ""."""
+        host = self._host
+        cid = host._current()
+        if cid is None:
+            return ""
+        row = host.shown.rows[cid]
+        for name, cp in (("start", row.start), ("end", row.end)):
+            rect = caret_rect(self, host.offsets, cp)
+            if abs(pos.x() - rect.x()) <= EDGE_GRAB and rect.top() <= pos.y() <= rect.bottom():
+                return name
+        return ""
+
+    def _inside_selection(self, pos: QPoint) -> bool:
+        cursor = self.textCursor()
+        u = self.cursorForPosition(pos).position()
+        return cursor.hasSelection() and cursor.selectionStart() < u < cursor.selectionEnd()
+
+    def _click(self, pos: QPoint) -> None:
+        self._host.state.set_current_coding(self._host.coding_at(pos))
+
+    def _move_edge(self, edge: str, pos: QPoint) -> None:
+        host = self._host
+        cid = host._current()
+        if cid is None:
+            return
+        row = host.shown.rows[cid]
+        cp = position_at(self, host.offsets, pos)
+        if edge == "start":
+            start = word_start_at(host._text, cp) if host.snap_to_words else cp
+            span = (min(start, row.end - 1), row.end)
+        else:
+            end = word_end_at(host._text, cp) if host.snap_to_words else cp
+            span = (row.start, max(end, row.start + 1))
+        self._edge_edit = (cid, *span)
+        # The live preview is the text selection; the store changes once, on release.
+        self.setTextCursor(span_cursor(self.document(), host.offsets, *span))
+
+    def _finish_edge(self) -> None:
+        edit, self._edge_edit = self._edge_edit, None
+        if edit is None:
+            return
+        host = self._host
+        cid, start, end = edit
+        row = host.shown.rows.get(cid)
+        self.setTextCursor(cursor_at(self.document(), host.offsets.to_utf16(start)))
+        if row is not None and (row.start, row.end) != (start, end):
+            host._run(lambda: host.coding_actions.resize(cid, start, end))
+
+    def _drag_selection(self) -> None:
+        data = self._host.span_mime()
+        if data is not None:
+            self._host._exec_drag(data)  # the view starts the QDrag (tests stand in for it)
+
+    # -- keys ----------------------------------------------------------------------------
+    def _coding_key(self, event: QKeyEvent, dry_run: bool) -> bool:
+        """Delete/Backspace/Escape and the resize keys, for the selected coding."""
+        host = self._host
+        cid = host._current()
+        if cid is None:
+            return False
+        row = host.shown.rows[cid]
+        key, mods = event.key(), event.modifiers()
+        if key in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace) and not mods & (_ALT | _CTRL):
+            if not dry_run:
+                host._run(lambda: host.coding_actions.remove(cid))
+            return True
+        if key == Qt.Key.Key_Escape:
+            if not dry_run:
+                host.state.set_current_coding(None)
+            return True
+        if key not in _LEFT_RIGHT or not mods & _ALT or not mods & (_SHIFT | _CTRL):
+            return False
+        if dry_run:
+            return True
+        right, text = key == Qt.Key.Key_Right, host._text
+        start, end = row.start, row.end
+        if mods & _SHIFT:
+            end = next_word_end(text, end) if right else prev_word_end(text, end)
+        else:
+            start = next_word_start(text, start) if right else prev_word_start(text, start)
+        if start < end and (start, end) != (row.start, row.end):
+            host._run(lambda: host.coding_actions.resize(cid, start, end))
+        return True

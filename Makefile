@@ -16,7 +16,7 @@ $(STAMP): pyproject.toml
 setup: $(STAMP)
 
 run: $(STAMP)
-	$(BIN)/annotator
+	$(BIN)/annotator gui projects/ai-governance.sqlite
 
 test: $(STAMP)
 	$(BIN)/ruff check annotator tests bench

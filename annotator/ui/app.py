@@ -50,17 +50,19 @@ def open_window(path: Path, settings: QSettings | None = None) -> MainWindow:
 
 
 def _first_project(arg: str | None, settings: QSettings) -> Path:
-    if arg:
-        return Path(arg)
-    last = settings.value("lastProject")
-    if last and Path(str(last)).exists():
-        return Path(str(last))
+    """The project named, else the last one opened, else the bundled corpus
+    project (built on first use)."""
     default = locations.default_project()
-    if not default.exists():
+    if arg:
+        path = Path(arg)
+    else:
+        last = settings.value("lastProject")
+        path = Path(str(last)) if last and Path(str(last)).exists() else default
+    if not path.exists() and path.resolve() == default.resolve():
         from annotator.io.demo import build_demo
 
         build_demo(default).close()
-    return default
+    return path
 
 
 def run_app(project: str | None = None) -> int:

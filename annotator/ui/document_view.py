@@ -19,7 +19,9 @@ mouse), click plain text to clear; Delete/Backspace removes the selected coding;
 Alt+Shift+Left/Right moves its end by a word, Alt+Ctrl+Left/Right its start;
 dragging the selected coding's first or last edge resizes it; dragging a text
 selection carries a span the code tree accepts; the context menu codes,
-removes, re-assigns and edits memos. Event routing is in ``_TextArea``.
+removes, re-assigns and edits memos. The mouse and keys are handled by
+``document_text.DocumentText`` and the menu is built by
+``document_menu.build_context_menu``; both act through this view.
 """
 
 from __future__ import annotations
@@ -86,14 +88,13 @@ class DocumentView(QWidget):
         self._find_sels: list[QTextEdit.ExtraSelection] = []
         self._emphasised: str | None = state.current_coding_id
         self._version = 0  # bumped whenever what is drawn may differ
-        self._edge_edit: tuple[str, int, int] | None = None  # coding being resized, new span
         self._snap = False
         self._keep_centred = False  # re-centre the revealed span on resize until the user scrolls
         self._last_span: tuple[int, int] | None = None
         #: How many times highlights were built (tests and the bench read it).
         self.builds = 0
 
-        self._edit = _TextArea(self)
+        self._edit = DocumentText(self, self)
         self._edit.setPlaceholderText("Open a document from the list to read and code it.")
         self.margin = CodingMargin(self.brackets, self.shown.describe, self._edit)
         layout = QVBoxLayout(self)
@@ -160,7 +161,8 @@ class DocumentView(QWidget):
         # matches Qt's text again, nothing is shown (visible_range is empty).
         self._doc_id = None
         self._keep_centred = False
-        self._built = self._edge_edit = self._find_current = None
+        self._built = self._find_current = None
+        self._edit.forget_edge_edit()
         self._find, self._find_sels, self._pieces = [], [], []
         self._edit.setExtraSelections([])
         self.shown.load(spans)
@@ -359,6 +361,32 @@ class DocumentView(QWidget):
             self._bracket_cache = (key, out)
         return self._bracket_cache[1]
 
+
+    # -- for the text area and the menu -------------------------------------------------------------
+    def context_menu(self, pos: QPoint) -> QMenu:
+        """The right-click menu at viewport point ``pos``."""
+        # The pickers are looked up here, at call time, so that replacing this module's
+        # ``pick_code``/``choose_code`` (as the tests do) replaces the dialogs the menu runs.
+        return build_context_menu(self, pos, self, pick_code, choose_code)
+
+    def _char_at(self, pos: QPoint) -> int | None:
+        return char_at(self._edit, self._offsets, pos) if self._doc_id is not None else None
+
+    def _current(self) -> str | None:
+        """The selected coding, if it is in this document and shown."""
+        cid = self.state.current_coding_id
+        return cid if cid is not None and cid in self.shown else None
+
+    def _exec_drag(self, data: QMimeData) -> None:
+        drag = QDrag(self._edit)
+        drag.setMimeData(data)
+        drag.exec(Qt.DropAction.CopyAction | Qt.DropAction.LinkAction, Qt.DropAction.CopyAction)
+
+    def _run(self, operation: Callable[[], object]) -> None:
+        try:
+            operation()
+        except AnnotatorError as err:
+            messages.show_error(self, err)
 
     # -- state -----------------------------------------------------------------------------------
     def _on_current_document(self, document_id: object) -> None:

@@ -24,7 +24,6 @@ from PySide6.QtWidgets import QApplication
 from annotator.io.demo import build_demo
 from annotator.store import Project
 
-
 #: Words that make a sentence a plausible candidate for a code, for the demo coding.
 KEYWORDS = {
     "Capacity building": ("capacity", "training", "skills"),

@@ -194,6 +194,20 @@ def cmd_gui(args: argparse.Namespace) -> int:
 
 
 # -- parser -----------------------------------------------------------------------
+def _add_csv_commands(sub: argparse._SubParsersAction, name: str, help: str,
+                      func: object) -> None:
+    """``NAME import PROJECT FILE`` and ``NAME export PROJECT -o FILE``."""
+    p = sub.add_parser(name, help=help)
+    csub = p.add_subparsers(dest=f"{name}_command", required=True)
+    q = csub.add_parser("import")
+    q.add_argument("project")
+    q.add_argument("file")
+    q = csub.add_parser("export")
+    q.add_argument("project")
+    q.add_argument("-o", "--output", required=True)
+    p.set_defaults(func=func)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog=PROG, description="Qualitative coding of source texts.")
     sub = parser.add_subparsers(dest="command")
@@ -231,25 +245,8 @@ def build_parser() -> argparse.ArgumentParser:
     q.add_argument("project")
     p.set_defaults(func=cmd_coders)
 
-    p = sub.add_parser("codebook", help="import or export the codebook as CSV")
-    csub = p.add_subparsers(dest="codebook_command", required=True)
-    q = csub.add_parser("import")
-    q.add_argument("project")
-    q.add_argument("file")
-    q = csub.add_parser("export")
-    q.add_argument("project")
-    q.add_argument("-o", "--output", required=True)
-    p.set_defaults(func=cmd_codebook)
-
-    p = sub.add_parser("segments", help="import or export coded segments as CSV")
-    csub = p.add_subparsers(dest="segments_command", required=True)
-    q = csub.add_parser("import")
-    q.add_argument("project")
-    q.add_argument("file")
-    q = csub.add_parser("export")
-    q.add_argument("project")
-    q.add_argument("-o", "--output", required=True)
-    p.set_defaults(func=cmd_segments)
+    _add_csv_commands(sub, "codebook", "import or export the codebook as CSV", cmd_codebook)
+    _add_csv_commands(sub, "segments", "import or export coded segments as CSV", cmd_segments)
 
     p = sub.add_parser("code", help="apply a code to a passage; prints the new coding's id")
     p.add_argument("project")

@@ -2,45 +2,26 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import pytest
 from conftest import SPEECH, Sample
+from panel_env import PanelEnv, show_panel
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QTextCursor, QUndoStack
+from PySide6.QtGui import QTextCursor
 from PySide6.QtWidgets import QWidget
 from pytestqt.qtbot import QtBot
 
-from annotator.store import Project
 from annotator.ui import messages
-from annotator.ui.bridge import ProjectEvents
 from annotator.ui.details_pane import CommitTextEdit, DetailsPane, local_time
-from annotator.ui.state import WorkbenchState
 
-
-@dataclass
-class Env:
-    pane: DetailsPane
-    state: WorkbenchState
-    stack: QUndoStack
-    project: Project
-    sample: Sample
+Env = PanelEnv[DetailsPane]
 
 
 @pytest.fixture
-def env(sample: Sample, qtbot: QtBot) -> Env:
-    events = ProjectEvents(sample.project)
-    stack = QUndoStack()
-    state = WorkbenchState()
-    state.set_active_coder(sample.ann.id)
-    pane = DetailsPane(sample.project, events, stack, state)
-    qtbot.addWidget(pane)
-    pane.resize(360, 900)
-    pane.show()
-    qtbot.waitExposed(pane)
-    pane.activateWindow()
-    qtbot.waitUntil(pane.isActiveWindow)
-    return Env(pane, state, stack, sample.project, sample)
+def env(qtbot: QtBot, sample: Sample) -> Env:
+    e: Env = show_panel(qtbot, sample, DetailsPane, (360, 900))
+    e.panel.activateWindow()
+    qtbot.waitUntil(e.panel.isActiveWindow)
+    return e
 
 
 def type_into(qtbot: QtBot, edit: QWidget, text: str) -> None:
@@ -57,29 +38,29 @@ def leave(qtbot: QtBot, pane: DetailsPane, edit: QWidget) -> None:
 
 
 def test_shows_the_selected_code(env: Env) -> None:
-    assert env.pane.objectName() == "codeDetails"
-    assert not env.pane.code_box.isVisibleTo(env.pane)  # nothing selected yet
+    assert env.panel.objectName() == "codeDetails"
+    assert not env.panel.code_box.isVisibleTo(env.panel)  # nothing selected yet
     env.state.set_current_code(env.sample.norm_shaper.id)
-    assert env.pane.code_box.isVisibleTo(env.pane)
-    assert env.pane.name_edit.text() == "Norm-shaper"
-    assert env.pane.path_label.text() == "Path: Norms/Norm-shaper"
-    assert env.pane.usage_label.text() == "Used 1 time in 1 document"
-    assert env.pane.swatch.property("color") == "#3CB44B"
+    assert env.panel.code_box.isVisibleTo(env.panel)
+    assert env.panel.name_edit.text() == "Norm-shaper"
+    assert env.panel.path_label.text() == "Path: Norms/Norm-shaper"
+    assert env.panel.usage_label.text() == "Used 1 time in 1 document"
+    assert env.panel.swatch.property("color") == "#3CB44B"
     env.state.set_current_code(env.sample.norms.id)
-    assert env.pane.code_fields["definition"].value() == "Talk about rules and norms."
+    assert env.panel.code_fields["definition"].value() == "Talk about rules and norms."
 
 
 def test_definition_is_committed_on_focus_out_as_one_undo_step(env: Env, qtbot: QtBot) -> None:
     s = env.sample
     env.state.set_current_code(s.norms.id)
-    definition = env.pane.code_fields["definition"]
+    definition = env.panel.code_fields["definition"]
     assert isinstance(definition, CommitTextEdit)
     definition.moveCursor(QTextCursor.MoveOperation.End)
     type_into(qtbot, definition, " Also soft law.")
     # Typing alone writes nothing.
     assert env.project.code(s.norms.id).definition == "Talk about rules and norms."
     assert env.stack.count() == 0
-    leave(qtbot, env.pane, definition)
+    leave(qtbot, env.panel, definition)
     assert env.project.code(s.norms.id).definition == "Talk about rules and norms. Also soft law."
     assert env.stack.count() == 1
     assert env.stack.undoText() == "Edit definition of Norms"
@@ -92,7 +73,7 @@ def test_definition_is_committed_on_focus_out_as_one_undo_step(env: Env, qtbot: 
 
 def test_ctrl_enter_commits_and_plain_enter_is_a_new_line(env: Env, qtbot: QtBot) -> None:
     env.state.set_current_code(env.sample.rivalry.id)
-    example = env.pane.code_fields["example"]
+    example = env.panel.code_fields["example"]
     type_into(qtbot, example, "The US and China")
     qtbot.keyClick(example, Qt.Key.Key_Return)
     qtbot.keyClicks(example, "compete.")
@@ -109,7 +90,7 @@ def test_rename_on_enter_and_duplicate_name_is_refused(env: Env, qtbot: QtBot,
     monkeypatch.setattr(messages, "show_error", lambda _p, err, *a: errors.append(str(err)))
     s = env.sample
     env.state.set_current_code(s.rivalry.id)
-    name = env.pane.name_edit
+    name = env.panel.name_edit
     name.selectAll()
     type_into(qtbot, name, "Rivalry")
     qtbot.keyClick(name, Qt.Key.Key_Return)
@@ -130,26 +111,26 @@ def test_rename_on_enter_and_duplicate_name_is_refused(env: Env, qtbot: QtBot,
 def test_switching_code_while_editing_commits_the_edit(env: Env, qtbot: QtBot) -> None:
     s = env.sample
     env.state.set_current_code(s.norms.id)
-    memo = env.pane.code_fields["memo"]
+    memo = env.panel.code_fields["memo"]
     type_into(qtbot, memo, "Check with Ben.")
     env.state.set_current_code(s.rivalry.id)  # e.g. a click in the code tree
     assert env.project.code(s.norms.id).memo == "Check with Ben."
     assert env.project.code(s.rivalry.id).memo == ""
     assert memo.value() == ""
-    assert env.pane.name_edit.text() == "Geopolitical rivalry"
+    assert env.panel.name_edit.text() == "Geopolitical rivalry"
     assert env.stack.undoText() == "Edit memo of Norms"
 
 
 def test_external_change_refreshes_fields_not_being_edited(env: Env, qtbot: QtBot) -> None:
     s = env.sample
     env.state.set_current_code(s.norms.id)
-    definition = env.pane.code_fields["definition"]
+    definition = env.panel.code_fields["definition"]
     definition.selectAll()
     type_into(qtbot, definition, "Half-typed")
     env.project.update_code(s.norms.id, example="Rules of the road.", definition="Changed elsewhere.")
-    assert env.pane.code_fields["example"].value() == "Rules of the road."
+    assert env.panel.code_fields["example"].value() == "Rules of the road."
     assert definition.value() == "Half-typed"  # the researcher's typing is kept
-    leave(qtbot, env.pane, definition)
+    leave(qtbot, env.panel, definition)
     assert env.project.code(s.norms.id).definition == "Half-typed"
 
 
@@ -157,38 +138,38 @@ def test_renaming_a_parent_updates_the_path(env: Env) -> None:
     s = env.sample
     env.state.set_current_code(s.norm_shaper.id)
     env.project.update_code(s.norms.id, name="Norms and rules")
-    assert env.pane.path_label.text() == "Path: Norms and rules/Norm-shaper"
+    assert env.panel.path_label.text() == "Path: Norms and rules/Norm-shaper"
     env.project.add_coding(s.emoji.id, s.norm_shaper.id, s.ben.id, 0, 4)
-    assert env.pane.usage_label.text() == "Used 2 times in 2 documents"
+    assert env.panel.usage_label.text() == "Used 2 times in 2 documents"
 
 
 def test_deleted_code_clears_the_section(env: Env) -> None:
     s = env.sample
     env.state.set_current_code(s.rivalry.id)
     env.project.delete_code(s.rivalry.id, codings="delete")
-    assert not env.pane.code_box.isVisibleTo(env.pane)
-    assert env.pane.hint.isVisibleTo(env.pane)
+    assert not env.panel.code_box.isVisibleTo(env.panel)
+    assert env.panel.hint.isVisibleTo(env.panel)
 
 
 def test_coding_section_shows_the_coding_and_commits_its_memo(env: Env, qtbot: QtBot) -> None:
     s = env.sample
     coding = env.project.codings(code_ids=[s.rivalry.id], coder_ids=[s.ann.id])[0]
-    assert not env.pane.coding_box.isVisibleTo(env.pane)
+    assert not env.panel.coding_box.isVisibleTo(env.panel)
     env.state.set_current_coding(coding.id)
-    assert env.pane.coding_box.isVisibleTo(env.pane)
-    assert env.pane.coding_code.text() == "Geopolitical rivalry"
-    assert env.pane.coding_coder.text() == "Ann"
-    assert env.pane.coding_document.text() == "Speech"
-    assert env.pane.coding_quote.text() == SPEECH[coding.start:coding.end]
-    assert env.pane.coding_offsets.text() == f"{coding.start}–{coding.end} ({coding.end - coding.start} characters)"
-    assert env.pane.coding_times.text() == f"created {local_time(coding.created)}"
-    memo = env.pane.coding_memo
+    assert env.panel.coding_box.isVisibleTo(env.panel)
+    assert env.panel.coding_code.text() == "Geopolitical rivalry"
+    assert env.panel.coding_coder.text() == "Ann"
+    assert env.panel.coding_document.text() == "Speech"
+    assert env.panel.coding_quote.text() == SPEECH[coding.start:coding.end]
+    assert env.panel.coding_offsets.text() == f"{coding.start}–{coding.end} ({coding.end - coding.start} characters)"
+    assert env.panel.coding_times.text() == f"created {local_time(coding.created)}"
+    memo = env.panel.coding_memo
     type_into(qtbot, memo, "Classic rivalry framing.")
     assert env.project.coding(coding.id).memo == ""
     qtbot.keyClick(memo, Qt.Key.Key_Enter, Qt.KeyboardModifier.ControlModifier)
     assert env.project.coding(coding.id).memo == "Classic rivalry framing."
     assert env.stack.count() == 1
-    assert "updated" in env.pane.coding_times.text()
+    assert "updated" in env.panel.coding_times.text()
     env.stack.undo()
     assert memo.value() == ""
     assert env.project.coding(coding.id).memo == ""
@@ -198,12 +179,12 @@ def test_switching_coding_commits_the_memo_and_removal_hides_the_section(env: En
     s = env.sample
     first, second = env.project.codings(code_ids=[s.rivalry.id], document_id=s.speech.id)
     env.state.set_current_coding(first.id)
-    type_into(qtbot, env.pane.coding_memo, "Keep.")
+    type_into(qtbot, env.panel.coding_memo, "Keep.")
     env.state.set_current_coding(second.id)
     assert env.project.coding(first.id).memo == "Keep."
-    assert env.pane.coding_memo.value() == ""
+    assert env.panel.coding_memo.value() == ""
     env.project.remove_coding(second.id)
-    assert not env.pane.coding_box.isVisibleTo(env.pane)
+    assert not env.panel.coding_box.isVisibleTo(env.panel)
 
 
 def test_long_quotes_are_cut_and_times_are_readable(env: Env) -> None:
@@ -212,7 +193,7 @@ def test_long_quotes_are_cut_and_times_are_readable(env: Env) -> None:
     doc = env.project.add_document("Long", text)
     coding = env.project.add_coding(doc.id, s.norms.id, s.ann.id, 0, len(text))
     env.state.set_current_coding(coding.id)
-    shown = env.pane.coding_quote.text()
+    shown = env.panel.coding_quote.text()
     assert shown.endswith("…") and len(shown) <= 301
     assert local_time("2024-03-05T14:07:00.000000Z").count(" ") == 3  # "5 Mar 2024, HH:MM"
     assert local_time("") == "—"
@@ -221,11 +202,11 @@ def test_long_quotes_are_cut_and_times_are_readable(env: Env) -> None:
 def test_colour_change_is_one_undo_step(env: Env) -> None:
     s = env.sample
     env.state.set_current_code(s.norms.id)
-    env.pane.set_code_color("#000075")
+    env.panel.set_code_color("#000075")
     assert env.project.code(s.norms.id).color == "#000075"
-    assert env.pane.swatch.property("color") == "#000075"
+    assert env.panel.swatch.property("color") == "#000075"
     env.stack.undo()
-    assert env.pane.swatch.property("color") == "#4363D8"
+    assert env.panel.swatch.property("color") == "#4363D8"
 
 
 def test_commit_text_edit_knows_when_it_is_dirty(qtbot: QtBot) -> None:

@@ -2,43 +2,23 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import pytest
 from conftest import Sample
+from panel_env import PanelEnv, show_panel
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import QLineEdit
 from pytestqt.qtbot import QtBot
 
-from annotator.store import Project
 from annotator.ui import document_list, messages
-from annotator.ui.bridge import ProjectEvents
 from annotator.ui.document_list import CODINGS, TITLE, DocumentListPanel
-from annotator.ui.state import WorkbenchState
 
-
-@dataclass
-class Env:
-    panel: DocumentListPanel
-    state: WorkbenchState
-    stack: QUndoStack
-    project: Project
-    sample: Sample
+Env = PanelEnv[DocumentListPanel]
 
 
 @pytest.fixture
-def env(sample: Sample, qtbot: QtBot) -> Env:
-    events = ProjectEvents(sample.project)
-    stack = QUndoStack()
-    state = WorkbenchState()
-    state.set_active_coder(sample.ann.id)
-    panel = DocumentListPanel(sample.project, events, stack, state)
-    qtbot.addWidget(panel)
-    panel.resize(420, 240)
-    panel.show()
-    qtbot.waitExposed(panel)
-    return Env(panel, state, stack, sample.project, sample)
+def env(qtbot: QtBot, sample: Sample) -> Env:
+    e: Env = show_panel(qtbot, sample, DocumentListPanel, (420, 240))
+    return e
 
 
 def shown(panel: DocumentListPanel, column: int = TITLE) -> list[object]:

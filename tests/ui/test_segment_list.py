@@ -2,41 +2,21 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import pytest
 from conftest import EMOJI, SPEECH, Sample
+from panel_env import PanelEnv, show_panel
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QUndoStack
 from pytestqt.qtbot import QtBot
 
-from annotator.store import Project
-from annotator.ui.bridge import ProjectEvents
 from annotator.ui.segment_list import CODE, CODER, DOCUMENT, TEXT, CodingIdRole, SegmentListPanel
-from annotator.ui.state import WorkbenchState
 
-
-@dataclass
-class Env:
-    panel: SegmentListPanel
-    state: WorkbenchState
-    stack: QUndoStack
-    project: Project
-    sample: Sample
+Env = PanelEnv[SegmentListPanel]
 
 
 @pytest.fixture
-def env(sample: Sample, qtbot: QtBot) -> Env:
-    events = ProjectEvents(sample.project)
-    stack = QUndoStack()
-    state = WorkbenchState()
-    state.set_active_coder(sample.ann.id)
-    panel = SegmentListPanel(sample.project, events, stack, state)
-    qtbot.addWidget(panel)
-    panel.resize(640, 260)
-    panel.show()
-    qtbot.waitExposed(panel)
-    return Env(panel, state, stack, sample.project, sample)
+def env(qtbot: QtBot, sample: Sample) -> Env:
+    e: Env = show_panel(qtbot, sample, SegmentListPanel, (640, 260))
+    return e
 
 
 def column(panel: SegmentListPanel, col: int, role: int = Qt.ItemDataRole.DisplayRole) -> list[object]:

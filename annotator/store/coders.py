@@ -32,8 +32,9 @@ class CoderOps(ProjectBase):
     def add_coder(self, name: str, *, color: str = "", coder_id: str | None = None) -> Coder:
         name = clean_name(name)
         existing = self.coders()
-        if any(name_key(c.name) == name_key(name) for c in existing):
-            raise Conflict(f"A coder named '{name}' already exists.")
+        same = next((c for c in existing if name_key(c.name) == name_key(name)), None)
+        if same is not None:
+            raise Conflict(f"A coder named '{same.name}' already exists.")
         coder = Coder(name=name, color=color or next_palette_color(c.color for c in existing),
                       **({"id": coder_id} if coder_id else {}))
         with self.action(f"Add coder {name}"):
@@ -49,8 +50,9 @@ class CoderOps(ProjectBase):
 
     def rename_coder(self, coder_id: str, name: str) -> Coder:
         name = clean_name(name)
-        if any(c.id != coder_id and name_key(c.name) == name_key(name) for c in self.coders()):
-            raise Conflict(f"A coder named '{name}' already exists.")
+        same = next((c for c in self.coders() if c.id != coder_id and name_key(c.name) == name_key(name)), None)
+        if same is not None:
+            raise Conflict(f"A coder named '{same.name}' already exists.")
         with self.action(f"Rename coder to {name}"):
             row = self._update("coders", (coder_id,), {"name": name})
         return Coder.model_construct(**row)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from annotator.core.errors import InvalidInput, NotFound
+from annotator.core.errors import Conflict, InvalidInput, NotFound
 from annotator.core.models import Coding, utc_now
 from annotator.store.base import ProjectBase
 
@@ -28,6 +28,28 @@ class CodingOps(ProjectBase):
                 f"(need 0 <= start < end <= {length})."
             )
 
+    def _check_words(self, document_id: str, start: int, end: int) -> None:
+        """A single coding must cover some text, not only white space. (SQLite's
+        substr counts characters, as Python does; bulk imports check their quoted text.)"""
+        blank = self.conn.execute(
+            "SELECT trim(substr(text, ?, ?), ' ' || char(9, 10, 13, 160, 12288)) = '' FROM documents WHERE id = ?",
+            (start + 1, end - start, document_id),
+        ).fetchone()
+        if blank is not None and blank[0]:
+            raise InvalidInput("The selected passage is only white space; select some words to code.")
+
+    def _check_not_coded(self, document_id: str, code_id: str, coder_id: str, start: int, end: int,
+                         exclude: str | None = None) -> None:
+        twin = self.conn.execute(
+            'SELECT id FROM codings WHERE document_id = ? AND code_id = ? AND coder_id = ? '
+            'AND start = ? AND "end" = ? AND id IS NOT ?',
+            (document_id, code_id, coder_id, start, end, exclude),
+        ).fetchone()
+        if twin is not None:
+            code = self.conn.execute("SELECT name FROM codes WHERE id = ?", (code_id,)).fetchone()[0]
+            coder = self.conn.execute("SELECT name FROM coders WHERE id = ?", (coder_id,)).fetchone()[0]
+            raise Conflict(f"{coder} has already coded exactly this passage with {code}.")
+
     def _check_refs(self, code_id: str, coder_id: str) -> None:
         if self.conn.execute("SELECT 1 FROM codes WHERE id = ?", (code_id,)).fetchone() is None:
             raise NotFound(f"No code with id {code_id}.")
@@ -48,6 +70,8 @@ class CodingOps(ProjectBase):
         """Apply a code to ``[start, end)`` (code points) as one undoable action."""
         self._check_span(document_id, start, end)
         self._check_refs(code_id, coder_id)
+        self._check_words(document_id, start, end)
+        self._check_not_coded(document_id, code_id, coder_id, start, end)
         coding = Coding(
             document_id=document_id, code_id=code_id, coder_id=coder_id, start=start, end=end,
             memo=memo, **({"id": coding_id} if coding_id else {}),
@@ -142,10 +166,14 @@ class CodingOps(ProjectBase):
             s = old.start if start is None else start
             e = old.end if end is None else end
             self._check_span(old.document_id, s, e)
+            self._check_words(old.document_id, s, e)
             values.update(start=s, end=e)
         if code_id is not None:
             self._check_refs(code_id, old.coder_id)
             values["code_id"] = code_id
+        if {"start", "end", "code_id"} & set(values):
+            self._check_not_coded(old.document_id, values.get("code_id", old.code_id), old.coder_id,
+                                  values.get("start", old.start), values.get("end", old.end), exclude=coding_id)
         if memo is not None:
             values["memo"] = memo
         label = ("Re-assign coding" if code_id is not None else

@@ -60,6 +60,7 @@ class CoderBar(QWidget):
         self.selector.activated.connect(self._on_selected)
         self.view_switch.activated.connect(self._on_view)
         state.activeCoderChanged.connect(self._on_active_coder)
+        state.visibleCodersChanged.connect(self._on_visible_changed)
         events.changed.connect(self._on_changes)
 
     # -- coders --------------------------------------------------------------------
@@ -134,6 +135,12 @@ class CoderBar(QWidget):
             self.state.set_visible_coders(self._chosen)
         else:
             self.state.set_visible_coders(None)
+
+    def _on_visible_changed(self, visible: object) -> None:
+        """Someone else changed whose codings are shown (a new coding un-hid its coder)."""
+        if isinstance(visible, frozenset) and self.view_switch.currentData() != "mine":
+            self._chosen = visible
+        self._sync_view_switch()
 
     def _sync_view_switch(self) -> None:
         vis = self.state.visible_coder_ids

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoStack
+from PySide6.QtWidgets import QMessageBox
 
 from annotator.core.errors import InvalidInput
 from annotator.core.models import Code, Coding
@@ -28,6 +29,8 @@ class CodingActions(QObject):
 
     #: A code was used to code text (for "recently used" lists).
     codeUsed = Signal(str)
+    #: Something the researcher should know that is not an error (for the status bar).
+    notice = Signal(str)
 
     def __init__(self, project: Project, stack: QUndoStack, state: WorkbenchState,
                  parent: QObject | None = None) -> None:
@@ -43,6 +46,16 @@ class CodingActions(QObject):
         if coder is None:
             raise InvalidInput("Choose who is coding first (the coder box in the toolbar).")
         return coder
+
+    def _made(self, coding: Coding) -> None:
+        """A new coding is selected (so Delete or a resize acts on it at once) and
+        never hidden: if the Show filter hid the active coder, it shows them again."""
+        coder = coding.coder_id
+        if not self.state.coder_visible(coder):
+            visible = self.state.visible_coder_ids or frozenset()
+            self.state.set_visible_coders(visible | {coder})
+            self.notice.emit("Your codings are shown again: the Show filter was hiding them.")
+        self.state.set_current_coding(coding.id)
 
     def _used(self, code_id: str) -> None:
         if code_id in self.recent_codes:
@@ -68,6 +81,7 @@ class CodingActions(QObject):
             lambda: self.project.add_coding(document_id, code_id, coder, start, end),
         )
         self._used(code_id)
+        self._made(coding)
         return coding
 
     def apply_many(self, code_id: str, spans: Sequence[tuple[str, int, int]]) -> list[Coding]:
@@ -82,6 +96,8 @@ class CodingActions(QObject):
 
         codings = commands.execute(self.stack, self.project, f"Code {len(spans)} passages with {name}", run)
         self._used(code_id)
+        if codings and not self.state.coder_visible(coder):
+            self._made(codings[0])
         return codings
 
     def code_with_new_code(self, name: str, parent_id: str | None, document_id: str,
@@ -96,6 +112,7 @@ class CodingActions(QObject):
 
         code, coding = commands.execute(self.stack, self.project, f"Code with new code {name.strip()}", run)
         self._used(code.id)
+        self._made(coding)
         return code, coding
 
     def code_many_with_new_code(self, name: str, parent_id: str | None,
@@ -124,10 +141,23 @@ class CodingActions(QObject):
             words = words[:80].rsplit(" ", 1)[0] + "…"
         return self.code_with_new_code(words, parent_id, document_id, start, end)
 
-    def remove(self, coding_id: str) -> None:
-        name = self.project.code(self.project.coding(coding_id).code_id).name
+    def remove(self, coding_id: str) -> bool:
+        """Remove a coding; another coder's coding only after ``confirm`` says yes."""
+        coding = self.project.coding(coding_id)
+        name = self.project.code(coding.code_id).name
+        if coding.coder_id != self.state.active_coder_id:
+            owner = self.project.coder(coding.coder_id).name
+            if not self.confirm("Remove another coder's coding",
+                                f"This {name} coding is {owner}'s. Remove it anyway?"):
+                return False
         commands.execute(self.stack, self.project, f"Remove coding {name}",
                          lambda: self.project.remove_coding(coding_id))
+        return True
+
+    def confirm(self, title: str, question: str) -> bool:
+        """Ask yes/no (tests replace this)."""
+        answer = QMessageBox.question(None, title, question)
+        return answer == QMessageBox.StandardButton.Yes
 
     def reassign(self, coding_id: str, code_id: str) -> Coding:
         name = self.project.code(code_id).name

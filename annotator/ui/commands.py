@@ -21,6 +21,14 @@ from annotator.store import Project
 
 T = TypeVar("T")
 
+_replaying = 0
+
+
+def is_replaying() -> bool:
+    """True while an undo or redo is being applied: views refreshing then must not
+    start new edits (which would be pushed into the middle of the replay)."""
+    return _replaying > 0
+
 #: Called with a message when an undo or redo cannot be applied.
 ErrorReporter = Callable[[str], None]
 
@@ -49,6 +57,8 @@ class StoreCommand(QUndoCommand):
         self._replay(self._changes.inverse(), "undo")
 
     def _replay(self, changes: ChangeSet, verb: str) -> None:
+        global _replaying
+        _replaying += 1
         try:
             self._project.apply_changes(changes, label=verb)
         except AnnotatorError as err:
@@ -57,6 +67,17 @@ class StoreCommand(QUndoCommand):
             self.setObsolete(True)
             if self._report is not None:
                 self._report(str(err))
+        finally:
+            _replaying -= 1
+
+
+def push_done(stack: QUndoStack, project: Project, parts: list[ChangeSet], label: str,
+              report: ErrorReporter | None = None) -> None:
+    """Make several already-committed actions (a batch import: one transaction per
+    file, so a broken file never loses the others) into ONE undo step."""
+    rows = [rc for part in parts for rc in part.rows]
+    if rows:
+        stack.push(StoreCommand(project, ChangeSet(label, rows), report))
 
 
 def execute(
@@ -71,6 +92,8 @@ def execute(
     Raises whatever the operation raises (typically ``AnnotatorError``); then the
     store is unchanged and nothing is pushed.
     """
+    if is_replaying():
+        raise RuntimeError(f"'{label}' started during an undo or redo")
     with project.action(label):
         result = operation()
     changes = project.last_changes

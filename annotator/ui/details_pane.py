@@ -257,6 +257,10 @@ class DetailsPane(QWidget):
     # -- showing -------------------------------------------------------------------
     def commit_pending(self) -> None:
         """Write every field the user changed but has not committed yet."""
+        if commands.is_replaying():
+            # The window commits pending edits before it undoes or redoes; an edit
+            # pushed in the middle of a replay would tangle the undo history.
+            return
         for field in self.code_fields:
             self._commit_code_field(field)
         self._commit_coding_memo()
@@ -355,6 +359,10 @@ class DetailsPane(QWidget):
         coding = self._coding
         if coding is None or not self.coding_memo.is_dirty():
             return
+        try:
+            self.project.coding(coding.id)
+        except NotFound:
+            return  # removed elsewhere since it was shown
         memo = self.coding_memo.value()
         name = self.project.code(coding.code_id).name
         try:

@@ -12,9 +12,10 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox, QProgressDialog
 
+from annotator.core.changes import ChangeSet
 from annotator.core.errors import AnnotatorError
 from annotator.io.extract import SUPPORTED_SUFFIXES
-from annotator.ui import messages
+from annotator.ui import commands, messages
 
 if TYPE_CHECKING:
     from annotator.ui.main_window import MainWindow
@@ -51,7 +52,15 @@ def import_paths(window: MainWindow, paths: Sequence[Path]) -> None:
         QApplication.processEvents()
         return not dialog.wasCanceled()
 
-    report = import_files(window.project, files, progress=progress)
+    parts: list[ChangeSet] = []
+    unsubscribe = window.project.subscribe(parts.append)
+    try:
+        report = import_files(window.project, files, progress=progress)
+    finally:
+        unsubscribe()
+    n = len(report.imported)
+    commands.push_done(window.stack, window.project, parts,
+                       f"Import {report.imported[0].title}" if n == 1 else f"Import {n} documents")
     if dialog is not None:
         dialog.close()
     lines = [f"Imported {len(report.imported)} of {len(files)} file(s)."]
@@ -99,6 +108,8 @@ def ask_export(window: MainWindow, what: str) -> None:
     name, _ = QFileDialog.getSaveFileName(window, f"Export {what}", default, "CSV (*.csv)")
     if not name:
         return
+    if not Path(name).suffix:
+        name += ".csv"
     try:
         if what == "codebook":
             export_codebook(window.project, Path(name))

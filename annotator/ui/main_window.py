@@ -79,6 +79,7 @@ class MainWindow(QMainWindow):
         self.state.activeCoderChanged.connect(lambda _c: self._update_title())
         self.state.activeCoderChanged.connect(self._remember_coder)
         self.events.changed.connect(self._on_changes)
+        self.coding_actions.notice.connect(lambda text: self.statusBar().showMessage(text, 6000))
         self._update_title()
 
     # -- construction --------------------------------------------------------------
@@ -176,6 +177,42 @@ class MainWindow(QMainWindow):
             self.report(err)
             return False
         return True
+
+    # -- undo / redo ---------------------------------------------------------------------
+    def undo(self) -> None:
+        if not self.stack.canUndo():
+            return
+        self.details.commit_pending()  # a half-typed field becomes its own step first
+        command = self.stack.command(self.stack.index() - 1)
+        self.stack.undo()
+        self._show_replayed(command, undone=True)
+
+    def redo(self) -> None:
+        if not self.stack.canRedo():
+            return
+        self.details.commit_pending()
+        if not self.stack.canRedo():  # committing an edit ends the redo history
+            return
+        command = self.stack.command(self.stack.index())
+        self.stack.redo()
+        self._show_replayed(command, undone=False)
+
+    def _show_replayed(self, command: object, *, undone: bool) -> None:
+        """Bring into view what an undo or redo changed, so no change happens unseen."""
+        changes = getattr(command, "changes", None)
+        if not isinstance(changes, ChangeSet):
+            return
+        for rc in changes.rows:
+            row = rc.before if undone else rc.after
+            if rc.table == "documents" and row is not None:
+                self.state.set_current_document(row["id"])
+                return
+            if rc.table == "codings":
+                shown = row or (rc.after if undone else rc.before)
+                assert shown is not None
+                self.state.reveal(shown["document_id"], shown["start"], shown["end"])
+                self.state.set_current_coding(row["id"] if row is not None else None)
+                return
 
     # -- window state ------------------------------------------------------------------
     def _update_title(self) -> None:

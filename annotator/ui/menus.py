@@ -10,6 +10,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import shiboken6
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QApplication, QMenu
 
@@ -71,13 +72,14 @@ def build_menus(w: MainWindow) -> dict[str, QAction]:
     # -- Edit ----------------------------------------------------------------------------
     edit_menu = bar.addMenu("&Edit")
     _name_menu(edit_menu, "Edit")
-    undo = w.stack.createUndoAction(w, "&Undo")
-    undo.setObjectName("actionUndo")
-    undo.setShortcut(QKeySequence(StdKey.Undo))
-    redo = w.stack.createRedoAction(w, "&Redo")
-    redo.setObjectName("actionRedo")
-    redo.setShortcut(QKeySequence(StdKey.Redo))
-    actions["actionUndo"], actions["actionRedo"] = undo, redo
+    # Own actions rather than QUndoStack.createUndoAction: the window first commits a
+    # half-typed field as its own step, then undoes, then shows where the change was.
+    undo = act("actionUndo", "&Undo", w.undo, StdKey.Undo)
+    redo = act("actionRedo", "&Redo", w.redo, StdKey.Redo)
+    for action, verb, can, text in ((undo, "Undo", w.stack.canUndo, w.stack.undoText),
+                                    (redo, "Redo", w.stack.canRedo, w.stack.redoText)):
+        action.setIconText(verb)  # the toolbar button keeps a short, steady label
+        _follow_stack(w, action, verb, can, text)
     edit_menu.addAction(undo)
     edit_menu.addAction(redo)
     edit_menu.addSeparator()
@@ -138,6 +140,23 @@ def build_menus(w: MainWindow) -> dict[str, QAction]:
     return actions
 
 
+def _follow_stack(w: MainWindow, action: QAction, verb: str, can: Callable[[], bool],
+                  text: Callable[[], str]) -> None:
+    """Keep an undo/redo action's text ("Undo Code with Norm-shaper") and state current."""
+
+    def update() -> None:
+        if not (shiboken6.isValid(w.stack) and shiboken6.isValid(action)):
+            return  # the stack emits while the window is being torn down
+        label = text()
+        action.setEnabled(can())
+        action.setText(f"&{verb} {label}" if label else f"&{verb}")
+        action.setToolTip(f"{verb} {label}" if label else verb)
+
+    w.stack.indexChanged.connect(lambda _i: update())
+    w.stack.cleanChanged.connect(lambda _c: update())
+    update()
+
+
 def _name_menu(menu: QMenu, name: str) -> None:
     menu.setObjectName(f"menu{name}")
     menu.menuAction().setObjectName(f"menu{name}Action")
@@ -173,8 +192,8 @@ def _new_code(w: MainWindow) -> None:
     if not ok or not name.strip():
         return
     try:
-        w.coding_actions.code_with_new_code(name, w.state.current_code_id and w.project.code(w.state.current_code_id).parent_id,
-                                     *sel)
+        # A new top-level code, as from the picker and the context menu; move it in the tree.
+        w.coding_actions.code_with_new_code(name, None, *sel)
     except AnnotatorError as err:
         messages.show_error(w, err)
 

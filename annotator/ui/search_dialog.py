@@ -158,6 +158,7 @@ class SearchDialog(QDialog):
         self.regex_box = QCheckBox("Regex", self)
         self.case_box = QCheckBox("Match case", self)
         self.word_box = QCheckBox("Whole word", self)
+        self.word_box.setChecked(True)  # "AI" should not find "maintain"
         self.count_label = QLabel(self)
         self.count_label.setObjectName("searchCount")
         self.count_label.setWordWrap(True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from annotator.core.errors import InvalidInput, NotFound
+from annotator.core.errors import Conflict, InvalidInput, NotFound
 
 
 @pytest.mark.parametrize(("start", "end"), [(-1, 3), (3, 3), (5, 2), (0, 10_000)])
@@ -106,3 +106,28 @@ def test_bulk_add_is_all_or_nothing(sample):
     with pytest.raises(InvalidInput):
         p.add_codings([good, bad])
     assert len(p.codings()) == before
+
+
+def test_the_same_code_on_the_same_passage_by_the_same_coder_is_refused(sample):
+    p = sample.project
+    p.add_coding(sample.speech.id, sample.norms.id, sample.ann.id, 0, 5)
+    with pytest.raises(Conflict, match="Ann has already coded exactly this passage with Norms"):
+        p.add_coding(sample.speech.id, sample.norms.id, sample.ann.id, 0, 5)
+    # Another coder, or another code, may code it.
+    p.add_coding(sample.speech.id, sample.norms.id, sample.ben.id, 0, 5)
+    p.add_coding(sample.speech.id, sample.rivalry.id, sample.ann.id, 0, 5)
+    # Resizing or re-assigning onto an identical coding is refused too.
+    other = p.add_coding(sample.speech.id, sample.norms.id, sample.ann.id, 0, 6)
+    with pytest.raises(Conflict):
+        p.update_coding(other.id, end=5)
+
+
+def test_white_space_alone_cannot_be_coded(project):
+    coder = project.add_coder("Ann")
+    code = project.add_code("Code")
+    doc = project.add_document("Doc", "Words here.\n\n\n\u3000More words.")
+    with pytest.raises(InvalidInput, match="only white space"):
+        project.add_coding(doc.id, code.id, coder.id, 11, 15)
+    c = project.add_coding(doc.id, code.id, coder.id, 10, 15)  # includes the full stop
+    with pytest.raises(InvalidInput, match="only white space"):
+        project.update_coding(c.id, start=11)

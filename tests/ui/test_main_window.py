@@ -171,3 +171,61 @@ def test_search_all_dialog_opens(window):
     assert dialog is not None and dialog.isVisible()
     dialog.close()
     QApplication.processEvents()
+
+
+def test_an_import_is_one_undo_step(window, tmp_path, errors):
+    from annotator.ui.file_actions import import_paths
+
+    files = []
+    for i in range(5):
+        f = tmp_path / f"doc{i}.txt"
+        f.write_text(f"Document number {i} on AI governance.\n", encoding="utf-8")
+        files.append(f)
+    before = len(window.project.documents())
+    import_paths(window, files)
+    assert len(window.project.documents()) == before + 5
+    assert window.menu_actions["actionUndo"].text() == "&Undo Import 5 documents"
+    window.undo()
+    assert len(window.project.documents()) == before
+    window.redo()
+    assert len(window.project.documents()) == before + 5
+
+
+def test_undo_commits_a_half_typed_field_first_and_keeps_history_linear(window, sample, qtbot):
+    """Typing in the details pane, then Undo: the typed text is its own step, undone first."""
+    select(window, 0, 5)
+    window.apply_code_to_selection(sample.norms.id)
+    window.state.set_current_code(sample.norms.id)
+    field = window.details.code_fields["definition"]
+    field.setFocus()
+    qtbot.keyClicks(field, "Talk about norms, rules and standards.")
+    window.undo()  # undoes the definition edit, which was committed just before
+    assert window.project.code(sample.norms.id).definition == "Talk about rules and norms."
+    assert len(window.project.codings(code_ids=[sample.norms.id])) == 1
+    window.undo()  # then the coding
+    assert window.project.codings(code_ids=[sample.norms.id]) == []
+    window.redo()
+    window.redo()
+    assert window.project.code(sample.norms.id).definition == (
+        "Talk about norms, rules and standards." "Talk about rules and norms.")  # typed at the caret
+    assert not window.stack.canRedo()
+
+
+def test_undo_shows_the_document_it_changed(window, sample):
+    select(window, 0, 5)
+    coding = window.coding_actions.apply(sample.rivalry.id, sample.speech.id, 0, 5)
+    window.state.set_current_document(sample.emoji.id)
+    window.undo()
+    assert window.state.current_document_id == sample.speech.id
+    window.redo()
+    assert window.state.current_coding_id == coding.id
+
+
+def test_a_new_coding_is_selected_and_never_hidden_by_the_show_filter(window, sample):
+    window.coder_bar.set_view("chosen", frozenset([sample.ben.id]))  # Ann is coding, Ben shown
+    select(window, 0, 5)
+    assert window.apply_code_to_selection(sample.norms.id)
+    coding = window.project.codings(code_ids=[sample.norms.id])[0]
+    assert window.state.current_coding_id == coding.id
+    assert window.state.coder_visible(sample.ann.id)
+    assert "shown again" in window.statusBar().currentMessage()

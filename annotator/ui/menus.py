@@ -11,8 +11,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import shiboken6
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QApplication, QMenu
+from PySide6.QtWidgets import QApplication, QMenu, QWidget
 
 from annotator.core.errors import AnnotatorError
 from annotator.ui import file_actions, messages
@@ -96,6 +97,11 @@ def build_menus(w: MainWindow) -> dict[str, QAction]:
     coding_menu.addAction(act("actionCodeInVivo", "Code &in vivo", lambda: _in_vivo(w), "Ctrl+Shift+V",
                               "Make the selected words a new code and apply it"))
     coding_menu.addSeparator()
+    coding_menu.addAction(act("actionReassignCoding", "&Re-assign selected coding…", lambda: _reassign(w), "Ctrl+R"))
+    coding_menu.addAction(act("actionCodingMemo", "Edit selected coding's &memo…", lambda: _coding_memo(w), "Ctrl+M"))
+    coding_menu.addAction(act("actionRemoveCoding", "Re&move selected coding", lambda: _remove(w),
+                              tip="Remove the selected coding (Delete in the text)"))
+    coding_menu.addSeparator()
     snap = act("actionSnapToWords", "&Snap selections to whole words",
                lambda: setattr(w.document_view, "snap_to_words", actions["actionSnapToWords"].isChecked()))
     snap.setCheckable(True)
@@ -121,6 +127,16 @@ def build_menus(w: MainWindow) -> dict[str, QAction]:
     # -- View --------------------------------------------------------------------------------
     view_menu = bar.addMenu("&View")
     _name_menu(view_menu, "View")
+    # Keyboard-only work: jump between the parts of the window.
+    for key, (name, label, target) in enumerate((
+        ("actionGoDocuments", "Go to &documents", lambda: w.document_list.view),
+        ("actionGoText", "Go to the &text", lambda: w.document_view.text_edit),
+        ("actionGoCodebook", "Go to the &codebook", lambda: w.code_tree.view),
+        ("actionGoSegments", "Go to retrieved &segments", lambda: w.segments.view),
+        ("actionGoDetails", "Go to d&etails", lambda: w.details.name_edit),
+    ), start=1):
+        view_menu.addAction(act(name, label, _focus(w, target), f"Ctrl+{key}"))
+    view_menu.addSeparator()
     for dock in w.docks.values():
         toggle = dock.toggleViewAction()
         toggle.setObjectName(f"actionToggle{dock.objectName()[0].upper()}{dock.objectName()[1:]}")
@@ -155,6 +171,63 @@ def _follow_stack(w: MainWindow, action: QAction, verb: str, can: Callable[[], b
     w.stack.indexChanged.connect(lambda _i: update())
     w.stack.cleanChanged.connect(lambda _c: update())
     update()
+
+
+def _focus(w: MainWindow, target: Callable[[], QWidget]) -> Callable[[], None]:
+    def go() -> None:
+        widget = target()
+        dock = next((d for d in w.docks.values() if d.isAncestorOf(widget)), None)
+        if dock is not None:
+            dock.show()
+            dock.raise_()
+        widget.setFocus(Qt.FocusReason.ShortcutFocusReason)
+
+    return go
+
+
+def _selected_coding(w: MainWindow) -> str | None:
+    coding = w.state.current_coding_id
+    if coding is None:
+        messages.show_error(w, "Select a coding first: click its highlight or its bracket in the margin.")
+    return coding
+
+
+def _reassign(w: MainWindow) -> None:
+    from annotator.ui.code_picker import choose_code
+
+    coding = _selected_coding(w)
+    if coding is None:
+        return
+    current = w.project.coding(coding).code_id
+    code = choose_code(w, w.project, "Re-assign coding to", {current})
+    if code is not None:
+        try:
+            w.coding_actions.reassign(coding, code)
+        except AnnotatorError as err:
+            messages.show_error(w, err)
+
+
+def _coding_memo(w: MainWindow) -> None:
+    from PySide6.QtWidgets import QInputDialog
+
+    coding = _selected_coding(w)
+    if coding is None:
+        return
+    memo, ok = QInputDialog.getMultiLineText(w, "Coding memo", "Memo:", w.project.coding(coding).memo)
+    if ok:
+        try:
+            w.coding_actions.set_memo(coding, memo)
+        except AnnotatorError as err:
+            messages.show_error(w, err)
+
+
+def _remove(w: MainWindow) -> None:
+    coding = _selected_coding(w)
+    if coding is not None:
+        try:
+            w.coding_actions.remove(coding)
+        except AnnotatorError as err:
+            messages.show_error(w, err)
 
 
 def _name_menu(menu: QMenu, name: str) -> None:

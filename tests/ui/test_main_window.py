@@ -229,3 +229,29 @@ def test_a_new_coding_is_selected_and_never_hidden_by_the_show_filter(window, sa
     assert window.state.current_coding_id == coding.id
     assert window.state.coder_visible(sample.ann.id)
     assert "shown again" in window.statusBar().currentMessage()
+
+
+def test_keyboard_moves_between_the_parts_of_the_window(window):
+    for name, widget in (("actionGoCodebook", window.code_tree.view), ("actionGoText", window.document_view.text_edit),
+                         ("actionGoDocuments", window.document_list.view), ("actionGoSegments", window.segments.view)):
+        window.menu_actions[name].trigger()
+        assert widget.hasFocus(), name
+
+
+def test_coding_menu_reassigns_and_annotates_the_selected_coding(window, sample, monkeypatch, errors):
+    from PySide6.QtWidgets import QInputDialog
+
+    from annotator.ui import code_picker
+
+    select(window, 0, 5)
+    window.apply_code_to_selection(sample.norms.id)
+    coding = window.state.current_coding_id
+    monkeypatch.setattr(code_picker, "choose_code", lambda *_a: sample.rivalry.id)
+    window.menu_actions["actionReassignCoding"].trigger()
+    assert window.project.coding(coding).code_id == sample.rivalry.id
+    monkeypatch.setattr(QInputDialog, "getMultiLineText", lambda *_a: ("Hedged claim.", True))
+    window.menu_actions["actionCodingMemo"].trigger()
+    assert window.project.coding(coding).memo == "Hedged claim."
+    window.state.set_current_coding(None)
+    window.menu_actions["actionRemoveCoding"].trigger()
+    assert errors and "Select a coding first" in errors[-1]

@@ -114,6 +114,7 @@ def cmd_info(args: argparse.Namespace) -> int:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
+    from annotator.io.extract import display_name
     from annotator.io.sources import import_files
 
     files = [Path(f) for f in args.files]
@@ -121,11 +122,11 @@ def cmd_import(args: argparse.Namespace) -> int:
     with _open(args.project) as project:
         report = import_files(project, files, formats=formats)
     for doc in report.imported:
-        print(f"Imported {doc.source_name} as '{doc.title}' ({len(doc.text)} characters)")
+        print(f"Imported {display_name(doc.source_name)} as '{doc.title}' ({len(doc.text)} characters)")
     for path, note in report.notes:
-        print(f"Note: {path.name}: {note}")
+        print(f"Note: {display_name(path.name)}: {note}")
     for path, msg in report.duplicates:
-        print(f"Skipped {path.name}: {msg}", file=sys.stderr)
+        print(f"Skipped {display_name(path.name)}: {msg}", file=sys.stderr)
     for _path, msg in report.failed:
         print(f"{PROG}: error: {msg}", file=sys.stderr)
     return 0 if not report.failed else 1

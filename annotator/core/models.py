@@ -38,6 +38,8 @@ def clean_name(value: str) -> str:
     cleaned = " ".join(str(value).split())
     if not cleaned:
         raise InvalidInput("A name cannot be empty.")
+    if "\x00" in cleaned:
+        raise InvalidInput("A name cannot contain a NUL character.")
     return cleaned
 
 

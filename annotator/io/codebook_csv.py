@@ -25,7 +25,7 @@ from annotator.core.codebook import CodeTree, join_path, name_key, split_path
 from annotator.core.colors import normalise_color
 from annotator.core.errors import AnnotatorError, InvalidInput
 from annotator.core.models import Code, clean_name, new_id
-from annotator.io.csv_files import CsvRow, CsvTable, read_csv, write_csv
+from annotator.io.csv_files import CsvRow, CsvTable, read_csv, shown, write_csv
 from annotator.store import Project
 
 COLUMNS = (
@@ -118,12 +118,12 @@ def _parse(table: CsvTable, r: CsvRow) -> _Row:
     if path:
         parts = split_path(path)
         if not parts:
-            raise table.error(r, f"the path '{path}' contains no code name.")
+            raise table.error(r, f"the path '{shown(path)}' contains no code name.")
         if parent_cell and [name_key(p) for p in parent_parts] != [name_key(p) for p in parts[:-1]]:
-            raise table.error(r, f"parent_path '{parent_cell}' does not match the path '{path}'.")
+            raise table.error(r, f"parent_path '{shown(parent_cell)}' does not match the path '{shown(path)}'.")
         if name and clean_name(name) != clean_name(parts[-1]):
             raise table.error(
-                r, f"the name '{name}' does not match the last part of its path '{path}'."
+                r, f"the name '{shown(name)}' does not match the last part of its path '{shown(path)}'."
             )
     elif name:
         parts = [*parent_parts, name]
@@ -135,7 +135,7 @@ def _parse(table: CsvTable, r: CsvRow) -> _Row:
         try:
             number = int(level)
         except ValueError:
-            raise table.error(r, f"level '{level}' is not a whole number.") from None
+            raise table.error(r, f"level '{shown(level)}' is not a whole number.") from None
         if number != len(parts):
             raise table.error(
                 r, f"level {number} does not match the path '{join_path(parts)}' (level {len(parts)})."
@@ -163,7 +163,7 @@ def _check_unique(table: CsvTable, rows: list[_Row]) -> None:
         if row.row_id:
             same = _canonical_uuid(row.row_id) or row.row_id
             if same in ids:
-                raise table.error(row.csv, f"the id {row.row_id} is already in row {ids[same].csv.number}.")
+                raise table.error(row.csv, f"the id {shown(row.row_id)} is already in row {ids[same].csv.number}.")
             ids[same] = row
 
 

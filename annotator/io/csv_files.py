@@ -6,7 +6,15 @@ UTF-8 when the BOM is there, and ``pandas.read_csv(path, encoding="utf-8-sig")``
 or Python's ``csv`` module with that encoding drop it), RFC 4180 quoting
 (quotes only where needed, as ``csv.QUOTE_MINIMAL``; ``\\r\\n`` between records;
 newlines inside cells kept inside quotes). Reading accepts files with or
-without the BOM.
+without the BOM, and also what spreadsheets write in other locales: UTF-16 or
+UTF-32 with a byte-order mark (Excel's "Unicode text"), and semicolon- or
+tab-separated records (European Excel; Excel's ``sep=;`` first line is
+honoured). The delimiter is the one under which the header names the most
+known columns, so it is decided by the header, not guessed from the data.
+Cells may be as long as the longest text a project holds (a coding can quote a
+whole document), far beyond the csv module's default limit of 131,072
+characters. Files with NUL characters, and files that are not regular files
+or are absurdly large, are refused before parsing.
 
 Formula injection: a spreadsheet runs a cell that starts with ``=``, ``+``,
 ``-``, ``@``, tab or carriage return as a formula. Text cells are therefore
@@ -22,17 +30,19 @@ where there is one, the row as a spreadsheet numbers it (the header is row 1).
 
 from __future__ import annotations
 
+import codecs
 import contextlib
 import csv
 import io
 import os
 import re
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from annotator.core.errors import InvalidInput
+from annotator.io.extract import display_name, read_file
 
 #: First characters that make a spreadsheet treat a cell as a formula.
 DANGEROUS_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
@@ -47,6 +57,24 @@ _SPECIAL = re.compile(r'[",\r\n]').search
 Cell = str | int
 #: Records per write call.
 _CHUNK = 2000
+
+#: Largest CSV file read (100,000 coded segments with their quoted text take about 50 MB).
+MAX_CSV_BYTES = 256 * 1024 * 1024
+#: Longest cell read: more than any document's whole text (documents come from files
+#: of at most 50 MB), far less than the memory a runaway cell could take.
+MAX_CELL_CHARS = 64 * 1024 * 1024
+#: Delimiters a header may use, the first winning ties.
+_DELIMITERS = (",", ";", "\t")
+#: Excel's first line naming the delimiter, e.g. ``sep=;``.
+_SEP_LINE = re.compile(r"sep=(.)[ \t]*(?:\r\n|\n|\r|\Z)", re.IGNORECASE)
+#: Byte-order marks a CSV file may start with (UTF-32 LE before UTF-16 LE: it starts with it).
+_BOMS = (
+    (codecs.BOM_UTF8, "utf-8", "UTF-8"),
+    (codecs.BOM_UTF32_LE, "utf-32-le", "UTF-32"),
+    (codecs.BOM_UTF32_BE, "utf-32-be", "UTF-32"),
+    (codecs.BOM_UTF16_LE, "utf-16-le", "UTF-16"),
+    (codecs.BOM_UTF16_BE, "utf-16-be", "UTF-16"),
+)
 
 
 def neutralise(value: str) -> str:
@@ -118,7 +146,7 @@ def write_lines(path: str | Path, header: Sequence[str], lines: Iterable[str]) -
                 count += len(chunk)
         os.replace(tmp, path)
     except OSError as err:
-        raise InvalidInput(f"Cannot write {path}: {err.strerror or err}.") from err
+        raise InvalidInput(f"Cannot write {display_name(path)}: {err.strerror or err}.") from err
     finally:
         with contextlib.suppress(OSError):
             tmp.unlink()
@@ -148,20 +176,80 @@ class CsvTable:
         return column in self.columns
 
     def error(self, row: CsvRow | int, message: str) -> InvalidInput:
-        """An ``InvalidInput`` saying ``<file>, row <n>: <message>``."""
+        """An ``InvalidInput`` saying ``<file>, row <n>: <message>``, on one line whatever
+        the cells quoted in it hold."""
         number = row.number if isinstance(row, CsvRow) else row
-        return InvalidInput(f"{self.name}, row {number}: {message}")
+        return InvalidInput(f"{self.name}, row {number}: {display_name(message)}")
 
 
-def _decode(path: Path, data: bytes) -> str:
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as err:
-        line = data[: err.start].count(b"\n") + 1
+def shown(value: str, limit: int = 60) -> str:
+    """A cell's value as a message quotes it: escaped like a file name, and cut short."""
+    value = display_name(value)
+    return value if len(value) <= limit else value[: limit - 1] + "…"
+
+
+def _decode(name: str, data: bytes) -> str:
+    """The file's text: by its byte-order mark, else UTF-8; NUL characters refused."""
+    for bom, codec, label in _BOMS:
+        if data.startswith(bom):
+            try:
+                text = data[len(bom):].decode(codec)
+            except UnicodeDecodeError as err:
+                raise InvalidInput(
+                    f"{name} starts with a {label} byte-order mark but is not valid {label} "
+                    f"(bad bytes at position {err.start + len(bom)})."
+                ) from err
+            break
+    else:
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError as err:
+            line = data[: err.start].count(b"\n") + 1
+            raise InvalidInput(
+                f"{name} is not UTF-8 text (byte 0x{data[err.start]:02X} on line {line}); "
+                "save it as 'CSV UTF-8' and try again."
+            ) from err
+    if "\x00" in text:
+        line = text.count("\n", 0, text.index("\x00")) + 1
         raise InvalidInput(
-            f"{path.name} is not UTF-8 text (byte 0x{data[err.start]:02X} on line {line}); "
-            "save it as 'CSV UTF-8' and try again."
-        ) from err
+            f"{name} contains NUL characters (the first on line {line}): it is not a text CSV "
+            "file (perhaps UTF-16 without a byte-order mark); save it as 'CSV UTF-8' and try again."
+        )
+    return text
+
+
+def _delimiter(text: str, known: Sequence[str]) -> tuple[str, str]:
+    """The delimiter and the text to parse: from a ``sep=`` line (then dropped), else the one
+    under which the first non-blank line names the most known columns (comma on a tie)."""
+    sep = _SEP_LINE.match(text)
+    if sep is not None:
+        return sep.group(1), text[sep.end():]
+    lines = io.StringIO(text, newline="")  # lazily: the file may be hundreds of MB
+    # A header is short; the start of a runaway first line is enough (and stays within
+    # the csv module's cell limit, which is not raised here).
+    first = next((line for line in lines if line.strip(" \t,;\r\n")), "")[:10_000].rstrip("\r\n")
+    wanted = set(known)
+
+    def hits(delimiter: str) -> int:
+        try:
+            cells = next(csv.reader([first], delimiter=delimiter), [])
+        except csv.Error:  # an unbalanced quote: this delimiter names no columns
+            return 0
+        return sum(1 for cell in cells if cell.strip().lower() in wanted)
+
+    return max(_DELIMITERS, key=hits), text  # max keeps the first of equals: the comma
+
+
+@contextlib.contextmanager
+def _cell_limit(limit: int) -> Iterator[None]:
+    """Let the csv module read cells up to ``limit`` characters (its limit is process-wide,
+    so the previous one is put back)."""
+    previous = csv.field_size_limit()
+    csv.field_size_limit(limit)
+    try:
+        yield
+    finally:
+        csv.field_size_limit(previous)
 
 
 def read_csv(
@@ -183,41 +271,45 @@ def read_csv(
     Cells are ``restore``-d (the formula guard undone).
     """
     path = Path(path)
-    try:
-        data = path.read_bytes()
-    except OSError as err:
-        raise InvalidInput(f"Cannot read {path}: {err.strerror or err}.") from err
-    text = _decode(path, data)
+    name = display_name(path.name or path)
+    text = _decode(name, read_file(path, MAX_CSV_BYTES))
     if not text.strip():
-        raise InvalidInput(f"{path.name} is empty.")
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+        raise InvalidInput(f"{name} is empty.")
+    columns_known = [*known, *required, *one_of]
+    delimiter, text = _delimiter(text, columns_known)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     records: list[tuple[int, list[str]]] = []
-    try:
-        for record in reader:
-            records.append((len(records) + 1, record))
-    except csv.Error as err:
-        raise InvalidInput(
-            f"{path.name}, row {len(records) + 1} (line {reader.line_num}): not valid CSV ({err})."
-        ) from err
+    with _cell_limit(MAX_CELL_CHARS):
+        try:
+            for record in reader:
+                records.append((len(records) + 1, record))
+        except csv.Error as err:
+            where = f"{name}, row {len(records) + 1} (line {reader.line_num})"
+            if "field larger than field limit" in str(err):
+                raise InvalidInput(
+                    f"{where}: a cell is longer than {MAX_CELL_CHARS:,} characters; "
+                    "the file is damaged or not a CSV file."
+                ) from err
+            raise InvalidInput(f"{where}: not valid CSV ({err}).") from err
     first = next(((n, r) for n, r in records if any(c.strip() for c in r)), None)
     if first is None:
-        raise InvalidInput(f"{path.name} is empty.")
+        raise InvalidInput(f"{name} is empty.")
     header_number, raw_header = first
     columns = [c.strip().lower() for c in raw_header]
-    _check_header(path.name, header_number, columns, [*known, *required, *one_of], required, one_of)
+    _check_header(name, header_number, columns, columns_known, required, one_of)
     rows: list[CsvRow] = []
     for number, record in records:
         if number <= header_number or not any(c.strip() for c in record):
             continue
         if len(record) > len(columns):
             raise InvalidInput(
-                f"{path.name}, row {number}: has {len(record)} cells but the header has only "
+                f"{name}, row {number}: has {len(record)} cells but the header has only "
                 f"{len(columns)} columns (check the quoting of commas and line breaks)."
             )
         # Short rows (trailing empty cells left out, as hand-written files do) are padded.
         record += [""] * (len(columns) - len(record))
         rows.append(CsvRow(number, {col: restore(cell) for col, cell in zip(columns, record, strict=True)}))
-    return CsvTable(path.name, columns, rows)
+    return CsvTable(name, columns, rows)
 
 
 def _check_header(

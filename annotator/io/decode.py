@@ -6,21 +6,31 @@ The order is fixed and explainable to a researcher:
 2. NUL bytes without a mark mean UTF-16 without a mark (only if the NULs sit
    where ASCII text in UTF-16 puts them) or else a binary file;
 3. valid UTF-8 is UTF-8;
-4. otherwise the file is a legacy 8-bit file: Windows-1252 (what Word and
+4. UTF-8 with a few bytes that are not UTF-8 (a line pasted from an old
+   Windows program into a UTF-8 file) stays UTF-8: only those bytes are read
+   as Windows-1252, and the note says how many and on which line the first
+   is. Reading the whole file as Windows-1252 instead would turn every
+   accented letter, Greek or Cyrillic word into mojibake ("cafÃ©"). The file
+   counts as UTF-8 when its valid non-ASCII UTF-8 characters outnumber its
+   invalid bytes (a Windows-1252 file has almost no valid UTF-8 sequences);
+5. otherwise the file is a legacy 8-bit file: Windows-1252 (what Word and
    Notepad wrote for Western languages); the five bytes Windows-1252 leaves
    undefined are read as Latin-1, as browsers do, so one odd byte does not turn
    every curly quote into a control character. If that reading is mostly
    accented letters, the file is probably not Western at all (Chinese GBK,
    Cyrillic Windows-1251...), and charset-normalizer's guess is used instead.
 
-Every fallback (steps 2 and 4) is reported in the returned notes, e.g.
+Every fallback (steps 2, 4 and 5) is reported in the returned notes, e.g.
 "decoded as Windows-1252 (not UTF-8)", so a wrong guess is never silent.
+Text holding NUL characters is refused whatever its encoding: no text file
+has them, and stored they would cut strings short in SQLite and in Qt.
 """
 
 from __future__ import annotations
 
 import codecs
 import re
+from itertools import islice
 
 from annotator.core.errors import InvalidInput
 
@@ -85,6 +95,12 @@ def decode_text(data: bytes, name: str) -> tuple[str, list[str]]:
                     f"{name} starts with a {label} byte-order mark but is not valid {label} "
                     f"(bad bytes at position {err.start + len(bom)})."
                 ) from err
+            if "\x00" in text:
+                line = text.count("\n", 0, text.index("\x00")) + 1
+                raise InvalidInput(
+                    f"{name} contains NUL characters (the first on line {line}); "
+                    "it is a binary file or damaged, not text."
+                )
             return _checked(text, name), []
 
     if b"\x00" in data:
@@ -98,6 +114,11 @@ def decode_text(data: bytes, name: str) -> tuple[str, list[str]]:
         return _checked(data.decode("utf-8"), name), []
     except UnicodeDecodeError:
         pass
+
+    mostly = _mostly_utf8(data)
+    if mostly is not None:
+        text, note = mostly
+        return _checked(text, name, _C0_CONTROL), [note]
 
     text, label = _legacy(data)
     return _checked(text, name, _C0_CONTROL), [f"decoded as {label} (not UTF-8)"]
@@ -131,6 +152,34 @@ def _bomless_utf16(data: bytes) -> tuple[str, str] | None:
             except UnicodeDecodeError:
                 return None
     return None
+
+
+#: One byte that is not UTF-8, as ``surrogateescape`` decoding marks it.
+_ESCAPED_BYTE = re.compile("[\udc80-\udcff]")
+#: A non-ASCII character that is not such a mark: proof of real UTF-8.
+_NON_ASCII = re.compile("[^\x00-\x7f\udc80-\udcff]")
+
+
+def _mostly_utf8(data: bytes) -> tuple[str, str] | None:
+    """UTF-8 with a few stray bytes: the text (those bytes read as Windows-1252) and a note.
+
+    None when the invalid bytes are not outnumbered by valid non-ASCII UTF-8
+    characters, i.e. the file is a legacy 8-bit file after all.
+    """
+    escaped = data.decode("utf-8", errors="surrogateescape")
+    bad = sum(1 for _ in _ESCAPED_BYTE.finditer(escaped))
+    first = _ESCAPED_BYTE.search(escaped)
+    # Stop counting valid characters once they outnumber the bad bytes.
+    if first is None or next(islice(_NON_ASCII.finditer(escaped), bad, None), None) is None:
+        return None
+    line = escaped.count("\n", 0, first.start()) + 1
+    text = _ESCAPED_BYTE.sub(
+        lambda m: bytes([ord(m.group()) - 0xDC00]).decode("cp1252", "annotator-latin1-holes"), escaped
+    )
+    what = f"1 byte that is not UTF-8 (on line {line}) was" if bad == 1 else (
+        f"{bad} bytes that are not UTF-8 (the first on line {line}) were"
+    )
+    return text, f"decoded as UTF-8; {what} read as Windows-1252"
 
 
 def _latin1_holes(err: UnicodeError) -> tuple[str, int]:

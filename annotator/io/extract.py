@@ -16,15 +16,23 @@ from a structured format has ``\\n`` line endings, no trailing white space on
 a line and no blank lines at either end. The words themselves are never
 changed. The title is the file's own metadata title when it has one, else its
 first non-blank line.
+
+File names reach messages through ``display_name``, which escapes control and
+bidirectional-override characters so that a hostile name cannot break a
+message into several lines or make ``txt.exe`` read as ``exe.txt``.
+``read_file`` reads only regular files (a pipe or device would block or never
+end) up to a size limit; the CSV importers use it too.
 """
 
 from __future__ import annotations
 
+import stat
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from annotator.core.errors import InvalidInput
+from annotator.core.errors import AnnotatorError, InvalidInput
 from annotator.core.text import first_line_title, normalise_newlines
 from annotator.io.decode import decode_text
 
@@ -86,45 +94,92 @@ def format_for(path: Path, format: str | None = None) -> str:
         key = SUPPORTED_SUFFIXES.get(key if key.startswith(".") else "." + key, key)
         if key not in FORMATS:
             known = ", ".join(FORMATS)
-            raise InvalidInput(f"'{format}' is not an import format; use one of {known}.")
+            raise InvalidInput(f"'{display_name(format)}' is not an import format; use one of {known}.")
         return key
     suffix = path.suffix.lower()
     if suffix in SUPPORTED_SUFFIXES:
         return SUPPORTED_SUFFIXES[suffix]
     known = ", ".join(sorted(SUPPORTED_SUFFIXES))
+    name = display_name(path.name or path)
     if suffix in _ADVICE:
-        raise InvalidInput(f"{path.name} cannot be imported: {_ADVICE[suffix]}.")
+        raise InvalidInput(f"{name} cannot be imported: {_ADVICE[suffix]}.")
     if not suffix:
-        raise InvalidInput(f"{path.name} has no file extension; rename it to one of {known}.")
-    raise InvalidInput(f"{path.name} cannot be imported: {suffix} files are not supported ({known} are).")
+        raise InvalidInput(f"{name} has no file extension; rename it to one of {known}.")
+    raise InvalidInput(
+        f"{name} cannot be imported: {display_name(suffix)} files are not supported ({known} are)."
+    )
 
 
-def read_source(path: Path) -> bytes:
-    """The file's bytes, or an ``InvalidInput`` saying why it cannot be a source."""
-    name = path.name or str(path)
+#: Characters a name is shown without: controls, unpaired surrogates (bytes of a
+#: file name that are not UTF-8), line separators and the bidirectional controls
+#: that reorder what follows them (U+202E shows "txt.exe" as "exe.txt").
+_HIDDEN_CATEGORIES = frozenset({"Cc", "Cs", "Zl", "Zp"})
+_BIDI_CONTROLS = frozenset("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+_SHORT_ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def display_name(name: str | Path) -> str:
+    """A file name or path as a message shows it: one line, in its real order.
+
+    Ordinary names come back unchanged; a control or bidi character is written
+    as an escape (``\\n``, ``\\u202e``), and a byte of the name that is not UTF-8
+    as ``\\xff``.
+    """
+    text = str(name)
+    if text.isprintable():  # the common case: nothing to escape (bidi controls are Cf, not printable)
+        return text
+    parts: list[str] = []
+    for char in text:
+        if char in _SHORT_ESCAPES:
+            parts.append(_SHORT_ESCAPES[char])
+        elif 0xDC80 <= ord(char) <= 0xDCFF:  # os.fsdecode's stand-in for an undecodable byte
+            parts.append(f"\\x{ord(char) - 0xDC00:02x}")
+        elif char in _BIDI_CONTROLS or unicodedata.category(char) in _HIDDEN_CATEGORIES:
+            parts.append(f"\\x{ord(char):02x}" if ord(char) < 0x100 else f"\\u{ord(char):04x}")
+        else:
+            parts.append(char)
+    return "".join(parts)
+
+
+def read_file(path: Path, limit: int) -> bytes:
+    """The bytes of the regular file ``path``, at most ``limit`` of them.
+
+    Raises ``InvalidInput`` naming the file when it is missing, unreadable, a
+    folder, not a regular file (a pipe would block the read, a device such as
+    /dev/zero would never end), larger than ``limit`` or empty.
+    """
+    path = Path(path)
+    name = display_name(path.name or path)
     try:
-        size = path.stat().st_size
-        if path.is_dir():
+        info = path.stat()
+        if stat.S_ISDIR(info.st_mode):
             raise InvalidInput(f"{name} is a folder, not a file.")
-        if size > MAX_BYTES:
+        if not stat.S_ISREG(info.st_mode):
+            raise InvalidInput(f"{name} is not a regular file (it is a pipe, device or socket).")
+        if info.st_size > limit:
             raise InvalidInput(
-                f"{name} is too large to import ({size / 1e6:.1f} MB; "
-                f"the limit is {MAX_BYTES / 1e6:.0f} MB)."
+                f"{name} is too large to import ({info.st_size / 1e6:.1f} MB; "
+                f"the limit is {limit / 1e6:.0f} MB)."
             )
-        if size == 0:
+        if info.st_size == 0:
             raise InvalidInput(f"{name} is empty.")
         data = path.read_bytes()
     except FileNotFoundError as err:
-        raise InvalidInput(f"{name} does not exist (looked for {path}).") from err
+        raise InvalidInput(f"{name} does not exist (looked for {display_name(path)}).") from err
     except PermissionError as err:
         raise InvalidInput(f"{name} cannot be read: permission denied.") from err
     except OSError as err:
         raise InvalidInput(f"{name} cannot be read: {err.strerror or err}.") from err
-    if len(data) > MAX_BYTES:  # it grew between stat and read
-        raise InvalidInput(f"{name} is too large to import (the limit is {MAX_BYTES / 1e6:.0f} MB).")
+    if len(data) > limit:  # it grew between stat and read
+        raise InvalidInput(f"{name} is too large to import (the limit is {limit / 1e6:.0f} MB).")
     if not data:
         raise InvalidInput(f"{name} is empty.")
     return data
+
+
+def read_source(path: Path) -> bytes:
+    """The file's bytes, or an ``InvalidInput`` saying why it cannot be a source."""
+    return read_file(path, MAX_BYTES)
 
 
 def extract(path: Path, *, format: str | None = None) -> ExtractedSource:
@@ -134,12 +189,26 @@ def extract(path: Path, *, format: str | None = None) -> ExtractedSource:
     Every problem is an ``InvalidInput`` whose message names the file.
     """
     path = Path(path)
+    name = display_name(path.name or path)
     fmt = format_for(path, format)
     data = read_source(path)
-    source = _extractor(fmt)(data, path.name)
+    try:
+        source = _extractor(fmt)(data, name)
+    except (AnnotatorError, MemoryError):
+        raise
+    except Exception as err:  # a library failure the extractor did not foresee: still one sentence
+        raise InvalidInput(
+            f"{name} cannot be read as {FORMATS[fmt]}: it is damaged or unusual "
+            f"({type(err).__name__})."
+        ) from err
     text = normalise_newlines(source.text) if fmt == "txt" else tidy(source.text)
+    if "\x00" in text:
+        # NUL never occurs in text (an RTF \\u0 escape, a damaged file); stored, it
+        # would cut strings short in SQLite functions and in the text view.
+        line = text.count("\n", 0, text.index("\x00")) + 1
+        raise InvalidInput(f"{name} contains a NUL character (on line {line}); it is not plain text.")
     if not text.strip():
-        raise InvalidInput(f"{path.name} has no text to import.")
+        raise InvalidInput(f"{name} has no text to import.")
     title = " ".join(source.title.split()) or first_line_title(text)
     return ExtractedSource(title, text, fmt, dict(source.attributes), list(source.notes))
 

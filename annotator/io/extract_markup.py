@@ -203,8 +203,22 @@ _PARAGRAPH = frozenset({
 #: Elements on a line of their own, without a blank line.
 _LINE = frozenset({"li", "tr", "dt", "dd"})
 
-#: Encodings HTML declares, read the way browsers read them (WHATWG encoding standard).
-_WHATWG = {"iso8859_1": "cp1252", "ascii": "cp1252", "gb2312": "gb18030", "gbk": "gb18030"}
+#: Encodings HTML declares, read the way browsers read them (WHATWG encoding standard):
+#: some labels mean a superset, and a UTF-16 label in a page readable as ASCII means UTF-8.
+_WHATWG = {
+    "iso8859_1": "cp1252", "ascii": "cp1252", "iso8859_9": "cp1254", "iso8859_11": "cp874",
+    "gb2312": "gb18030", "gbk": "gb18030", "euc_kr": "cp949", "shift_jis": "cp932",
+    "utf_16": "utf_8", "utf_16_le": "utf_8", "utf_16_be": "utf_8",
+}  # fmt: skip
+#: The encodings a declaration may choose (Python names of the WHATWG encodings). Any other
+#: declared codec is ignored, as browsers ignore it: EBCDIC cannot have been declared in
+#: ASCII, and codecs such as unicode_escape or punycode would rewrite the words.
+_DECLARABLE = frozenset({
+    "utf_8", "cp866", "koi8_r", "koi8_u", "mac_roman", "cp874", "gb18030", "big5", "euc_jp",
+    "iso2022_jp", "cp932", "cp949",
+    *(f"iso8859_{n}" for n in (2, 3, 4, 5, 6, 7, 8, 10, 13, 14, 15, 16)),
+    *(f"cp125{n}" for n in range(9)),
+})  # fmt: skip
 
 _META_FIELDS = {
     "author": "author", "dc.creator": "author", "dcterms.creator": "author",
@@ -362,12 +376,12 @@ def _decode_html(data: bytes, name: str) -> tuple[str, list[str]]:
     if declared:
         try:
             codec = codecs.lookup(declared).name.replace("-", "_")
-            text = data.decode(_WHATWG.get(codec, codec))
-        except (LookupError, UnicodeDecodeError):
-            pass  # a wrong declaration: fall back to what the bytes are
-        else:
-            if "\x00" not in text:
-                return text, []
+            codec = _WHATWG.get(codec, codec)
+            text = data.decode(codec) if codec in _DECLARABLE else None
+        except (LookupError, UnicodeError):
+            text = None  # a wrong declaration: fall back to what the bytes are
+        if text is not None and "\x00" not in text:
+            return text, []
     return decode_text(data, name)
 
 

@@ -6,54 +6,203 @@ Only the body is read: headers, footers, comments and footnote bodies are not
 part of the text a researcher codes (an ODT footnote keeps its mark, raised).
 
 A .docx or .odt is a zip archive: it is checked before the library sees it, so
-a damaged file, a renamed file of another kind, or an archive that would unpack
-to an absurd size (a zip bomb) gives a clear ``InvalidInput`` instead of a
-library traceback.
+a damaged file, a renamed file of another kind, a password-protected document,
+an archive that would unpack to an absurd size (a zip bomb, also one whose
+headers lie) or an XML part with a DTD (entity expansion, external entities)
+gives a clear ``InvalidInput`` instead of a library traceback or a hang.
 """
 
 from __future__ import annotations
 
 import io
 import re
+import struct
+import xml.parsers.expat
 import zipfile
+import zlib
 from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
 from annotator.core.errors import InvalidInput
-from annotator.io.extract import ExtractedSource
+from annotator.io.extract import ExtractedSource, display_name
 from annotator.io.extract_markup import script_digits
 
 #: Largest total size a .docx/.odt may unpack to (its parts, uncompressed).
 MAX_UNPACKED_BYTES = 500 * 1024 * 1024
+#: Most members an archive may have (Word writes a few dozen, plus one per picture).
+MAX_MEMBERS = 10_000
 
 _OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # the header of old binary Office files
+#: The stream in which Office keeps a password-protected .docx (inside an OLE2 file).
+_ENCRYPTED_PACKAGE = "EncryptedPackage".encode("utf-16-le")
 _BLANK_RUNS = re.compile(r"\n{3,}")
+#: A zip local file header: signature, versions, flags, method, time, date, CRC,
+#: sizes, then the lengths of the name and the extra field that precede the data.
+_LOCAL_HEADER = struct.Struct("<4s2B4HL2L2H")
+_CHUNK = 1 << 16
 
 
 def _check_zip(data: bytes, name: str, kind: str, required: str) -> None:
-    """Refuse what is not a sound zip archive holding ``required``."""
+    """Refuse what is not a sound zip archive holding ``required``, before any library reads it.
+
+    Besides damage, this stops the attacks a zip archive can carry: a zip bomb
+    (checked on the sizes the archive declares *and* on what its members really
+    unpack to, since headers can lie and Python's zipfile then inflates up to
+    2 GB in one go before cutting the result to the declared size), encrypted
+    members, and XML parts with a document type declaration (entity expansion,
+    "billion laughs", or external entities that read local files). Nothing is
+    ever unpacked to disk, so member names such as ``../x`` or symbolic-link
+    entries cannot write anywhere.
+    """
     if data.startswith(_OLE2):
+        if _ENCRYPTED_PACKAGE in data:
+            raise InvalidInput(
+                f"{name} is protected by a password; open it in Word, remove the "
+                "password (File > Info > Protect Document) and import the saved copy."
+            )
         raise InvalidInput(
             f"{name} is an old binary Office file, not {kind}; "
             "save it in the current format (.docx or .odt) and import that."
         )
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            names = set(archive.namelist())
-            unpacked = sum(info.file_size for info in archive.infolist())
-    except (zipfile.BadZipFile, ValueError, OSError) as err:
+            infos = archive.infolist()
+            if len(infos) > MAX_MEMBERS:
+                raise InvalidInput(
+                    f"{name} cannot be read as {kind}: it holds {len(infos)} files, "
+                    f"more than the {MAX_MEMBERS} a document ever has."
+                )
+            if required not in {info.filename for info in infos}:
+                raise InvalidInput(
+                    f"{name} cannot be read as {kind}: it is a zip archive without {required}."
+                )
+            _check_sizes(data, infos, name, kind)
+            _check_encryption(archive, infos, name)
+            for info in infos:
+                _check_prolog(archive, info, name, kind)
+    except InvalidInput:
+        raise
+    except (zipfile.BadZipFile, ValueError, OSError, EOFError, struct.error, zlib.error) as err:
         raise InvalidInput(
             f"{name} cannot be read as {kind}: the file is damaged or of another kind."
         ) from err
-    if required not in names:
+
+
+def _check_sizes(data: bytes, infos: list[zipfile.ZipInfo], name: str, kind: str) -> None:
+    """The declared sizes within the limit, and every member unpacking to exactly its declared size."""
+    declared = sum(info.file_size for info in infos)
+    if declared > MAX_UNPACKED_BYTES:
         raise InvalidInput(
-            f"{name} cannot be read as {kind}: it is a zip archive without {required}."
-        )
-    if unpacked > MAX_UNPACKED_BYTES:
-        raise InvalidInput(
-            f"{name} would unpack to {unpacked / 1e6:.0f} MB; "
+            f"{name} would unpack to {declared / 1e6:.0f} MB; "
             f"the limit is {MAX_UNPACKED_BYTES / 1e6:.0f} MB."
+        )
+    for info in infos:
+        if info.flag_bits & 0x1:
+            raise InvalidInput(
+                f"{name} cannot be read as {kind}: its parts are encrypted with a password; "
+                "save an unprotected copy and import that."
+            )
+        if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
+            raise InvalidInput(
+                f"{name} cannot be read as {kind}: it uses a zip compression method "
+                "that office programs never write."
+            )
+        actual = _unpacked_size(data, info)
+        if actual != info.file_size:
+            part = display_name(info.filename)
+            raise InvalidInput(
+                f"{name} cannot be read as {kind}: its part {part} unpacks to "
+                f"{'more' if actual > info.file_size else 'less'} than the archive says "
+                "(a damaged file or a zip bomb)."
+            )
+
+
+def _unpacked_size(data: bytes, info: zipfile.ZipInfo) -> int:
+    """What the member really inflates to, counted in small steps (never held in memory),
+    stopping one chunk past the declared size: enough to prove a header lies."""
+    header = _LOCAL_HEADER.unpack_from(data, info.header_offset)
+    if header[0] != b"PK\x03\x04":
+        raise zipfile.BadZipFile(f"no local header for {info.filename!r}")
+    begin = info.header_offset + _LOCAL_HEADER.size + header[10] + header[11]
+    compressed = memoryview(data)[begin : begin + info.compress_size]
+    if len(compressed) < info.compress_size:
+        raise zipfile.BadZipFile(f"{info.filename!r} is cut short")
+    if info.compress_type == zipfile.ZIP_STORED:
+        return len(compressed)
+    inflater = zlib.decompressobj(-zlib.MAX_WBITS)
+    total, position, pending = 0, 0, b""
+    while not inflater.eof and total <= info.file_size:
+        if not pending and position < len(compressed):
+            pending = bytes(compressed[position : position + _CHUNK])
+            position += _CHUNK
+        out = inflater.decompress(pending, _CHUNK)
+        pending = inflater.unconsumed_tail
+        total += len(out)
+        if not out and not pending and position >= len(compressed):
+            break  # the input is used up: a stream cut short
+    return total
+
+
+def _check_encryption(archive: zipfile.ZipFile, infos: list[zipfile.ZipInfo], name: str) -> None:
+    """LibreOffice keeps a password-protected .odt as a zip whose parts are encrypted
+    inside; only its manifest says so."""
+    manifest = "META-INF/manifest.xml"
+    if any(info.filename == manifest for info in infos):
+        with archive.open(manifest) as fh:
+            if b"encryption-data" in fh.read(MAX_UNPACKED_BYTES):
+                raise InvalidInput(
+                    f"{name} is protected by a password; open it in LibreOffice, save a copy "
+                    "without the password and import that."
+                )
+
+
+class _Prolog(Exception):
+    """Raised from expat handlers to stop at the end of an XML part's prolog."""
+
+    def __init__(self, doctype: bool) -> None:
+        super().__init__()
+        self.doctype = doctype
+
+
+def _check_prolog(archive: zipfile.ZipFile, info: zipfile.ZipInfo, name: str, kind: str) -> None:
+    """Refuse an XML part whose prolog has a document type declaration.
+
+    Office programs never write one (the OPC standard behind .docx forbids
+    it), and a DTD is what entity attacks need: expanding "billion laughs"
+    until memory runs out, or external entities that pull /etc/passwd into
+    the text. Only the prolog is read, in small chunks, stopping at the first
+    element; what is not XML at all (pictures) stops at once, and a part that
+    is not well-formed is left to the library to refuse (python-docx parses
+    with entities off, odfpy through defusedxml: neither expands any).
+    """
+
+    def on_doctype(*_: object) -> None:
+        raise _Prolog(doctype=True)
+
+    def on_element(*_: object) -> None:
+        raise _Prolog(doctype=False)
+
+    parser = xml.parsers.expat.ParserCreate()
+    parser.StartDoctypeDeclHandler = on_doctype
+    parser.StartElementHandler = on_element
+    doctype = False
+    with archive.open(info) as fh:
+        chunk = b""
+        try:
+            while chunk := fh.read(_CHUNK):
+                parser.Parse(chunk, False)
+        except _Prolog as stop:
+            doctype = stop.doctype
+        except (xml.parsers.expat.ExpatError, ValueError):
+            # Not XML, or an encoding expat cannot read (it refuses multi-byte ones such
+            # as Shift_JIS, which keep ASCII as it is): look for the declaration itself.
+            doctype = b"<!DOCTYPE" in chunk
+    if doctype:
+        raise InvalidInput(
+            f"{name} cannot be read as {kind}: its part {display_name(info.filename)} "
+            "declares a document type (<!DOCTYPE>), which office programs never write "
+            "and which can smuggle in XML entity attacks; it was refused for safety."
         )
 
 

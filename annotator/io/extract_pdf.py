@@ -7,13 +7,22 @@ or near-empty document. Pages are separated by a blank line; the lines of a
 page stay as the PDF lays them out (joining them would have to guess at
 hyphenation, which could change words). A PDF locked with a password is
 refused; one that is merely restricted (an empty user password, the common
-"no printing/copying" flag) opens as usual.
+"no printing/copying" flag) opens as usual, also with AES encryption (pypdf
+uses the ``cryptography`` package for that).
+
+pypdf reads a page's drawing instructions at a few MB a second, so a small
+hostile PDF (one highly compressed content stream shared by many pages) could
+keep it busy for hours. Reading is therefore bounded: at most ``MAX_PAGES``
+pages; a page with more than ``MAX_PAGE_CONTENT_BYTES`` of instructions (real
+text pages have kilobytes; only huge vector drawings come near) is skipped
+with a note; and a file still not read after ``MAX_SECONDS`` is refused.
 """
 
 from __future__ import annotations
 
 import io
 import logging
+import time
 from typing import Any
 
 from annotator.core.errors import InvalidInput
@@ -22,6 +31,13 @@ from annotator.io.extract import ExtractedSource
 # pypdf logs a warning for every small defect it repairs; the researcher cannot
 # act on those, so keep them off the console.
 logging.getLogger("pypdf").setLevel(logging.ERROR)
+
+#: Most pages read from one PDF (a long book has a few thousand).
+MAX_PAGES = 10_000
+#: Most drawing instructions (decoded content stream bytes) one page may have to be read.
+MAX_PAGE_CONTENT_BYTES = 8 * 1024 * 1024
+#: Reading time after which the file is refused (checked before each page).
+MAX_SECONDS = 120.0
 
 #: Producers that put their own name where the title belongs.
 _TITLE_JUNK = ("Microsoft Word - ", "Microsoft PowerPoint - ")
@@ -43,7 +59,7 @@ def extract_pdf(data: bytes, name: str) -> ExtractedSource:
                 f"{name} is protected by a password; remove the protection "
                 "(for instance, print it to a new PDF) and import that."
             )
-        pages = [_page_text(page) for page in reader.pages]
+        pages, oversized = _read_pages(reader, name)
         title, attributes = _metadata(reader)
     except InvalidInput:
         raise
@@ -58,8 +74,13 @@ def extract_pdf(data: bytes, name: str) -> ExtractedSource:
         ) from err
     if not pages:
         raise InvalidInput(f"{name} has no pages.")
-    blank = sum(1 for text in pages if not text.strip())
-    if blank == len(pages):
+    blank = sum(1 for text in pages if not text.strip()) - len(oversized)
+    if blank + len(oversized) == len(pages):
+        if oversized:
+            raise InvalidInput(
+                f"{name} cannot be read: its pages hold more drawing instructions than can be "
+                f"read (over {MAX_PAGE_CONTENT_BYTES / 1e6:.0f} MB a page)."
+            )
         raise InvalidInput(
             f"{name} has no text layer (it is probably scanned images of pages); "
             "run OCR on it first, then import the result."
@@ -67,8 +88,41 @@ def extract_pdf(data: bytes, name: str) -> ExtractedSource:
     notes = []
     if blank:
         notes.append(f"{blank} of {len(pages)} pages have no text layer (scanned?) and were skipped")
+    if oversized:
+        listed = ", ".join(str(n) for n in oversized[:10]) + (", ..." if len(oversized) > 10 else "")
+        which = f"page {listed}" if len(oversized) == 1 else f"pages {listed}"
+        notes.append(
+            f"{len(oversized)} of {len(pages)} pages ({which}) hold more than "
+            f"{MAX_PAGE_CONTENT_BYTES / 1e6:.0f} MB of drawing instructions and were skipped"
+        )
     text = "\n\n".join(text.strip("\n") for text in pages if text.strip())
     return ExtractedSource(title, text, "pdf", attributes, notes)
+
+
+def _read_pages(reader: Any, name: str) -> tuple[list[str], list[int]]:
+    """Each page's text ("" for a skipped page) and the numbers of pages skipped as too large."""
+    count = len(reader.pages)
+    if count > MAX_PAGES:
+        raise InvalidInput(
+            f"{name} has {count} pages, more than the {MAX_PAGES} that can be imported; "
+            "split it into smaller PDFs and import those."
+        )
+    deadline = time.monotonic() + MAX_SECONDS
+    pages: list[str] = []
+    oversized: list[int] = []
+    for number, page in enumerate(reader.pages, start=1):
+        if time.monotonic() > deadline:
+            raise InvalidInput(
+                f"{name} took too long to read (stopped at page {number} of {count} after "
+                f"{MAX_SECONDS:.0f} seconds); split it into smaller PDFs and import those."
+            )
+        contents = page.get_contents()
+        if contents is not None and len(contents.get_data()) > MAX_PAGE_CONTENT_BYTES:
+            oversized.append(number)
+            pages.append("")
+            continue
+        pages.append(_page_text(page))
+    return pages, oversized
 
 
 def _page_text(page: Any) -> str:

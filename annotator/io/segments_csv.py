@@ -26,7 +26,7 @@ from annotator.core.codebook import CodeTree, join_path, name_key, split_path
 from annotator.core.errors import AnnotatorError
 from annotator.core.models import Coding, DocumentSummary, clean_name, new_id, utc_now
 from annotator.core.text import normalise_newlines
-from annotator.io.csv_files import CsvRow, CsvTable, format_cell, read_csv, write_lines
+from annotator.io.csv_files import CsvRow, CsvTable, format_cell, read_csv, shown, write_lines
 from annotator.store import Project
 
 COLUMNS = ("id", "document", "code_path", "coder", "start", "end", "text", "memo", "created")
@@ -146,6 +146,8 @@ class _Lookups:
         if not ref:
             raise self.table.error(row, "the document is empty.")
         if ref not in self.docs:
+            if len(ref) > 1000:  # no title is that long; keep the message short
+                raise self.table.error(row, f"No document '{shown(ref)}' in the project.")
             try:
                 doc_id = self.project.find_document(ref).id
             except AnnotatorError as err:
@@ -206,7 +208,7 @@ def _offset(table: CsvTable, row: CsvRow, column: str) -> int:
     try:
         return int(raw)
     except ValueError:
-        raise table.error(row, f"{column} '{raw}' is not a whole number.") from None
+        raise table.error(row, f"{column} '{shown(raw)}' is not a whole number.") from None
 
 
 def _preview(text: str, limit: int = 40) -> str:
@@ -223,7 +225,7 @@ def _plan(look: _Lookups, row: CsvRow) -> _Planned:
     start, end = _offset(table, row, "start"), _offset(table, row, "end")
     if not 0 <= start < end <= len(text):
         raise table.error(
-            row, f"offsets {start}..{end} are impossible in '{row.get('document').strip()}' "
+            row, f"offsets {start}..{end} are impossible in '{shown(row.get('document').strip())}' "
             f"(need 0 <= start < end <= {len(text)})."
         )
     quoted = row.get("text")
@@ -244,7 +246,7 @@ def _plan(look: _Lookups, row: CsvRow) -> _Planned:
         try:
             datetime.fromisoformat(created)
         except ValueError:
-            raise table.error(row, f"created '{created}' is not a date and time (ISO 8601).") from None
+            raise table.error(row, f"created '{shown(created)}' is not a date and time (ISO 8601).") from None
     return _Planned(row, coding_id, doc_id, code, coder, start, end, row.get("memo"), created)
 
 
@@ -272,7 +274,7 @@ def import_segments(project: Project, path: str | Path, *, create_codes: bool = 
     for p in planned:
         if p.coding_id:
             if p.coding_id in seen:
-                raise table.error(p.row, f"the coding id {p.coding_id} is already in row {seen[p.coding_id]}.")
+                raise table.error(p.row, f"the coding id {shown(p.coding_id)} is already in row {seen[p.coding_id]}.")
             seen[p.coding_id] = p.row.number
             old = _existing(project, p.coding_id)
             if old is not None:
@@ -280,7 +282,7 @@ def import_segments(project: Project, path: str | Path, *, create_codes: bool = 
                     skipped += 1
                     continue
                 raise table.error(
-                    p.row, f"a coding with id {p.coding_id} already exists in the project with "
+                    p.row, f"a coding with id {shown(p.coding_id)} already exists in the project with "
                     "different values; remove the id to add this row as a new coding."
                 )
         to_add.append(p)

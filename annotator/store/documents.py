@@ -25,6 +25,8 @@ class DocumentOps(ProjectBase):
         text = normalise_newlines(text)
         if not text.strip():
             raise InvalidInput(f"{source_name or title} has no text to import.")
+        if "\x00" in text:
+            raise InvalidInput(f"{source_name or title} contains NUL characters: it is not a text.")
         title = " ".join(title.split()) or "Untitled"
         digest = fingerprint(text)
         same = self.conn.execute("SELECT title FROM documents WHERE sha256 = ?", (digest,)).fetchone()

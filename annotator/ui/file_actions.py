@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox, QProgressD
 
 from annotator.core.changes import ChangeSet
 from annotator.core.errors import AnnotatorError
-from annotator.io.extract import SUPPORTED_SUFFIXES
+from annotator.io.extract import SUPPORTED_SUFFIXES, display_name
 from annotator.ui import commands, messages
 
 if TYPE_CHECKING:
@@ -48,7 +48,7 @@ def import_paths(window: MainWindow, paths: Sequence[Path]) -> None:
         if dialog is None:
             return True
         dialog.setValue(done)
-        dialog.setLabelText(f"Importing {path.name} ({done + 1} of {total})…" if done < total else "Done")
+        dialog.setLabelText(f"Importing {display_name(path.name)} ({done + 1} of {total})…" if done < total else "Done")
         QApplication.processEvents()
         return not dialog.wasCanceled()
 
@@ -64,9 +64,9 @@ def import_paths(window: MainWindow, paths: Sequence[Path]) -> None:
     if dialog is not None:
         dialog.close()
     lines = [f"Imported {len(report.imported)} of {len(files)} file(s)."]
-    lines += [f"Already in the project: {p.name}" for p, _ in report.duplicates]
+    lines += [f"Already in the project: {display_name(p.name)}" for p, _ in report.duplicates]
     lines += [m for _, m in report.failed]
-    lines += [f"{p.name}: {n}" for p, n in report.notes]
+    lines += [f"{display_name(p.name)}: {n}" for p, n in report.notes]
     if report.failed or report.duplicates:
         messages.show_error(window, "\n".join(lines), title="Import")
     else:

@@ -22,7 +22,8 @@ from annotator.io.csv_files import (
 )
 
 BOM = b"\xef\xbb\xbf"
-cell_text = st.text(alphabet=st.characters(codec="utf-8"), max_size=20) | st.sampled_from(
+# NUL is left out: a CSV holding one is refused on import (see test_hostile_input.py).
+cell_text = st.text(alphabet=st.characters(codec="utf-8", exclude_characters="\x00"), max_size=20) | st.sampled_from(
     ["=SUM(A1)", "+1", "-2", "@cmd", "\tx", "\rx", "'=x", "''-y", "'plain", "a,b", 'say "hi"', "a\nb", "a\r\nb", ""]
 )
 
@@ -179,5 +180,5 @@ def test_a_file_that_is_not_utf8_says_so_with_its_line(tmp_path: Path) -> None:
 
 
 def test_a_missing_file_is_a_clear_error(tmp_path: Path) -> None:
-    with pytest.raises(AnnotatorError, match="Cannot read"):
+    with pytest.raises(AnnotatorError, match=r"^absent\.csv does not exist \(looked for .*absent\.csv\)\.$"):
         read_csv(tmp_path / "absent.csv", one_of=("name",))

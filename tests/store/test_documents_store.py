@@ -53,3 +53,11 @@ def test_coder_names_are_unique(project):
     assert project.ensure_coder("ANN").name == "Ann"
     with pytest.raises(NotFound, match="coders: Ann"):
         project.find_coder("Zed")
+
+
+def test_nul_characters_are_refused_in_texts_and_names(project):
+    with pytest.raises(InvalidInput, match="NUL"):
+        project.add_document("Bad", "some\x00text")
+    with pytest.raises(InvalidInput, match="NUL"):
+        project.add_coder("A\x00nn")
+    assert project.documents() == [] and project.coders() == []

@@ -5,12 +5,19 @@ short ticks pointing at the text where it starts and ends, in its code's
 colour. Overlapping codings sit in different lanes (``SpanIndex.lanes``, stable
 while codings come and go); lane 0 is nearest the text. Two codings that do not
 overlap but share a line would share a lane and be drawn over each other, so
-one of them moves to the nearest free lane. The margin widens to the lanes in
-use (at most ``MAX_LANES``) and does not narrow while a document is shown, so
-the text does not reflow under the reader. Coders are told apart
-two ways, so neither colour vision nor a busy margin hides who coded what: a
-small tag with the coder's initial at the bracket's top, and a line style per
-coder (solid, dashed, dotted, dash-dot). The selected coding is drawn thicker.
+one of them moves to the nearest free lane.
+
+The margin must not eat the text column: lanes are ``LANE_WIDTH`` (8 px) apart
+and the margin grows with the lanes in use only up to ``MAX_WIDTH`` (90 px).
+Beyond that the lanes move closer together instead (down to about 7 px at
+``MAX_LANES``), so the text column keeps its width however dense the coding.
+While a document is shown the margin does not narrow, so the text does not
+reflow under the reader; the next document starts from its own lanes again.
+Coders are told apart two ways, so neither colour vision nor a busy margin
+hides who coded what: a small tag with the coder's initial at the bracket's
+top (narrower than a lane, so tags side by side stay apart), and a line style
+per coder (solid, dashed, dotted, dash-dot). The selected coding is drawn
+thicker.
 
 The margin draws what its owner (the document view) computes for the visible
 range only; it keeps no model of its own.
@@ -106,11 +113,16 @@ class CodingMargin(QWidget):
     #: A bracket was clicked: the coding's id.
     codingClicked = Signal(str)
 
-    LANE_WIDTH = 13
+    #: Distance between lanes while the margin is narrower than ``MAX_WIDTH``.
+    LANE_WIDTH = 8
+    #: The margin never gets wider than this; more lanes are packed closer instead.
+    MAX_WIDTH = 90
+    #: The deepest overlaps share the last lane (``place_brackets`` caps them).
     MAX_LANES = 12
-    PAD = 3
-    TICK = 5
-    TAG = 10  # side of the coder tag
+    PAD = 2
+    TICK = 4
+    TAG = 7  # tag width: one initial; of two tags closer than this plus 1 px, one is left out
+    TAG_HEIGHT = 9
 
     def __init__(self, brackets: Callable[[], list[Bracket]], describe: Callable[[str], str],
                  parent: QWidget | None = None) -> None:
@@ -122,35 +134,50 @@ class CodingMargin(QWidget):
         self.setMouseTracking(True)
         self.setAutoFillBackground(False)
         self._tag_font = QFont(self.font())
-        self._tag_font.setPixelSize(self.TAG - 1)
+        self._tag_font.setPixelSize(self.TAG_HEIGHT - 1)
         self._tag_font.setBold(True)
         self._pen_cache: dict[tuple[str, int, bool], tuple[QPen, QPen]] = {}
         self._tag_cache: dict[tuple[str, str, bool], QPixmap] = {}
+        self._tags_for: list[Bracket] | None = None  # the brackets ``_tags`` was placed for
+        self._tags_key: tuple[int, int] = (0, 0)
+        self._tags: dict[str, QRect] = {}
 
     # -- geometry ----------------------------------------------------------------
     def set_lanes(self, lanes: int) -> bool:
-        """Use ``lanes`` lanes (capped); True if the width changed."""
+        """Use ``lanes`` lanes (capped); True if that changed the lanes (the width may
+        stay: past ``MAX_WIDTH`` the lanes only move closer together)."""
         lanes = max(1, min(lanes, self.MAX_LANES))
         if lanes == self._lanes:
             return False
         self._lanes = lanes
+        self.update()
         return True
+
+    @classmethod
+    def spacing_for(cls, lanes: int) -> float:
+        """Pixels between neighbouring lanes when ``lanes`` lanes are in use."""
+        room = cls.MAX_WIDTH - 2 * cls.PAD - cls.TICK
+        return min(float(cls.LANE_WIDTH), room / max(1, min(lanes, cls.MAX_LANES)))
 
     @property
     def lanes(self) -> int:
         return self._lanes
 
+    @property
+    def spacing(self) -> float:
+        return self.spacing_for(self._lanes)
+
     def preferred_width(self) -> int:
-        return 2 * self.PAD + self._lanes * self.LANE_WIDTH + self.TICK
+        return 2 * self.PAD + self.TICK + round(self._lanes * self.spacing)
 
     def lane_x(self, lane: int) -> int:
         """x of a lane's vertical line; lane 0 nearest the text (the right edge)."""
         lane = min(lane, self.MAX_LANES - 1)  # the deepest overlaps share the last lane
-        return self.width() - self.PAD - self.TICK - lane * self.LANE_WIDTH - self.LANE_WIDTH // 2
+        return self.width() - self.PAD - self.TICK - round((lane + 0.5) * self.spacing)
 
     def brackets_at(self, pos: QPoint) -> list[Bracket]:
         """Brackets under ``pos``, nearest lane first, shortest first within a lane."""
-        half = self.LANE_WIDTH // 2
+        half = max(3.0, self.spacing / 2)  # a click between two lines picks the nearer
         hits = [
             b for b in self._brackets()
             if abs(pos.x() - self.lane_x(b.lane)) <= half and b.top - 2 <= pos.y() <= b.bottom + 2
@@ -169,6 +196,7 @@ class CodingMargin(QWidget):
         painter.fillRect(event.rect(), pal.color(QPalette.ColorRole.Window))
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)
         clip = event.rect()
+        tags = self.tag_rects()
         selected = []
         for b in self._brackets():
             if b.bottom < clip.top() or b.top > clip.bottom():
@@ -176,10 +204,37 @@ class CodingMargin(QWidget):
             if b.selected:
                 selected.append(b)  # drawn last, on top
             else:
-                self._paint_bracket(painter, b)
+                self._paint_bracket(painter, b, tags.get(b.coding_id))
         for b in selected:
-            self._paint_bracket(painter, b)
+            self._paint_bracket(painter, b, tags.get(b.coding_id))
         painter.end()
+
+    def tag_rects(self) -> dict[str, QRect]:
+        """Where coder tags are drawn, by coding id: at each bracket's visible top,
+        unless it would touch a tag already placed (lanes packed closer than a tag
+        is wide, the deepest overlaps sharing the last lane). The selected coding's
+        tag wins, then lanes nearest the text. A bracket without a tag still shows
+        its coder by line style and tooltip. Cached until the brackets change."""
+        brackets = self._brackets()
+        key = (self.width(), self._lanes)
+        if self._tags_for is brackets and self._tags_key == key:
+            return self._tags
+        w, h = self.TAG, self.TAG_HEIGHT
+        # Placed tags' corners bucketed by (lane, row of tag height): a tag can only meet
+        # tags in the neighbouring lanes and rows, so each check is a few dict lookups.
+        grid: dict[tuple[int, int], list[tuple[int, int]]] = {}
+        lefts = [self.lane_x(lane) - w // 2 for lane in range(self.MAX_LANES)]
+        out: dict[str, QRect] = {}
+        for b in sorted(brackets, key=lambda b: (not b.selected, b.lane, b.top)):
+            lane = min(b.lane, self.MAX_LANES - 1)
+            x, y = lefts[lane], max(b.top, 0)
+            row = y // h
+            if self._tag_clash(grid, lane, row, x, y):
+                continue
+            grid.setdefault((lane, row), []).append((x, y))
+            out[b.coding_id] = QRect(x, y, w, h)
+        self._tags_for, self._tags_key, self._tags = brackets, key, out
+        return out
 
     def _pens(self, color: str, style: int, selected: bool) -> tuple[QPen, QPen]:
         """The coder-styled pen for the line and a solid one for the ticks (cached)."""
@@ -200,11 +255,11 @@ class CodingMargin(QWidget):
         pix = self._tag_cache.get(key)
         if pix is None:
             ratio = self.devicePixelRatioF()
-            pix = QPixmap(round(self.TAG * ratio), round(self.TAG * ratio))
+            pix = QPixmap(round(self.TAG * ratio), round(self.TAG_HEIGHT * ratio))
             pix.setDevicePixelRatio(ratio)
             pix.fill(QColor(color))
             painter = QPainter(pix)
-            rect = QRect(0, 0, self.TAG, self.TAG)
+            rect = QRect(0, 0, self.TAG, self.TAG_HEIGHT)
             if selected:
                 painter.setPen(QPen(self.palette().color(QPalette.ColorRole.WindowText), 1))
                 painter.drawRect(rect.adjusted(0, 0, -1, -1))
@@ -215,24 +270,35 @@ class CodingMargin(QWidget):
             self._tag_cache[key] = pix
         return pix
 
-    def _paint_bracket(self, painter: QPainter, b: Bracket) -> None:
+    def _tag_clash(self, grid: dict[tuple[int, int], list[tuple[int, int]]],
+                   lane: int, row: int, x: int, y: int) -> bool:
+        """Whether a tag at ``(x, y)`` would touch one placed in a neighbouring cell: two
+        tags closer than their size plus a 1 px gap would read as one."""
+        w, h = self.TAG, self.TAG_HEIGHT
+        for dl in (-1, 0, 1):
+            for dr in (-1, 0, 1):
+                for px, py in grid.get((lane + dl, row + dr), ()):
+                    if abs(x - px) <= w and abs(y - py) <= h:
+                        return True
+        return False
+
+    def _paint_bracket(self, painter: QPainter, b: Bracket, tag: QRect | None) -> None:
         x = self.lane_x(b.lane)
         line, solid = self._pens(b.color, b.style, b.selected)
         top = max(b.top, -4)
         bottom = min(b.bottom, self.height() + 4)
-        tag_top = max(b.top, 0)
-        line_top = top if b.open_top else tag_top + self.TAG
+        line_top = top if b.open_top or tag is None else tag.bottom() + 1
         if bottom > line_top:
             painter.setPen(line)
             painter.drawLine(x, line_top, x, bottom)
         painter.setPen(solid)
-        reach = x + self.TICK + self.LANE_WIDTH // 2
+        reach = x + self.TICK + round(self.spacing / 2)
         if not b.open_top:
             painter.drawLine(x, b.top + 1, reach, b.top + 1)
         if not b.open_bottom:
             painter.drawLine(x, b.bottom - 1, reach, b.bottom - 1)
-        # The coder's tag at the visible top of the bracket.
-        painter.drawPixmap(x - self.TAG // 2, tag_top, self._tag(b.color, b.initial, b.selected))
+        if tag is not None:  # the coder's tag at the visible top of the bracket
+            painter.drawPixmap(tag.topLeft(), self._tag(b.color, b.initial, b.selected))
 
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.PaletteChange:

@@ -5,11 +5,15 @@
 
 - click a highlight to select its coding (the shortest under the mouse); click
   plain text to clear the selection;
+- with "snap to words" on, a selection made with the mouse (on release) or with
+  Shift+arrows (when Shift is let go) is widened to whole words on screen too;
 - drag the selected coding's first or last edge to resize it: the text selection
   previews the new span and the store changes once, on release;
 - press inside a text selection and drag to carry the span out (the code tree
   accepts it as a drop);
 - hover to see a tooltip naming the codes and coders under the mouse;
+- a revealed passage stays centred, a restored reading position stays at the top,
+  while the window settles (resizes), until the researcher scrolls, clicks or types;
 - Delete/Backspace removes the selected coding, Escape deselects it,
   Alt+Shift+Left/Right moves its end by a word and Alt+Ctrl+Left/Right its start.
 
@@ -45,7 +49,15 @@ from annotator.core.wordsnap import (
     word_start_at,
 )
 from annotator.ui.coding_actions import CodingActions
-from annotator.ui.highlights import ShownCodings, caret_rect, cursor_at, position_at, span_cursor
+from annotator.ui.highlights import (
+    ShownCodings,
+    caret_rect,
+    cursor_at,
+    position_at,
+    scroll_to_top,
+    span_cursor,
+    top_line_start,
+)
 from annotator.ui.state import WorkbenchState
 
 RESIZE_HELP = (
@@ -67,7 +79,6 @@ class TextHost(Protocol):
     state: WorkbenchState
     coding_actions: CodingActions
     _text: str  # the document as the store holds it (Qt's plain text may differ)
-    _keep_centred: bool  # a revealed passage stays centred until the user scrolls
 
     @property
     def offsets(self) -> OffsetMap: ...
@@ -76,6 +87,7 @@ class TextHost(Protocol):
     def coding_at(self, pos: QPoint) -> str | None: ...
     def tooltip_at(self, pos: QPoint) -> str: ...
     def span_mime(self) -> QMimeData | None: ...
+    def selection_span(self) -> tuple[int, int] | None: ...
     def context_menu(self, pos: QPoint) -> QMenu: ...
     def _current(self) -> str | None: ...
     def _place_margin(self) -> None: ...
@@ -102,21 +114,62 @@ class DocumentText(QPlainTextEdit):
         self._mode = ""  # "", "start"/"end" (moving an edge), "drag" (may drag the selection out)
         self._moved = False
         self._edge_edit: tuple[str, int, int] | None = None  # coding being resized, new span
+        self._centred = False  # keep the caret's line centred (a revealed span)...
+        self._pinned_top: int | None = None  # ...or this code point's line at the top
 
     def forget_edge_edit(self) -> None:
         """Drop an edge drag in progress without storing it (another document is shown)."""
         self._edge_edit = None
 
+    # -- holding a passage in place while the window settles ----------------------------
+    def hold_centred(self) -> None:
+        """Centre the caret's line, and keep it centred on resizes until the user moves."""
+        self.centerCursor()
+        self._centred, self._pinned_top = True, None
+
+    def hold_top(self, cp: int) -> None:
+        """Scroll the line holding code point ``cp`` to the top and keep it there on
+        resizes (another width wraps lines elsewhere) until the user moves."""
+        scroll_to_top(self, self._host.offsets, cp)
+        self._centred, self._pinned_top = False, cp
+
+    def release_hold(self) -> None:
+        """The researcher scrolled, clicked or typed (or another document is shown)."""
+        self._centred, self._pinned_top = False, None
+
+    def top_position(self) -> int:
+        """The reading position: the code point starting the top line (the held one)."""
+        return self._pinned_top if self._pinned_top is not None else top_line_start(self, self._host.offsets)
+
+    def snap_selection(self) -> None:
+        """With snapping on, make the selection on screen the snapped span, the one a code
+        would be applied to, without scrolling."""
+        host, cursor = self._host, self.textCursor()
+        if not host.snap_to_words or not cursor.hasSelection():
+            return
+        span, to_cp = host.selection_span(), host.offsets.to_codepoint
+        if span is None or span == (to_cp(cursor.selectionStart()), to_cp(cursor.selectionEnd(), round_up=True)):
+            return
+        # Keep the selection's direction: Shift+arrows go on extending its moving end.
+        anchor, caret = span if cursor.anchor() <= cursor.position() else (span[1], span[0])
+        bars = (self.verticalScrollBar(), self.horizontalScrollBar())
+        values = [bar.value() for bar in bars]
+        self.setTextCursor(span_cursor(self.document(), host.offsets, anchor, caret))
+        for bar, value in zip(bars, values, strict=True):  # setTextCursor scrolls to the caret
+            bar.setValue(value)
+
     # -- events --------------------------------------------------------------------------
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
         self._host._place_margin()
-        if self._host._keep_centred:  # a revealed passage stays centred while the window settles
+        if self._centred:  # a revealed or restored passage stays put while the window settles
             self.centerCursor()
+        elif self._pinned_top is not None:
+            scroll_to_top(self, self._host.offsets, self._pinned_top)
         self._host._refresh()
 
     def wheelEvent(self, event: QWheelEvent) -> None:
-        self._host._keep_centred = False
+        self.release_hold()
         super().wheelEvent(event)
 
     def changeEvent(self, event: QEvent) -> None:
@@ -143,16 +196,23 @@ class DocumentText(QPlainTextEdit):
         return super().event(event)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
-        self._host._keep_centred = False
+        self.release_hold()
         if self._coding_key(event, dry_run=False):
             event.accept()
             return
         super().keyPressEvent(event)
 
+    def keyReleaseEvent(self, event: QKeyEvent) -> None:
+        super().keyReleaseEvent(event)
+        # Shift+arrows extend the selection a character at a time; letting go of Shift
+        # ends it, and then it snaps (snapping each step would jump word by word).
+        if event.key() == Qt.Key.Key_Shift and not event.isAutoRepeat():
+            self.snap_selection()
+
     def mousePressEvent(self, event: QMouseEvent) -> None:
         pos = event.position().toPoint()
         self._press, self._moved, self._mode = pos, False, ""
-        self._host._keep_centred = False
+        self.release_hold()
         if event.button() == Qt.MouseButton.LeftButton and not event.modifiers() & _SHIFT:
             edge = self._edge_at(pos)
             if edge:
@@ -195,6 +255,7 @@ class DocumentText(QPlainTextEdit):
         super().mouseReleaseEvent(event)
         if event.button() == Qt.MouseButton.LeftButton and press is not None and not moved:
             self._click(pos)
+        self.snap_selection()  # what is selected on screen is what would be coded
 
     def contextMenuEvent(self, event: QContextMenuEvent) -> None:
         menu = self._host.context_menu(event.pos())

@@ -14,6 +14,21 @@ Qt counts positions in UTF-16 units and the store in code points. Every
 conversion goes through the document's ``OffsetMap``, here and in
 ``highlights`` (the view boundary), nowhere else.
 
+With "snap to words" on, a mouse (or Shift+arrow) selection is widened to whole
+words when the button (or Shift) is let go, on screen as well: what is
+highlighted as selected is exactly what a code will be applied to.
+
+Keyboard navigation: ``select_coding_at_cursor`` selects the coding under the
+caret (again: the next one there), ``select_next_coding``/``select_previous_coding``
+step through the shown codings in reading order, wrapping at the ends; they ask
+the ``SpanIndex`` about the caret's neighbourhood, never scan all codings.
+
+Each document keeps its reading position (the line at the top and the caret)
+for the session: switching away and back returns to the same passage unless a
+reveal asks for a span. ``reading_position``/``restore_reading_position`` let
+the window keep it across sessions. Positions are code points, so a different
+window width (lines wrapping elsewhere) still shows the same passage.
+
 Interaction: click a highlight to select its coding (the shortest under the
 mouse), click plain text to clear; Delete/Backspace removes the selected coding;
 Alt+Shift+Left/Right moves its end by a word, Alt+Ctrl+Left/Right its start;
@@ -52,6 +67,7 @@ from annotator.ui.highlights import (
     ShownCodings,
     caret_rect,
     char_at,
+    cursor_at,
     span_cursor,
     visible_range,
 )
@@ -89,7 +105,8 @@ class DocumentView(QWidget):
         self._emphasised: str | None = state.current_coding_id
         self._version = 0  # bumped whenever what is drawn may differ
         self._snap = False
-        self._keep_centred = False  # re-centre the revealed span on resize until the user scrolls
+        #: Per document shown this session: (code point at the top, selection anchor, caret).
+        self._reading: dict[str, tuple[int, int, int]] = {}
         self._last_span: tuple[int, int] | None = None
         #: How many times highlights were built (tests and the bench read it).
         self.builds = 0
@@ -138,6 +155,7 @@ class DocumentView(QWidget):
     @snap_to_words.setter
     def snap_to_words(self, on: bool) -> None:
         self._snap = bool(on)
+        self._edit.snap_selection()
         self._on_selection_changed()
 
     @property
@@ -157,10 +175,11 @@ class DocumentView(QWidget):
             spans = self.project.coding_spans(document_id)
         else:
             text, spans = "", []
+        self._remember()
         # Qt fires scroll and resize signals while the text changes: until the OffsetMap
         # matches Qt's text again, nothing is shown (visible_range is empty).
         self._doc_id = None
-        self._keep_centred = False
+        self._edit.release_hold()
         self._built = self._find_current = None
         self._edit.forget_edge_edit()
         self._find, self._find_sels, self._pieces = [], [], []
@@ -171,8 +190,16 @@ class DocumentView(QWidget):
         self._place_margin()
         self._edit.setPlainText(text)
         self._text, self._offsets = text, OffsetMap(text)
+        saved = self._reading.get(document_id) if document_id is not None else None
+        if saved is not None:
+            # Back where the researcher left it; done before the document counts as shown,
+            # so the scroll does not build highlights for the top of the text first.
+            self._restore(*saved)
         self._doc_id = document_id
         self._changed()
+        if saved is not None:  # the margin may have widened and the text reflowed
+            self._edit.hold_top(self._edit.top_position())
+        self._on_selection_changed()
         self.state.set_current_document(document_id)
 
     def selection_span(self) -> tuple[int, int] | None:
@@ -191,9 +218,99 @@ class DocumentView(QWidget):
         if self._doc_id is None or not 0 <= start <= end <= len(self._text):
             raise InvalidInput(f"Offsets {start}..{end} are outside this document (0..{len(self._text)}).")
         self._edit.setTextCursor(span_cursor(self._edit.document(), self._offsets, end, start))
-        self._edit.centerCursor()
-        self._keep_centred = True
+        self._edit.hold_centred()
         self._refresh()
+
+    def focus_text(self) -> None:
+        """Give the keyboard to the text (the caret keys, Delete and the resize keys)."""
+        self._edit.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    # -- keyboard navigation of codings ------------------------------------------------
+    def select_coding_at_cursor(self) -> str | None:
+        """Select the shortest shown coding containing the caret (the selection's start);
+        called again, the next one covering that spot, round. Returns its id, or None
+        (nothing changes) if no coding is there."""
+        if self._doc_id is None:
+            return None
+        caret = self._caret_cp()
+        cid = self.shown.cycle_at(caret, self.state.current_coding_id)
+        if cid is not None:
+            self._go_to_coding(cid, caret)
+        return cid
+
+    def select_next_coding(self) -> str | None:
+        """Select the next shown coding in reading order after the selected coding (or the
+        caret), wrapping to the first; the caret moves to its start. None if none is shown."""
+        return self._step_coding(forward=True)
+
+    def select_previous_coding(self) -> str | None:
+        """Select the shown coding before the selected coding (or the caret), wrapping to
+        the last; the caret moves to its start. None if none is shown."""
+        return self._step_coding(forward=False)
+
+    def _step_coding(self, forward: bool) -> str | None:
+        if self._doc_id is None:
+            return None
+        cid = self.shown.step(self._caret_cp(), self.state.current_coding_id, forward, len(self._text))
+        if cid is not None:
+            self._go_to_coding(cid, self.shown.rows[cid].start)
+        return cid
+
+    def _go_to_coding(self, coding_id: str, caret: int) -> None:
+        """Select a coding with the caret at ``caret`` (no text selection, so the coding's
+        own colours show), scrolled into view, and the keyboard on the text."""
+        self._edit.release_hold()
+        lo, hi = self.visible_range()
+        self._edit.setTextCursor(cursor_at(self._edit.document(), self._offsets.to_utf16(caret)))
+        if not lo <= caret < hi:  # from elsewhere: show it with the lines around it
+            self._edit.centerCursor()
+        self.state.set_current_coding(coding_id)
+        self.focus_text()
+
+    def _caret_cp(self) -> int:
+        return self._offsets.to_codepoint(self._edit.textCursor().selectionStart())
+
+    # -- reading position ------------------------------------------------------------------
+    def reading_position(self, document_id: str) -> int | None:
+        """The code point at the start of the top line in view for ``document_id``: live
+        for the shown document, else as it was left this session (None if never shown)."""
+        if document_id == self._doc_id:
+            return self._edit.top_position()
+        saved = self._reading.get(document_id)
+        return saved[0] if saved is not None else None
+
+    def restore_reading_position(self, document_id: str, cp: int) -> None:
+        """Show the line holding code point ``cp`` at the top (with the caret there) now if
+        ``document_id`` is shown, else when it is next shown. Raises InvalidInput if ``cp``
+        is outside the document, NotFound if there is no such document."""
+        shown = document_id == self._doc_id
+        length = len(self._text) if shown else self.project.document_length(document_id)
+        if isinstance(cp, bool) or not isinstance(cp, int) or not 0 <= cp <= length:
+            raise InvalidInput(f"Reading position {cp!r} is outside the document (0..{length}).")
+        if not shown:
+            self._reading[document_id] = (cp, cp, cp)
+            return
+        self._restore(cp, cp, cp)
+        self._refresh()
+
+    def _remember(self) -> None:
+        """Keep the shown document's reading position for when it is shown again."""
+        doc = self._doc_id
+        top = self.reading_position(doc) if doc is not None else None
+        if doc is None or top is None:
+            return
+        cursor = self._edit.textCursor()
+        to_cp = self._offsets.to_codepoint
+        self._reading[doc] = (top, to_cp(cursor.anchor()), to_cp(cursor.position()))
+
+    def _restore(self, top: int, anchor: int, caret: int) -> None:
+        """Put the caret (and selection) back, then the line holding ``top`` at the top;
+        it stays there while the window settles, until the researcher scrolls."""
+        n = self._offsets.length
+        top, anchor, caret = (min(max(v, 0), n) for v in (top, anchor, caret))
+        # The caret first: setting it scrolls to it, the reading position wins.
+        self._edit.setTextCursor(span_cursor(self._edit.document(), self._offsets, anchor, caret))
+        self._edit.hold_top(top)
 
     def set_find_matches(self, spans: list[tuple[int, int]], current: int | None) -> None:
         """Draw find matches (code points) over the codings; ``current`` indexes ``spans``."""
@@ -233,8 +350,12 @@ class DocumentView(QWidget):
             # Names, paths and colours: the codebook is small; the document is not re-read.
             self.shown.set_codebook(self.project.codes(), self.project.coders())
         doc = self._doc_id
-        if doc is not None and any(rc.key[0] == doc and rc.after is None for rc in changes.of("documents")):
+        deleted = {rc.key[0] for rc in changes.of("documents") if rc.after is None}
+        if doc in deleted:
             self.show_document(None)
+        for gone in deleted:  # after show_document, which remembers the shown one
+            self._reading.pop(gone, None)
+        if doc in deleted:
             return
         touched: set[str] = set()
         ranges: list[tuple[int, int]] = []
@@ -254,9 +375,13 @@ class DocumentView(QWidget):
         self._refresh(force=True)
 
     def _fit_margin(self, lanes: int) -> bool:
-        """Widen the margin to ``lanes`` lanes if it is narrower. It does not narrow
-        while a document is shown, so the text does not reflow as one scrolls."""
+        """Give the margin ``lanes`` lanes if it has fewer; True if it got wider (the text
+        reflowed). It does not narrow while a document is shown, so the text does not
+        reflow as one scrolls; past its widest, more lanes only pack closer."""
+        width = self.margin.preferred_width()
         if lanes <= self.margin.lanes or not self.margin.set_lanes(lanes):
+            return False
+        if self.margin.preferred_width() == width:
             return False
         self._place_margin()
         return True
@@ -403,7 +528,7 @@ class DocumentView(QWidget):
         self._refresh()
 
     def _on_user_scroll(self, _action: int) -> None:
-        self._keep_centred = False
+        self._edit.release_hold()
 
     def _on_visible_coders(self, _ids: object) -> None:
         self.shown.visible = self.state.visible_coder_ids

@@ -142,8 +142,72 @@ class ShownCodings:
         return cast(list[str], self.index.at(cp))
 
     def shortest_at(self, cp: int) -> str | None:
-        keys = self.at(cp)
-        return min(keys, key=lambda k: (self.rows[k].end - self.rows[k].start, k)) if keys else None
+        keys = self.containing(cp)
+        return keys[0] if keys else None
+
+    def containing(self, cp: int) -> list[str]:
+        """The shown codings containing code point ``cp``, shortest first (ties by id)."""
+        return sorted(self.at(cp), key=lambda k: (self.rows[k].end - self.rows[k].start, k))
+
+    def cycle_at(self, cp: int, current: str | None) -> str | None:
+        """The coding to select "at the caret" ``cp``: the shortest containing it, or the
+        one after ``current`` if that is one of them (round). A caret just after a
+        coding's last character counts as on it. None if no coding is there."""
+        keys = self.containing(cp) or (self.containing(cp - 1) if cp > 0 else [])
+        if not keys:
+            return None
+        return keys[(keys.index(current) + 1) % len(keys)] if current in keys else keys[0]
+
+    def step(self, caret: int, current: str | None, forward: bool, length: int) -> str | None:
+        """The coding after (before) the selected coding ``current``, if the caret is
+        still on it, else after (before) the caret; see ``neighbour``."""
+        ref: tuple[int, int, str] = (caret, -1, "")
+        if current is not None and current in self.index:
+            row = self.rows[current]
+            if row.start <= caret <= row.end:
+                ref = (row.start, row.end, current)
+        return self.neighbour(ref, forward, length)
+
+    def neighbour(self, ref: tuple[int, int, str], forward: bool, length: int) -> str | None:
+        """The shown coding right after (``forward``) or right before ``ref`` in reading
+        order ``(start, end, id)``, wrapping around the document's ``length``; None if
+        nothing is shown. ``(cp, -1, "")`` as ``ref`` means "a caret at ``cp``": forward
+        finds codings starting at or after it, backward those starting before it.
+
+        The index is asked about windows that grow from ``ref`` outwards (up to
+        ``NEIGHBOUR_WINDOW``), so a step costs the codings near the answer, not all."""
+        if not len(self.index):
+            return None
+        found = self._step(ref, forward, length)
+        if found is None:  # past the last (first) coding: wrap to the first (last)
+            found = self._step((-1, -1, "") if forward else (length + 1, -1, ""), forward, length)
+        return found
+
+    #: The widest window one index query covers when looking for a neighbour.
+    NEIGHBOUR_WINDOW = 8192
+
+    def _step(self, ref: tuple[int, int, str], forward: bool, length: int) -> str | None:
+        span, width = self.index.span, 256
+        if forward:
+            lo = max(ref[0], 0)
+            while lo < length:
+                hi = lo + width
+                # Every coding starting in [lo, hi) touches the window; earlier ones were seen.
+                keys = [(s, e, k) for k in self.overlapping(lo, hi) for s, e in (span(k),) if s >= lo]
+                after = [t for t in keys if t > ref]
+                if after:
+                    return min(after)[2]
+                lo, width = hi, min(width * 2, self.NEIGHBOUR_WINDOW)
+            return None
+        hi = min(ref[0], length) + 1
+        while hi > 0:
+            lo = max(hi - width, 0)
+            keys = [(s, e, k) for k in self.overlapping(lo, hi) for s, e in (span(k),) if s >= lo]
+            before = [t for t in keys if t < ref]
+            if before:
+                return max(before)[2]
+            hi, width = lo, min(width * 2, self.NEIGHBOUR_WINDOW)
+        return None
 
     def color(self, coding_id: str) -> str:
         return self.codes.get(self.rows[coding_id].code_id, ("?", FALLBACK_COLOR))[1]
@@ -279,6 +343,37 @@ def visible_range(edit: QPlainTextEdit, offsets: OffsetMap) -> tuple[int, int]:
     hi = line_bounds(edit.cursorForPosition(QPoint(0, edit.viewport().height() - 1)))[1]
     # +1 takes in the line's separator, so a coding that ends with it is drawn whole.
     return offsets.to_codepoint(lo), min(offsets.to_codepoint(hi, round_up=True) + 1, offsets.length)
+
+
+def top_line_start(edit: QPlainTextEdit, offsets: OffsetMap) -> int:
+    """Code point starting the first line wholly in view (the reading position).
+
+    A scrolled view shows a sliver of the line above its top line; that sliver is
+    not where the reader is."""
+    cursor = edit.cursorForPosition(QPoint(0, 0))
+    rect = edit.cursorRect(cursor)
+    if rect.top() < 0 and rect.bottom() + 1 < edit.viewport().height():
+        cursor = edit.cursorForPosition(QPoint(0, rect.bottom() + 1))
+    return offsets.to_codepoint(line_bounds(cursor)[0])
+
+
+def scroll_to_top(edit: QPlainTextEdit, offsets: OffsetMap, cp: int) -> None:
+    """Scroll so that the line holding code point ``cp`` is the first one wholly in
+    view (as far as the scroll range allows)."""
+    u16 = offsets.to_utf16(cp)
+    doc = edit.document()
+    block = doc.findBlock(u16)
+    if not block.isValid():
+        return
+    # The vertical scroll bar counts laid-out lines; asking for the block's rectangle
+    # lays it out, so its line count (and the line holding cp) is known.
+    doc.documentLayout().blockBoundingRect(block)
+    line = 0
+    layout = block.layout()
+    if layout is not None and layout.lineCount():
+        found = layout.lineForTextPosition(u16 - block.position())
+        line = found.lineNumber() if found.isValid() else 0
+    edit.verticalScrollBar().setValue(block.firstLineNumber() + line)
 
 
 def caret_rect(edit: QPlainTextEdit, offsets: OffsetMap, cp: int) -> QRect:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from itertools import pairwise
+
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QColor, QUndoStack
 from PySide6.QtTest import QTest
@@ -55,6 +57,9 @@ def test_overlapping_codings_get_their_own_lanes_and_brackets_span_their_lines(q
     assert b_outer.lane != b_inner.lane
     assert b_apart.lane == 0  # nothing overlaps it: nearest the text
     assert view.margin.lanes == 2
+    # Lanes are narrow: two of them take a slim margin.
+    assert abs(view.margin.lane_x(0) - view.margin.lane_x(1)) == CodingMargin.LANE_WIDTH
+    assert view.margin.width() <= 2 * CodingMargin.LANE_WIDTH + 10
     edit, offsets = view.text_edit, view.offsets
     assert b_outer.top == caret_rect(edit, offsets, outer[0]).top()
     assert b_outer.bottom == caret_rect(edit, offsets, outer[1] - 1).bottom()
@@ -81,13 +86,61 @@ def test_margin_width_follows_lanes_in_use_up_to_a_cap(qtbot, project):
     view = make(qtbot, project)
     view.show_document(doc.id)
     assert view.margin.lanes == CodingMargin.MAX_LANES
-    assert view.margin.width() == view.margin.preferred_width()
+    assert view.margin.width() == view.margin.preferred_width() <= CodingMargin.MAX_WIDTH
     assert view.text_edit.viewportMargins().left() == view.margin.width()
-    # A plain document needs a narrow margin.
+    # The next document starts from its own lanes: a plain one gets a narrow margin again.
     other = project.add_document("Plain", "Nothing coded here.")
     view.show_document(other.id)
     assert view.margin.lanes == 1
-    assert view.margin.width() < 2 * CodingMargin.LANE_WIDTH + 20
+    assert view.margin.width() < 2 * CodingMargin.LANE_WIDTH + 10
+    assert view.text_edit.viewportMargins().left() == view.margin.width()
+
+
+def test_lanes_pack_closer_instead_of_widening_past_the_cap():
+    widths = []
+    for lanes in range(1, CodingMargin.MAX_LANES + 1):
+        spacing = CodingMargin.spacing_for(lanes)
+        widths.append(2 * CodingMargin.PAD + CodingMargin.TICK + round(lanes * spacing))
+        assert spacing >= 6.5  # lines 2-3 px wide stay apart; a tag (7 px) nearly fits
+        assert spacing <= CodingMargin.LANE_WIDTH
+    assert widths == sorted(widths) and max(widths) <= CodingMargin.MAX_WIDTH
+    # The tester's dense document used 11 lanes: 154 px before, at most 90 now.
+    assert widths[10] <= 90 and widths[2] == 2 * CodingMargin.PAD + CodingMargin.TICK + 3 * 8
+
+
+def test_a_dense_margin_keeps_brackets_apart_clickable_and_tagged(qtbot, project):
+    nested = [(line_start(0) + i, line_start(20) - i, "ann" if i % 2 else "ben") for i in range(12)]
+    doc, *_ = setup(project, nested)
+    state = WorkbenchState()
+    view = make(qtbot, project, state)
+    view.resize(1400, 500)
+    view.show_document(doc.id)
+    margin = view.margin
+    assert margin.lanes == 12 and margin.width() <= CodingMargin.MAX_WIDTH
+    brackets = sorted(view.brackets(), key=lambda b: b.lane)
+    assert [b.lane for b in brackets] == list(range(12))
+    xs = [margin.lane_x(b.lane) for b in brackets]
+    assert all(a - b >= 6 for a, b in pairwise(xs))  # lane 0 nearest the text
+    # Between two neighbouring lines the margin's background shows: they do not merge.
+    y = 200
+    image = margin.grab().toImage()
+    background = margin.palette().color(margin.backgroundRole())
+    for a, b in pairwise(xs):
+        assert image.pixelColor((a + b) // 2, y) == background
+        assert QColor("#4363D8") in (image.pixelColor(a, y), image.pixelColor(a - 1, y))
+    # Each line is clickable: a click on it selects that coding, no other.
+    for b in brackets:
+        QTest.mouseClick(margin, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier,
+                         QPoint(margin.lane_x(b.lane), y))
+        assert state.current_coding_id == b.coding_id
+    # Coder tags never overlap; packed this close, neighbours take turns having one, and
+    # the selected coding always has its tag.
+    tags = margin.tag_rects()
+    rects = list(tags.values())
+    assert all(not r.adjusted(-1, -1, 1, 1).intersects(q) for i, r in enumerate(rects) for q in rects[i + 1:])
+    assert state.current_coding_id in tags
+    assert len(tags) >= 6
+    assert all(r.width() == CodingMargin.TAG for r in rects)
 
 
 def test_clicking_a_bracket_selects_its_coding_and_shows_its_tooltip(qtbot, project):

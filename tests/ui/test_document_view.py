@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 import pytest
 from PySide6.QtCore import QEvent, QPoint, Qt
-from PySide6.QtGui import QColor, QHelpEvent, QPalette, QTextFormat, QUndoStack
+from PySide6.QtGui import QColor, QHelpEvent, QKeyEvent, QPalette, QTextFormat, QUndoStack
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QInputDialog, QToolTip
 
@@ -117,8 +117,69 @@ def test_snap_to_words_widens_a_sloppy_mouse_selection(env, sample):
     start = text.index("ctively participate")
     mouse_select(env.view, start, start + len("ctively partic"))
     assert text[slice(*env.view.selection_span())] == "ctively partic"
+    assert env.view.text_edit.textCursor().selectedText() == "ctively partic"
     env.view.snap_to_words = True
     assert text[slice(*env.view.selection_span())] == "actively participate"
+    # The selection on screen follows: it is what a code would be applied to.
+    assert env.view.text_edit.textCursor().selectedText() == "actively participate"
+
+
+def test_a_snapped_mouse_selection_shows_as_snapped_on_release(env, sample):
+    view, text = env.view, sample.project.document_text(sample.speech.id)
+    view.snap_to_words = True
+    start = text.index("ctively participate")
+    mouse_select(view, start, start + len("ctively partic"))
+    assert view.text_edit.textCursor().selectedText() == "actively participate"
+    assert text[slice(*view.selection_span())] == "actively participate"
+    env.actions.recent_codes = [sample.norms.id]
+    next(a for a in view.context_menu(inside(view, start)).actions() if a.text() == "Code with Norms").trigger()
+    coding = sample.project.coding(env.state.current_coding_id)
+    assert text[coding.start:coding.end] == "actively participate"
+    # Dragged backwards: the same words, and the selection keeps its direction.
+    mouse_select(view, text.index("developing") + 4, text.index("capacity") + 2)
+    cursor = view.text_edit.textCursor()
+    assert cursor.selectedText() == "capacity in developing"
+    assert cursor.position() < cursor.anchor()
+
+
+def test_a_snapped_selection_at_the_bottom_edge_does_not_scroll(qtbot, project):
+    coder, _code, doc, text = long_project(project, lines=400)
+    env = make_env(qtbot, project, coder.id, doc.id, size=(700, 400))
+    view, edit = env.view, env.view.text_edit
+    view.snap_to_words = True
+    bar, vp = edit.verticalScrollBar(), edit.viewport()
+    bar.setValue(50)
+    # The last line is cut by the viewport's edge: end the drag inside a word there.
+    last = view.offsets.to_codepoint(edit.cursorForPosition(QPoint(0, vp.height() - 2)).position())
+    end = text.index("global", last) + 3
+    start = text.rindex("governance", 0, last) + 2
+    assert caret_rect(edit, view.offsets, end).bottom() > vp.height()
+    at = QPoint(point(view, end).x(), vp.height() - 2)
+    QTest.mousePress(vp, LEFT, NOMOD, point(view, start))
+    QTest.mouseMove(vp, at)
+    value = bar.value()
+    QTest.mouseRelease(vp, LEFT, NOMOD, at)
+    assert edit.textCursor().selectedText().endswith("global")
+    assert bar.value() == value
+
+
+def test_a_snapped_keyboard_selection_shows_as_snapped_when_shift_is_released(env, sample):
+    view, text, edit = env.view, sample.project.document_text(sample.speech.id), env.view.text_edit
+    view.snap_to_words = True
+    cursor = edit.textCursor()
+    cursor.setPosition(text.index("global") + 2)
+    edit.setTextCursor(cursor)
+    edit.setFocus()
+    shift = Qt.KeyboardModifier.ShiftModifier
+    # Shift held down while Right is pressed three times (QTest would press and release
+    # Shift around every key).
+    for _ in range(3):
+        for kind in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease):
+            QApplication.sendEvent(edit, QKeyEvent(kind, Qt.Key.Key_Right, shift))
+    assert edit.textCursor().selectedText() == "oba"  # extending a character at a time...
+    QApplication.sendEvent(edit, QKeyEvent(QEvent.Type.KeyRelease, Qt.Key.Key_Shift, NOMOD))
+    assert edit.textCursor().selectedText() == "global"  # ...and whole words once done
+    assert view.selection_span() == (text.index("global"), text.index("global") + 6)
 
 
 def test_codings_are_highlighted_with_their_exact_text(env, sample):

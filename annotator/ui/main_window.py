@@ -224,14 +224,32 @@ class MainWindow(QMainWindow):
         if changes.touches("coders"):
             self._update_title()
 
-    def _coder_key(self) -> str:
+    def _project_key(self, name: str) -> str:
         # A stable key per project file (Python's hash() changes between runs).
         digest = hashlib.sha1(str(self.project.path.resolve()).encode()).hexdigest()[:16]
-        return f"projects/{digest}/coder"
+        return f"projects/{digest}/{name}"
 
     def _remember_coder(self, coder_id: str | None) -> None:
         if coder_id:
-            self.settings.setValue(self._coder_key(), coder_id)
+            self.settings.setValue(self._project_key("coder"), coder_id)
+
+    def _remember_reading(self) -> None:
+        doc = self.state.current_document_id
+        self.settings.setValue(self._project_key("document"), doc or "")
+        position = self.document_view.reading_position(doc) if doc else None
+        self.settings.setValue(self._project_key("position"), position if position is not None else 0)
+
+    def _restore_reading(self) -> None:
+        """Reopen the document the researcher was reading, at the same place."""
+        doc = str(self.settings.value(self._project_key("document")) or "")
+        if not doc or doc not in {d.id for d in self.project.documents()}:
+            return
+        self.state.set_current_document(doc)
+        try:
+            position = int(self.settings.value(self._project_key("position")) or 0)
+            self.document_view.restore_reading_position(doc, position)
+        except (AnnotatorError, TypeError, ValueError):
+            pass  # a stale position (the file changed elsewhere): the top will do
 
     def _restore(self) -> None:
         geometry = self.settings.value("window/geometry")
@@ -240,9 +258,10 @@ class MainWindow(QMainWindow):
         state = self.settings.value("window/state")
         if state is None or not self.restoreState(state, LAYOUT_VERSION):
             self._default_layout()
-        coder = self.settings.value(self._coder_key())
+        coder = self.settings.value(self._project_key("coder"))
         if coder and coder in {c.id for c in self.project.coders()}:
             self.state.set_active_coder(str(coder))
+        self._restore_reading()
         self.add_recent(self.project.path)
 
     def _default_layout(self) -> None:
@@ -267,6 +286,7 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.details.commit_pending()
+        self._remember_reading()
         self.settings.setValue("window/geometry", self.saveGeometry())
         self.settings.setValue("window/state", self.saveState(LAYOUT_VERSION))
         self.settings.sync()

@@ -97,6 +97,12 @@ def build_menus(w: MainWindow) -> dict[str, QAction]:
     coding_menu.addAction(act("actionCodeInVivo", "Code &in vivo", lambda: _in_vivo(w), "Ctrl+Shift+V",
                               "Make the selected words a new code and apply it"))
     coding_menu.addSeparator()
+    coding_menu.addAction(act("actionSelectCodingAtCursor", "Select coding at &cursor",
+                              w.document_view.select_coding_at_cursor, "F7",
+                              "Select the coding under the caret; again for the next one there"))
+    coding_menu.addAction(act("actionNextCoding", "Ne&xt coding", w.document_view.select_next_coding, "F8"))
+    coding_menu.addAction(act("actionPreviousCoding", "Pre&vious coding", w.document_view.select_previous_coding,
+                              "Shift+F8"))
     coding_menu.addAction(act("actionReassignCoding", "&Re-assign selected coding…", lambda: _reassign(w), "Ctrl+R"))
     coding_menu.addAction(act("actionCodingMemo", "Edit selected coding's &memo…", lambda: _coding_memo(w), "Ctrl+M"))
     coding_menu.addAction(act("actionRemoveCoding", "Re&move selected coding", lambda: _remove(w),

@@ -43,6 +43,13 @@ def code_examples(project: Project) -> None:
     ann = project.add_coder("Ann")
     ben = project.add_coder("Ben")
     texts = {d.id: project.document_text(d.id) for d in project.documents()}
+    done: set[tuple[str, str, str, int, int]] = set()
+
+    def add(doc_id: str, code_id: str, coder_id: str, start: int, end: int) -> None:
+        if (doc_id, code_id, coder_id, start, end) not in done:  # a passage may match twice
+            done.add((doc_id, code_id, coder_id, start, end))
+            project.add_coding(doc_id, code_id, coder_id, start, end)
+
     with project.action("Demo coding"):
         for i, code in enumerate(project.codes()):
             if "“" not in code.example:
@@ -52,10 +59,10 @@ def code_examples(project: Project) -> None:
                 at = text.find(quote)
                 if at < 0:
                     continue
-                project.add_coding(doc_id, code.id, ann.id, at, at + len(quote))
+                add(doc_id, code.id, ann.id, at, at + len(quote))
                 if i % 2 == 0:
                     start, end = max(0, at - 40), min(len(text), at + len(quote) + 60)
-                    project.add_coding(doc_id, code.id, ben.id, start, end)
+                    add(doc_id, code.id, ben.id, start, end)
                 break
         codes = {name: project.find_code(name).id for name in KEYWORDS}
         for doc_id, text in texts.items():
@@ -65,9 +72,9 @@ def code_examples(project: Project) -> None:
                     if any(w in sentence for w in words):
                         start = match.start() + (len(match.group()) - len(match.group().lstrip()))
                         if n % 3:
-                            project.add_coding(doc_id, codes[name], ann.id, start, match.end())
+                            add(doc_id, codes[name], ann.id, start, match.end())
                         if n % 4 == 0:
-                            project.add_coding(doc_id, codes[name], ben.id, start, min(len(text), match.end() + 80))
+                            add(doc_id, codes[name], ben.id, start, min(len(text), match.end() + 80))
 
 
 def shoot(out_dir: Path) -> list[Path]:

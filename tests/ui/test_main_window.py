@@ -255,3 +255,23 @@ def test_coding_menu_reassigns_and_annotates_the_selected_coding(window, sample,
     window.state.set_current_coding(None)
     window.menu_actions["actionRemoveCoding"].trigger()
     assert errors and "Select a coding first" in errors[-1]
+
+
+def test_reopening_returns_to_the_document_and_place_being_read(qtbot, project, settings):
+    coder = project.add_coder("Ann")
+    text = "".join(f"Paragraph {i} on AI governance and rivalry.\n" for i in range(2000))
+    doc = project.add_document("Long", text)
+    project.add_document("Short", "A short text.")
+    w = MainWindow(project.path, settings)
+    qtbot.addWidget(w)
+    w.state.set_active_coder(coder.id)
+    w.state.set_current_document(doc.id)
+    w.show()
+    w.document_view.restore_reading_position(doc.id, text.index("Paragraph 1500"))
+    place = w.document_view.reading_position(doc.id)
+    w.close()
+    w2 = MainWindow(project.path, settings)
+    qtbot.addWidget(w2)
+    w2.show()
+    assert w2.state.current_document_id == doc.id
+    assert w2.document_view.reading_position(doc.id) == place

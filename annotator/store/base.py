@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import sqlite3
+from collections import OrderedDict
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -52,6 +53,7 @@ class ProjectBase:
         self._pending: ChangeSet | None = None
         self._depth = 0
         self.last_changes = ChangeSet()
+        self._text_cache: OrderedDict[str, str] = OrderedDict()
         self._check_file(create)
         try:
             self.conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
@@ -231,6 +233,25 @@ class ProjectBase:
                 else:
                     self._update(rc.table, rc.key, rc.after)
         return self.last_changes
+
+    # -- document texts ------------------------------------------------------------
+    #: How many document texts stay in memory (they never change, so a cache is always right).
+    TEXT_CACHE = 16
+
+    def document_text(self, document_id: str) -> str:
+        """A document's text. Texts are immutable, so recently used ones are kept in
+        memory: checking a coding or quoting a segment does not re-read a 1 MB text."""
+        text = self._text_cache.get(document_id)
+        if text is None:
+            row = self.conn.execute("SELECT text FROM documents WHERE id = ?", (document_id,)).fetchone()
+            if row is None:
+                raise NotFound(f"No document with id {document_id}.")
+            text = self._text_cache[document_id] = row[0]
+            while len(self._text_cache) > self.TEXT_CACHE:
+                self._text_cache.popitem(last=False)
+        else:
+            self._text_cache.move_to_end(document_id)
+        return text
 
     # -- settings ------------------------------------------------------------------
     def setting(self, key: str, default: str = "") -> str:

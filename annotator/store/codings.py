@@ -29,13 +29,9 @@ class CodingOps(ProjectBase):
             )
 
     def _check_words(self, document_id: str, start: int, end: int) -> None:
-        """A single coding must cover some text, not only white space. (SQLite's
-        substr counts characters, as Python does; bulk imports check their quoted text.)"""
-        blank = self.conn.execute(
-            "SELECT trim(substr(text, ?, ?), ' ' || char(9, 10, 13, 160, 12288)) = '' FROM documents WHERE id = ?",
-            (start + 1, end - start, document_id),
-        ).fetchone()
-        if blank is not None and blank[0]:
+        """A single coding must cover some text, not only white space (bulk imports
+        check their quoted text instead)."""
+        if not self.document_text(document_id)[start:end].strip():
             raise InvalidInput("The selected passage is only white space; select some words to code.")
 
     def _check_not_coded(self, document_id: str, code_id: str, coder_id: str, start: int, end: int,

@@ -82,9 +82,6 @@ class DocumentOps(ProjectBase):
         data.pop("length", None)
         return Document.model_construct(**data)
 
-    def document_text(self, document_id: str) -> str:
-        return self.document(document_id).text
-
     def document_length(self, document_id: str) -> int:
         row = self.conn.execute("SELECT length FROM documents WHERE id = ?", (document_id,)).fetchone()
         if row is None:

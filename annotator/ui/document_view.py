@@ -397,12 +397,26 @@ class DocumentView(QWidget):
         if not force and self._built == (lo, hi):
             return
         pal = self._edit.palette()
+        before = (self._builder.base, self._builder.text)
         self._builder.set_palette(pal.color(QPalette.ColorRole.Base).name(), pal.color(QPalette.ColorRole.Text).name())
+        force = force or before != (self._builder.base, self._builder.text)
         doc = self._edit.document()
-        self._pieces = self._build(lo, hi)
+        self._pieces = self._build(lo, hi) if force else self._scrolled(lo, hi)
         self._find_sels = self._builder.find_selections(doc, self._offsets, self._find, self._find_current, lo, hi)
         self._built = (lo, hi)
         self._show_selections()
+
+    def _scrolled(self, lo: int, hi: int) -> list[Piece]:
+        """Pieces for a new visible range, reusing those already built inside it: a
+        wheel step builds only the lines it uncovers, not the whole screen again."""
+        if self._built is None:
+            return self._build(lo, hi)
+        kept = [p for p in self._pieces if p.start >= lo and p.end <= hi]
+        if not kept:
+            return self._build(lo, hi)
+        # Old pieces are cut at old boundaries, so building up to the first kept piece
+        # and from the last one leaves no seam and no piece twice.
+        return self._build(lo, kept[0].start) + kept + self._build(kept[-1].end, hi)
 
     def _build(self, lo: int, hi: int) -> list[Piece]:
         shown = self.shown

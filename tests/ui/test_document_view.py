@@ -214,7 +214,7 @@ def test_applying_a_code_updates_only_the_visible_range_without_reloading(qtbot,
         raise AssertionError("the view re-read the document on a change")
 
     revision = view.text_edit.document().revision()
-    monkeypatch.setattr(project, "document_text", no_reload)
+    monkeypatch.setattr(view, "show_document", no_reload)
     monkeypatch.setattr(project, "coding_spans", no_reload)
     # The first coding beside another on a line widens the margin by a lane (the text
     # reflows once and is highlighted again); after that, one change is one build.
@@ -537,3 +537,26 @@ def test_a_passage_revealed_before_the_window_settles_stays_centred(qtbot, proje
     value = bar.value()
     view.resize(700, 500)
     assert abs(bar.value() - value) <= 1
+
+
+def test_wheel_scrolling_reuses_built_pieces_and_stays_exact(qtbot, project):
+    """Scrolling a few lines builds only the uncovered lines, and every highlight
+    still shows exactly its coding's text, with no piece drawn twice."""
+    coder, code, doc, text = long_project(project)
+    env = make_env(qtbot, project, coder.id, doc.id)
+    view = env.view
+    for coding in project.codings(document_id=doc.id)[:400:3]:  # overlaps on screen
+        project.add_coding(doc.id, code.id, coder.id, coding.start, min(len(text), coding.end + 30))
+    bar = view.text_edit.verticalScrollBar()
+    for _ in range(15):
+        built_before = {id(p.selection) for p in view.pieces}
+        bar.setValue(bar.value() + 3 * bar.singleStep())
+        reused = sum(1 for p in view.pieces if id(p.selection) in built_before)
+        assert reused > len(view.pieces) // 2  # most of the screen was kept
+        lo, hi = view.built_range
+        starts = [p.start for p in view.pieces]
+        assert starts == sorted(starts)
+        assert all(a.end <= b.start for a, b in zip(view.pieces, view.pieces[1:], strict=False))
+        for coding_id in {k for p in view.pieces for k in p.keys}:
+            c = project.coding(coding_id)
+            assert highlighted(view, coding_id) == text[max(c.start, lo):min(c.end, hi)]

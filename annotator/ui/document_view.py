@@ -425,7 +425,7 @@ class DocumentView(QWidget):
         current = self.state.current_coding_id if self.state.current_coding_id in colors else None
         return self._builder.coding_pieces(self._edit.document(), self._offsets, spans, colors, lo, hi, current)
 
-    def _patch(self, ranges: list[tuple[int, int]]) -> None:
+    def _patch(self, ranges: list[tuple[int, int]], *, lanes_may_change: bool = True) -> None:
         """Rebuild only the pieces within ``ranges`` (a change, a newly selected coding):
         the cost follows the change, not the number of codings on screen."""
         if self._built is None:
@@ -447,13 +447,16 @@ class DocumentView(QWidget):
                 a, b = min(a, self._pieces[i].start), max(b, self._pieces[j - 1].end)
             self._pieces[i:j] = self._build(a, b)
         if patched:
-            self._show_selections()
+            self._show_selections(check_lanes=lanes_may_change)
         elif self._fit_margin(self.shown.lanes_in_use()):  # out of view: only the margin may widen
             self._refresh(force=True)
 
-    def _show_selections(self) -> None:
+    def _show_selections(self, *, check_lanes: bool = True) -> None:
         self._edit.setExtraSelections([p.selection for p in self._pieces] + self._find_sels)
         self.builds += 1
+        if not check_lanes:  # emphasis moved to another coding: no bracket changed lane
+            self.margin.update()
+            return
         # Lanes in use in the document, and more if brackets side by side on a line need them.
         needed = max([self.shown.lanes_in_use()] + [b.lane + 1 for b in self.brackets()])
         if self._fit_margin(needed):
@@ -553,7 +556,7 @@ class DocumentView(QWidget):
         # Re-draw only the old and the new selected coding.
         ranges = [self.shown.rows[c][2:] for c in (self._emphasised, coding_id) if c in self.shown.rows]
         self._emphasised = coding_id if isinstance(coding_id, str) else None
-        self._patch(ranges)
+        self._patch(ranges, lanes_may_change=False)
 
     def _on_selection_changed(self) -> None:
         span = self.selection_span()

@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import re
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import NoReturn
 
 from annotator.core.codebook import split_path
 from annotator.core.errors import AnnotatorError, InvalidInput, NotFound
@@ -32,7 +34,10 @@ def find_quote(text: str, quote: str, occurrence: int | None) -> tuple[int, int]
     words = quote.split()
     if not words:
         raise InvalidInput("The quote is empty.")
-    pattern = re.compile(r"\s+".join(re.escape(w) for w in words))
+    # Whole words at the ends: "the" must not match inside "other".
+    head = r"(?<!\w)" if re.match(r"\w", words[0]) else ""
+    tail = r"(?!\w)" if re.search(r"\w$", words[-1]) else ""
+    pattern = re.compile(head + r"\s+".join(re.escape(w) for w in words) + tail)
     hits = [(m.start(), m.end()) for m in pattern.finditer(text)]
     if not hits:
         raise NotFound(f"The quote \"{quote[:60]}\" does not occur in the document.")
@@ -43,8 +48,20 @@ def find_quote(text: str, quote: str, occurrence: int | None) -> tuple[int, int]
             )
         return hits[0]
     if not 1 <= occurrence <= len(hits):
-        raise InvalidInput(f"The quote occurs {len(hits)} time(s); --occurrence {occurrence} is out of range.")
+        times = "once" if len(hits) == 1 else f"{len(hits)} times"
+        raise InvalidInput(f"The quote occurs {times}; say which with --occurrence 1..{len(hits)}.")
     return hits[occurrence - 1]
+
+
+def plural(n: int, word: str) -> str:
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+
+
+class OneLineParser(argparse.ArgumentParser):
+    """Usage mistakes, like every other error, are one line on stderr (exit 2)."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: error: {message} (see '{self.prog} --help')\n")
 
 
 # -- commands ------------------------------------------------------------------------
@@ -102,7 +119,8 @@ def cmd_info(args: argparse.Namespace) -> int:
     coders = info["coders"]
     assert isinstance(docs, list) and isinstance(codes, list) and isinstance(coders, list)
     print(f"{info['path']} (schema {info['schema_version']})")
-    print(f"{len(docs)} documents, {len(codes)} codes, {len(coders)} coders, {info['codings']} codings")
+    print(", ".join(plural(n, what) for n, what in (
+        (len(docs), "document"), (len(codes), "code"), (len(coders), "coder"), (int(str(info["codings"])), "coding"))))
     for d in docs:
         print(f"  {d['title']}  [{d['source']}, {d['characters']} chars, {d['codings']} codings]")
     if coders:
@@ -165,7 +183,7 @@ def cmd_segments(args: argparse.Namespace) -> int:
             print(f"Segments imported from {args.file}: {report}")
         else:
             n = export_segments(project, Path(args.output))
-            print(f"{n} segments written to {args.output}")
+            print(f"{plural(n, 'segment')} written to {args.output}")
     return 0
 
 
@@ -199,7 +217,7 @@ def _add_csv_commands(sub: argparse._SubParsersAction, name: str, help: str,
                       func: object) -> None:
     """``NAME import PROJECT FILE`` and ``NAME export PROJECT -o FILE``."""
     p = sub.add_parser(name, help=help)
-    csub = p.add_subparsers(dest=f"{name}_command", required=True)
+    csub = p.add_subparsers(dest=f"{name}_command", required=True, parser_class=OneLineParser)
     q = csub.add_parser("import")
     q.add_argument("project")
     q.add_argument("file")
@@ -210,8 +228,8 @@ def _add_csv_commands(sub: argparse._SubParsersAction, name: str, help: str,
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog=PROG, description="Qualitative coding of source texts.")
-    sub = parser.add_subparsers(dest="command")
+    parser = OneLineParser(prog=PROG, description="Qualitative coding of source texts.")
+    sub = parser.add_subparsers(dest="command", parser_class=OneLineParser)
 
     p = sub.add_parser("gui", help="open the desktop app (the default)")
     p.add_argument("project", nargs="?", help="project file (default: the bundled corpus project)")
@@ -238,7 +256,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_import)
 
     p = sub.add_parser("coders", help="list or add coders")
-    csub = p.add_subparsers(dest="coders_command", required=True)
+    csub = p.add_subparsers(dest="coders_command", required=True, parser_class=OneLineParser)
     q = csub.add_parser("add")
     q.add_argument("project")
     q.add_argument("name")
@@ -269,10 +287,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command is None:
         args = parser.parse_args(["gui", *([] if argv is None else list(argv))])
     try:
-        return int(args.func(args))
+        code = int(args.func(args))
+        sys.stdout.flush()  # so a closed pipe shows here, not at interpreter exit
+        return code
     except AnnotatorError as err:
         print(f"{PROG}: error: {err}", file=sys.stderr)
         return 1
+    except BrokenPipeError:
+        # The reader went away (`annotator info p.sqlite | head -1`): not an error.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     except OSError as err:
         print(f"{PROG}: error: {err.strerror or err}: {err.filename or ''}".rstrip(": "), file=sys.stderr)
         return 1

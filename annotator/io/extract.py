@@ -165,7 +165,8 @@ def read_file(path: Path, limit: int) -> bytes:
             raise InvalidInput(f"{name} is empty.")
         data = path.read_bytes()
     except FileNotFoundError as err:
-        raise InvalidInput(f"{name} does not exist (looked for {display_name(path)}).") from err
+        where = display_name(path)
+        raise InvalidInput(f"{name} does not exist" + (f" (looked for {where})." if where != name else ".")) from err
     except PermissionError as err:
         raise InvalidInput(f"{name} cannot be read: permission denied.") from err
     except OSError as err:

@@ -15,7 +15,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QColor, QFocusEvent, QIcon, QKeyEvent, QPixmap, QUndoStack
+from PySide6.QtGui import QColor, QFocusEvent, QIcon, QKeyEvent, QPalette, QPixmap, QUndoStack
 from PySide6.QtWidgets import (
     QColorDialog,
     QFormLayout,
@@ -143,8 +143,10 @@ class CommitTextEdit(QPlainTextEdit):
 
 
 def _caption(text: str) -> QLabel:
+    """A quiet label in the palette's placeholder colour. A foreground role (not a style
+    sheet, which is resolved once) follows the palette when the theme changes."""
     label = QLabel(text)
-    label.setStyleSheet("color: palette(placeholder-text);")
+    label.setForegroundRole(QPalette.ColorRole.PlaceholderText)
     return label
 
 
@@ -165,17 +167,18 @@ class DetailsPane(QWidget):
 
         self.hint = QLabel("Select a code to see and edit its definition.")
         self.hint.setWordWrap(True)
-        self.hint.setStyleSheet("color: palette(placeholder-text);")
+        self.hint.setForegroundRole(QPalette.ColorRole.PlaceholderText)
         self._build_code_section()
         self._build_coding_section()
 
         content = QWidget()
         column = QVBoxLayout(content)
         column.addWidget(self.hint)
-        column.addWidget(self.code_box)
+        # The selected coding first: clicking a highlight must show it without scrolling.
         column.addWidget(self.coding_box)
+        column.addWidget(self.code_box)
         column.addStretch(1)
-        scroll = QScrollArea(self)
+        self._scroll = scroll = QScrollArea(self)
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
         scroll.setWidget(content)
@@ -274,6 +277,8 @@ class DetailsPane(QWidget):
         self.commit_pending()
         self._coding_id = coding_id
         self._load_coding(force=True)
+        if coding_id is not None:
+            self._scroll.ensureWidgetVisible(self.coding_box, 0, 0)
 
     def _load_code(self, force: bool) -> None:
         code: Code | None = None

@@ -76,6 +76,7 @@ class MainWindow(QMainWindow):
         self.setAcceptDrops(True)
         self.resize(1400, 900)
         self._restore()
+        self.state.currentDocumentChanged.connect(self._drop_foreign_coding)
         self.state.activeCoderChanged.connect(lambda _c: self._update_title())
         self.state.activeCoderChanged.connect(self._remember_coder)
         self.events.changed.connect(self._on_changes)
@@ -215,6 +216,19 @@ class MainWindow(QMainWindow):
                 return
 
     # -- window state ------------------------------------------------------------------
+    def _drop_foreign_coding(self, document_id: object) -> None:
+        """A coding selected in another document is no longer "the selected coding":
+        the Coding menu must never act on something off screen."""
+        coding = self.state.current_coding_id
+        if coding is None:
+            return
+        try:
+            if self.project.coding(coding).document_id == document_id:
+                return
+        except AnnotatorError:
+            pass
+        self.state.set_current_coding(None)
+
     def _update_title(self) -> None:
         coder = self.state.active_coder_id
         name = self.project.coder(coder).name if coder else "no coder chosen"
@@ -267,7 +281,7 @@ class MainWindow(QMainWindow):
     def _default_layout(self) -> None:
         """First launch: wide enough side panels to read code names and titles."""
         d = self.docks
-        self.resizeDocks([d["documents"], d["details"]], [340, 400], Qt.Orientation.Horizontal)
+        self.resizeDocks([d["documents"], d["details"]], [420, 380], Qt.Orientation.Horizontal)
         self.resizeDocks([d["documents"], d["codebook"]], [300, 560], Qt.Orientation.Vertical)
         self.resizeDocks([d["details"], d["segments"]], [480, 380], Qt.Orientation.Vertical)
 

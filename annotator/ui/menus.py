@@ -80,6 +80,10 @@ def build_menus(w: MainWindow) -> dict[str, QAction]:
     for action, verb, can, text in ((undo, "Undo", w.stack.canUndo, w.stack.undoText),
                                     (redo, "Redo", w.stack.canRedo, w.stack.redoText)):
         action.setIconText(verb)  # the toolbar button keeps a short, steady label
+        if verb == "Redo":
+            # Ctrl+Y on some platforms, Ctrl+Shift+Z on others: accept both everywhere.
+            keys = [QKeySequence(StdKey.Redo), QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")]
+            action.setShortcuts(list({k.toString(): k for k in keys if not k.isEmpty()}.values()))
         _follow_stack(w, action, verb, can, text)
     edit_menu.addAction(undo)
     edit_menu.addAction(redo)

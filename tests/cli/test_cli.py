@@ -140,8 +140,22 @@ def test_find_quote_tolerates_rewrapped_white_space():
     assert text[slice(*find_quote(text, "build capacity", None))] == "build\ncapacity"
     with pytest.raises(NotFound):
         find_quote(text, "missing words", None)
-    with pytest.raises(InvalidInput, match="out of range"):
+    with pytest.raises(InvalidInput, match=r"occurs once; say which with --occurrence 1\.\.1"):
         find_quote(text, "build", 3)
+
+
+def test_a_quote_matches_whole_words_only():
+    text = "The other one. Then the end."
+    # Not inside "other" (nor "Then"): the only whole-word "the" is unambiguous.
+    assert find_quote(text, "the", None) == (text.index("the end"), text.index("the end") + 3)
+
+
+def test_usage_mistakes_are_one_line(tmp_path):
+    result = subprocess.run([sys.executable, "-m", "annotator", "code", str(tmp_path / "p.sqlite"),
+                             "--document", "d", "--code", "c", "--coder", "a", "--start", "abc"],
+                            capture_output=True, text=True, cwd=REPO)
+    assert result.returncode == 2
+    assert result.stderr.count("\n") == 1 and "invalid int value: 'abc'" in result.stderr
 
 
 def test_the_cli_never_imports_qt(tmp_path):

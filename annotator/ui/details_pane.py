@@ -278,7 +278,7 @@ class DetailsPane(QWidget):
         self._coding_id = coding_id
         self._load_coding(force=True)
         if coding_id is not None:
-            self._scroll.ensureWidgetVisible(self.coding_box, 0, 0)
+            self._scroll.verticalScrollBar().setValue(0)  # the coding section is at the top
 
     def _load_code(self, force: bool) -> None:
         code: Code | None = None

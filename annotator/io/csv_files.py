@@ -30,7 +30,6 @@ where there is one, the row as a spreadsheet numbers it (the header is row 1).
 
 from __future__ import annotations
 
-import codecs
 import contextlib
 import csv
 import io
@@ -42,6 +41,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from annotator.core.errors import InvalidInput
+from annotator.io.decode import decode_bom, refuse_nul
 from annotator.io.extract import display_name, read_file
 
 #: First characters that make a spreadsheet treat a cell as a formula.
@@ -67,14 +67,6 @@ MAX_CELL_CHARS = 64 * 1024 * 1024
 _DELIMITERS = (",", ";", "\t")
 #: Excel's first line naming the delimiter, e.g. ``sep=;``.
 _SEP_LINE = re.compile(r"sep=(.)[ \t]*(?:\r\n|\n|\r|\Z)", re.IGNORECASE)
-#: Byte-order marks a CSV file may start with (UTF-32 LE before UTF-16 LE: it starts with it).
-_BOMS = (
-    (codecs.BOM_UTF8, "utf-8", "UTF-8"),
-    (codecs.BOM_UTF32_LE, "utf-32-le", "UTF-32"),
-    (codecs.BOM_UTF32_BE, "utf-32-be", "UTF-32"),
-    (codecs.BOM_UTF16_LE, "utf-16-le", "UTF-16"),
-    (codecs.BOM_UTF16_BE, "utf-16-be", "UTF-16"),
-)
 
 
 def neutralise(value: str) -> str:
@@ -190,17 +182,8 @@ def shown(value: str, limit: int = 60) -> str:
 
 def _decode(name: str, data: bytes) -> str:
     """The file's text: by its byte-order mark, else UTF-8; NUL characters refused."""
-    for bom, codec, label in _BOMS:
-        if data.startswith(bom):
-            try:
-                text = data[len(bom):].decode(codec)
-            except UnicodeDecodeError as err:
-                raise InvalidInput(
-                    f"{name} starts with a {label} byte-order mark but is not valid {label} "
-                    f"(bad bytes at position {err.start + len(bom)})."
-                ) from err
-            break
-    else:
+    text = decode_bom(data, name)
+    if text is None:
         try:
             text = data.decode("utf-8")
         except UnicodeDecodeError as err:
@@ -209,13 +192,8 @@ def _decode(name: str, data: bytes) -> str:
                 f"{name} is not UTF-8 text (byte 0x{data[err.start]:02X} on line {line}); "
                 "save it as 'CSV UTF-8' and try again."
             ) from err
-    if "\x00" in text:
-        line = text.count("\n", 0, text.index("\x00")) + 1
-        raise InvalidInput(
-            f"{name} contains NUL characters (the first on line {line}): it is not a text CSV "
-            "file (perhaps UTF-16 without a byte-order mark); save it as 'CSV UTF-8' and try again."
-        )
-    return text
+    return refuse_nul(text, name, "it is not a text CSV file (perhaps UTF-16 without a "
+                      "byte-order mark); save it as 'CSV UTF-8' and try again.")
 
 
 def _delimiter(text: str, known: Sequence[str]) -> tuple[str, str]:

@@ -81,27 +81,36 @@ def encoding_label(codec: str) -> str:
     return key.upper().replace("_", "-")
 
 
-def decode_text(data: bytes, name: str) -> tuple[str, list[str]]:
-    """Decode a text file's bytes; return the text and notes on any guess made.
-
-    Raises ``InvalidInput`` naming ``name`` when the bytes are not text.
-    """
+def decode_bom(data: bytes, name: str) -> str | None:
+    """The text of a file that starts with a byte-order mark (None if it has none)."""
     for bom, codec, label in _BOMS:
         if data.startswith(bom):
             try:
-                text = data[len(bom):].decode(codec)
+                return data[len(bom):].decode(codec)
             except UnicodeDecodeError as err:
                 raise InvalidInput(
                     f"{name} starts with a {label} byte-order mark but is not valid {label} "
                     f"(bad bytes at position {err.start + len(bom)})."
                 ) from err
-            if "\x00" in text:
-                line = text.count("\n", 0, text.index("\x00")) + 1
-                raise InvalidInput(
-                    f"{name} contains NUL characters (the first on line {line}); "
-                    "it is a binary file or damaged, not text."
-                )
-            return _checked(text, name), []
+    return None
+
+
+def refuse_nul(text: str, name: str, advice: str = "it is a binary file or damaged, not text.") -> str:
+    """``text`` unchanged, unless it holds a NUL character (no text file does)."""
+    if "\x00" in text:
+        line = text.count("\n", 0, text.index("\x00")) + 1
+        raise InvalidInput(f"{name} contains NUL characters (the first on line {line}); {advice}")
+    return text
+
+
+def decode_text(data: bytes, name: str) -> tuple[str, list[str]]:
+    """Decode a text file's bytes; return the text and notes on any guess made.
+
+    Raises ``InvalidInput`` naming ``name`` when the bytes are not text.
+    """
+    text = decode_bom(data, name)
+    if text is not None:
+        return _checked(refuse_nul(text, name), name), []
 
     if b"\x00" in data:
         found = _bomless_utf16(data)

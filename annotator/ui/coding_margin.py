@@ -123,6 +123,7 @@ class CodingMargin(QWidget):
     TICK = 4
     TAG = 7  # tag width: one initial; of two tags closer than this plus 1 px, one is left out
     TAG_HEIGHT = 9
+    TAG_GAP = 3  # least space between two tags side by side
 
     def __init__(self, brackets: Callable[[], list[Bracket]], describe: Callable[[str], str],
                  parent: QWidget | None = None) -> None:
@@ -272,13 +273,14 @@ class CodingMargin(QWidget):
 
     def _tag_clash(self, grid: dict[tuple[int, int], list[tuple[int, int]]],
                    lane: int, row: int, x: int, y: int) -> bool:
-        """Whether a tag at ``(x, y)`` would touch one placed in a neighbouring cell: two
-        tags closer than their size plus a 1 px gap would read as one."""
-        w, h = self.TAG, self.TAG_HEIGHT
+        """Whether a tag at ``(x, y)`` would crowd one placed in a neighbouring cell:
+        initials side by side with less than a few pixels between them read as one
+        word ("BBAA"), so one of them is left out."""
+        w, h = self.TAG + self.TAG_GAP, self.TAG_HEIGHT
         for dl in (-1, 0, 1):
             for dr in (-1, 0, 1):
                 for px, py in grid.get((lane + dl, row + dr), ()):
-                    if abs(x - px) <= w and abs(y - py) <= h:
+                    if abs(x - px) < w and abs(y - py) <= h:
                         return True
         return False
 

@@ -6,10 +6,12 @@ whole-word, returning code-point spans ``[start, end)`` that can be coded
 directly. ``context`` cuts a one-line before/hit/after excerpt for a results
 list; ``search_documents`` runs one query over a whole project.
 
-Python's ``re`` cannot be interrupted, so a pathological pattern can still be
-slow; what we can bound is the output: at most ``MAX_HITS`` hits are
-collected (the result says when it stopped), and ``search_documents`` stops
-starting new documents after an optional time budget.
+Patterns run on the ``regex`` module, which can be interrupted: a pattern
+that backtracks catastrophically (``(a+)+$``) stops after ``TIMEOUT`` seconds
+with a clear message instead of freezing the window. The output is bounded
+too: at most ``MAX_HITS`` hits are collected (the result says when it
+stopped), and ``search_documents`` stops starting new documents after an
+optional time budget.
 """
 
 from __future__ import annotations
@@ -19,10 +21,14 @@ import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+import regex as rx  # interruptible: see TIMEOUT
+
 from annotator.core.errors import InvalidInput
 
 #: The most hits one search collects; more than this is not something a person reads.
 MAX_HITS = 10_000
+#: Seconds one pattern may run over one text before it is stopped.
+TIMEOUT = 5.0
 
 _WS = re.compile(r"\s+")
 
@@ -35,7 +41,7 @@ class Matches(list[tuple[int, int]]):
 
 def compile_query(
     query: str, *, regex: bool = False, case_sensitive: bool = False, whole_word: bool = False
-) -> re.Pattern[str] | None:
+) -> rx.Pattern[str] | None:
     """The compiled pattern for a query, or None for an empty query.
 
     Raises InvalidInput naming the problem when ``regex`` is set and the
@@ -44,38 +50,48 @@ def compile_query(
     if not query:
         return None
     # MULTILINE so ^ and $ mean the start and end of a line, as in any editor.
-    flags = re.MULTILINE | (0 if case_sensitive else re.IGNORECASE)
+    flags = rx.MULTILINE | (0 if case_sensitive else rx.IGNORECASE)
     if regex:
         try:
-            # Compiled alone first so the error position refers to what the user typed.
-            re.compile(query, flags)
+            # Checked alone first, with Python's own syntax and messages, so the error
+            # position refers to what the user typed.
+            re.compile(query, re.MULTILINE | (0 if case_sensitive else re.IGNORECASE))
         except re.error as err:
             raise InvalidInput(f"'{query}' is not a valid regular expression: {err}") from err
         except (OverflowError, RecursionError) as err:
             raise InvalidInput(f"'{query}' is too large or deeply nested to search for.") from err
         body = query
     else:
-        body = re.escape(query)
+        body = rx.escape(query)
     if whole_word:
         # Look-arounds rather than \b so "AI." or "(US)" still work: the hit
         # must simply not continue a word on either side.
         body = rf"(?<!\w)(?:{body})(?!\w)"
-    return re.compile(body, flags)
+    return rx.compile(body, flags)
 
 
-def find_pattern(text: str, pattern: re.Pattern[str] | None, limit: int | None = MAX_HITS) -> Matches:
-    """Non-overlapping, non-empty match spans of ``pattern`` in ``text``, in order."""
+def find_pattern(text: str, pattern: rx.Pattern[str] | None, limit: int | None = MAX_HITS,
+                 timeout: float = TIMEOUT) -> Matches:
+    """Non-overlapping, non-empty match spans of ``pattern`` in ``text``, in order.
+
+    Raises InvalidInput if the pattern runs longer than ``timeout`` seconds.
+    """
     out = Matches()
     if pattern is None:
         return out
-    for m in pattern.finditer(text):
-        start, end = m.span()
-        if start == end:  # "a*" or "^" match nothing visible: nothing to show or code
-            continue
-        if limit is not None and len(out) >= limit:
-            out.truncated = True
-            break
-        out.append((start, end))
+    try:
+        for m in pattern.finditer(text, timeout=timeout):
+            start, end = m.span()
+            if start == end:  # "a*" or "^" match nothing visible: nothing to show or code
+                continue
+            if limit is not None and len(out) >= limit:
+                out.truncated = True
+                break
+            out.append((start, end))
+    except TimeoutError as err:
+        raise InvalidInput(
+            f"The pattern '{pattern.pattern[:60]}' took longer than {timeout:g} s and was stopped; "
+            "it backtracks too much. Try a simpler pattern.") from err
     return out
 
 

@@ -179,3 +179,16 @@ def test_context_hit_is_the_span_on_one_line(text: str, data: st.DataObject) -> 
     assert hit == re.sub(r"\s+", " ", text[start:end])
     assert "\n" not in before + after
     assert len(before) <= 11 and len(after) <= 11
+
+
+def test_a_catastrophic_pattern_is_stopped_with_a_message():
+    """(a|aa)+$ on 'aaa…b' backtracks exponentially: it must not freeze the window."""
+    import time
+
+    from annotator.core.search import compile_query, find_pattern
+
+    pattern = compile_query(r"(a|aa)+$", regex=True)
+    started = time.perf_counter()
+    with pytest.raises(InvalidInput, match=r"took longer than 0\.2 s"):
+        find_pattern("a" * 60 + "b", pattern, timeout=0.2)
+    assert time.perf_counter() - started < 5

@@ -136,7 +136,13 @@ class ProjectBase:
     # -- transactions ------------------------------------------------------------
     @contextlib.contextmanager
     def action(self, label: str) -> Iterator[ChangeSet]:
-        """One user action: one transaction and one ChangeSet. Nested actions join the outer one."""
+        """One user action: one transaction and one ChangeSet. Nested actions join the outer one.
+
+        The ChangeSet yielded is the action's own record, in the order rows were
+        written: that exact sequence is what undo and redo replay (a codebook import
+        that renames a code to a temporary name, inserts its new parent, then moves
+        it, only replays in that order). Observers get the ``compact()`` summary.
+        """
         if self._depth:
             self._depth += 1
             try:
@@ -153,17 +159,20 @@ class ProjectBase:
             self.conn.execute("COMMIT")
         except BaseException as err:
             self.conn.execute("ROLLBACK")
+            for rc in self._pending.of("documents") if self._pending else ():
+                self._text_cache.pop(rc.key[0], None)  # a text read inside the failed action
             self._pending = None
             self._depth = 0
             if isinstance(err, sqlite3.IntegrityError):
                 raise Conflict(f"{label} failed: {err}.") from err
             raise
-        changes = self._pending.compact()
+        raw = self._pending
         self._pending = None
         self._depth = 0
-        self.last_changes = changes
-        if changes:
-            self._notify(changes)
+        self.last_changes = raw
+        summary = raw.compact()
+        if summary:
+            self._notify(summary)
 
     def _record(self, change: RowChange) -> None:
         if self._pending is None:  # pragma: no cover - programming error
@@ -209,6 +218,8 @@ class ProjectBase:
             raise NotFound(f"No {table[:-1]} with id {key[0]}.")
         self.conn.execute(f"DELETE FROM {_q(table)} WHERE {self._where(table)}", key)
         self._record(RowChange(table, key, before, None))
+        if table == "documents":
+            self._text_cache.pop(key[0], None)
         return before
 
     # -- undo / redo ---------------------------------------------------------------

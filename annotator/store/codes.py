@@ -81,7 +81,10 @@ class CodeOps(ProjectBase):
         if "color" in out:
             out["color"] = normalise_color(out["color"])
         if out.get("quick_key") is not None:
-            key = int(out["quick_key"])
+            try:
+                key = int(out["quick_key"])
+            except (TypeError, ValueError):
+                key = 0
             if not 1 <= key <= 9:
                 raise InvalidInput("A quick key is a digit from 1 to 9.")
             row = self.conn.execute(
@@ -120,7 +123,9 @@ class CodeOps(ProjectBase):
             siblings = tree.children(parent_id)
             if code_id:
                 values["id"] = code_id
-            code = Code(parent_id=parent_id, sort_order=len(siblings), **values)
+            # After the last sibling, even if earlier moves left gaps in the numbering.
+            last = max((s.sort_order for s in siblings), default=-1)
+            code = Code(parent_id=parent_id, sort_order=last + 1, **values)
             self._insert("codes", code.model_dump())
             if position is not None:
                 self._reorder(parent_id, code.id, position, tree)
@@ -239,10 +244,14 @@ class CodeOps(ProjectBase):
             raise InvalidInput("A code cannot be merged into one of its own sub-codes.")
         source, target = tree.codes[source_id], tree.codes[target_id]
         for child in tree.children(source_id):
-            tree.check_sibling_name(child.name, target_id)
+            # The source itself leaves the target's children, so it does not clash.
+            tree.check_sibling_name(child.name, target_id, exclude=source_id)
         with self.action(f"Merge {source.name} into {target.name}"):
             self._move_codings([source_id], target_id)
-            base = len(tree.children(target_id))
+            # The source steps aside first: a child may share its name ("Emotion/Anger/Anger"
+            # merged into "Emotion") and must be able to take its place.
+            self._update("codes", (source_id,), {"name": f"(merging {source_id})"})
+            base = max((c.sort_order for c in tree.children(target_id)), default=-1) + 1
             for i, child in enumerate(tree.children(source_id)):
                 self._update("codes", (child.id,), {"parent_id": target_id, "sort_order": base + i})
             if source.memo:

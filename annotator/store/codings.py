@@ -140,6 +140,11 @@ class CodingOps(ProjectBase):
             (document_id,),
         ).fetchall()
 
+    def coding_count(self, document_id: str) -> int:
+        """How many codings a document has (one index count, no rows read)."""
+        return int(self.conn.execute(
+            "SELECT count(*) FROM codings WHERE document_id = ?", (document_id,)).fetchone()[0])
+
     def remove_coding(self, coding_id: str) -> Coding:
         coding = self.coding(coding_id)
         with self.action("Remove coding"):
@@ -167,11 +172,16 @@ class CodingOps(ProjectBase):
         if code_id is not None:
             self._check_refs(code_id, old.coder_id)
             values["code_id"] = code_id
-        if {"start", "end", "code_id"} & set(values):
+        if {"start", "end", "code_id"} & {k for k, v in values.items() if getattr(old, k) != v}:
             self._check_not_coded(old.document_id, values.get("code_id", old.code_id), old.coder_id,
                                   values.get("start", old.start), values.get("end", old.end), exclude=coding_id)
         if memo is not None:
             values["memo"] = memo
+        # Only what really changes: an edit that changes nothing is no action (no undo step).
+        current = old.model_dump()
+        values = {k: v for k, v in values.items() if current[k] != v}
+        if not values:
+            return old
         label = ("Re-assign coding" if code_id is not None else
                  "Edit coding memo" if memo is not None and not ({"start", "end"} & set(values)) else
                  "Resize coding")

@@ -10,6 +10,7 @@ each committed to the store at once.
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable
 from typing import TypeVar
 
@@ -31,6 +32,15 @@ def is_replaying() -> bool:
 
 #: Called with a message when an undo or redo cannot be applied.
 ErrorReporter = Callable[[str], None]
+
+
+def _print_report(message: str) -> None:
+    print(f"Annotator: {message}", file=sys.stderr)
+
+
+#: Where a failed undo/redo is reported when the caller gave no reporter; the main
+#: window replaces it with its message box, so no failure passes unseen.
+default_reporter: ErrorReporter = _print_report
 
 
 class StoreCommand(QUndoCommand):
@@ -65,8 +75,7 @@ class StoreCommand(QUndoCommand):
             # Qt cannot carry an exception out of undo()/redo(): report it and
             # mark the step obsolete so the stack does not try it again.
             self.setObsolete(True)
-            if self._report is not None:
-                self._report(str(err))
+            (self._report or default_reporter)(str(err))
         finally:
             _replaying -= 1
 
@@ -94,10 +103,11 @@ def execute(
     """
     if is_replaying():
         raise RuntimeError(f"'{label}' started during an undo or redo")
-    with project.action(label):
+    # The action's own ChangeSet, not ``project.last_changes``: observers run after the
+    # commit and may start another action (a pane committing a half-typed field).
+    with project.action(label) as changes:
         result = operation()
-    changes = project.last_changes
-    if changes:
+    if changes.compact():
         changes.label = label
         stack.push(StoreCommand(project, changes, report))
     return result

@@ -196,7 +196,7 @@ class DocumentTableModel(QAbstractTableModel):
             row = self._rows.get(doc_id)
             if row is not None:
                 # One query per affected document: the row count of its spans.
-                self._replace(row, codings=len(self._project.coding_spans(doc_id)))
+                self._replace(row, codings=self._project.coding_count(doc_id))
                 count_rows.add(row)
         self._changed_rows(count_rows, CODINGS, CODINGS)
 
@@ -205,7 +205,7 @@ class DocumentTableModel(QAbstractTableModel):
             id=after["id"], title=after["title"], source_name=after.get("source_name", ""),
             format=after.get("format", "txt"), length=int(after.get("length") or 0),
             imported_at=after.get("imported_at", ""),
-            codings=len(self._project.coding_spans(after["id"])),
+            codings=self._project.coding_count(after["id"]),
             attributes=self._project.document_attributes(after["id"]),
         )
         # Keep import order, so an undone delete puts the document back where it was.

@@ -86,7 +86,8 @@ def import_codebook_csv(window: MainWindow, path: Path) -> bool:
     from annotator.io.codebook_csv import import_codebook
 
     try:
-        report = import_codebook(window.project, path)
+        report = commands.execute(window.stack, window.project, f"Import codebook {display_name(path.name)}",
+                                  lambda: import_codebook(window.project, path))
     except AnnotatorError as err:
         messages.show_error(window, err)
         return False

@@ -24,7 +24,7 @@ from PySide6.QtWidgets import QDockWidget, QMainWindow, QVBoxLayout, QWidget
 from annotator.core.changes import ChangeSet
 from annotator.core.errors import AnnotatorError
 from annotator.store import Project
-from annotator.ui import messages
+from annotator.ui import commands, messages
 from annotator.ui.bridge import ProjectEvents
 from annotator.ui.code_tree import CodeTreePanel
 from annotator.ui.coder_bar import CoderBar
@@ -40,6 +40,10 @@ from annotator.ui.state import WorkbenchState
 #: Bump when the dock layout changes so an old saved state is not restored onto it.
 LAYOUT_VERSION = 1
 MAX_RECENT = 8
+
+
+def _report_replay_failure(message: str) -> None:
+    messages.show_error(None, message)
 
 
 class ViewFindTarget:
@@ -70,6 +74,8 @@ class MainWindow(QMainWindow):
         self.stack.setObjectName("undoStack")
         self.state = WorkbenchState(self)
         self.coding_actions = CodingActions(self.project, self.stack, self.state, self)
+        # An undo or redo that cannot be applied says so in a message, whoever pushed it.
+        commands.default_reporter = _report_replay_failure
         self._build_panels()
         self.menu_actions = build_menus(self)
         self._build_quick_keys()
@@ -211,6 +217,10 @@ class MainWindow(QMainWindow):
             if rc.table == "codings":
                 shown = row or (rc.after if undone else rc.before)
                 assert shown is not None
+                try:
+                    self.project.document_length(shown["document_id"])
+                except AnnotatorError:
+                    return  # its document went with the same step: nothing to show
                 self.state.reveal(shown["document_id"], shown["start"], shown["end"])
                 self.state.set_current_coding(row["id"] if row is not None else None)
                 return
@@ -237,6 +247,14 @@ class MainWindow(QMainWindow):
     def _on_changes(self, changes: ChangeSet) -> None:
         if changes.touches("coders"):
             self._update_title()
+        # Nothing stays "selected" once it is gone (deleted, merged away, or undone).
+        gone = {rc.key[0] for rc in changes.rows if rc.after is None}
+        if self.state.current_coding_id in gone:
+            self.state.set_current_coding(None)
+        if self.state.current_code_id in gone:
+            self.state.set_current_code(self.code_tree.current_code_id())
+        if self.state.current_document_id in gone:
+            self.state.set_current_document(None)
 
     def _project_key(self, name: str) -> str:
         # A stable key per project file (Python's hash() changes between runs).

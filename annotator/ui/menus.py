@@ -208,13 +208,13 @@ def _reassign(w: MainWindow) -> None:
     coding = _selected_coding(w)
     if coding is None:
         return
-    current = w.project.coding(coding).code_id
-    code = choose_code(w, w.project, "Re-assign coding to", {current})
-    if code is not None:
-        try:
+    try:
+        current = w.project.coding(coding).code_id
+        code = choose_code(w, w.project, "Re-assign coding to", {current})
+        if code is not None:
             w.coding_actions.reassign(coding, code)
-        except AnnotatorError as err:
-            messages.show_error(w, err)
+    except AnnotatorError as err:
+        messages.show_error(w, err)
 
 
 def _coding_memo(w: MainWindow) -> None:
@@ -223,12 +223,13 @@ def _coding_memo(w: MainWindow) -> None:
     coding = _selected_coding(w)
     if coding is None:
         return
-    memo, ok = QInputDialog.getMultiLineText(w, "Coding memo", "Memo:", w.project.coding(coding).memo)
-    if ok:
-        try:
+    try:
+        old = w.project.coding(coding).memo
+        memo, ok = QInputDialog.getMultiLineText(w, "Coding memo", "Memo:", old)
+        if ok and memo != old:
             w.coding_actions.set_memo(coding, memo)
-        except AnnotatorError as err:
-            messages.show_error(w, err)
+    except AnnotatorError as err:
+        messages.show_error(w, err)
 
 
 def _remove(w: MainWindow) -> None:

@@ -11,6 +11,7 @@ coders on screen; it is bounded by one code's codings.
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from dataclasses import dataclass
 from typing import Any
 
@@ -75,8 +76,14 @@ def _plural(n: int, word: str) -> str:
     return f"{n} {word}" if n == 1 else f"{n} {word}s"
 
 
+def _order(seg: Segment) -> tuple[str, str, int, int, str]:
+    """Documents by title, passages in text order."""
+    return (seg.document_title.casefold(), seg.document_id, seg.start, seg.end, seg.coding_id)
+
+
 class SegmentTableModel(QAbstractTableModel):
-    """The rows of the pane; replaced as a whole when the shown code's codings change."""
+    """The rows of the pane: replaced when another code is shown, patched row by row
+    when codings of the shown code are added, removed or changed."""
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -84,8 +91,32 @@ class SegmentTableModel(QAbstractTableModel):
 
     def set_segments(self, segments: list[Segment]) -> None:
         self.beginResetModel()
-        self.segments = segments
+        self.segments = sorted(segments, key=_order)
         self.endResetModel()
+
+    def row_of(self, coding_id: str) -> int | None:
+        return next((i for i, s in enumerate(self.segments) if s.coding_id == coding_id), None)
+
+    def remove(self, coding_id: str) -> None:
+        row = self.row_of(coding_id)
+        if row is not None:
+            self.beginRemoveRows(QModelIndex(), row, row)
+            del self.segments[row]
+            self.endRemoveRows()
+
+    def put(self, seg: Segment) -> None:
+        """Insert ``seg`` in order, or update it in place if it keeps its place."""
+        row = self.row_of(seg.coding_id)
+        if row is not None and _order(self.segments[row]) == _order(seg):
+            self.segments[row] = seg
+            self.dataChanged.emit(self.index(row, 0), self.index(row, len(COLUMNS) - 1))
+            return
+        if row is not None:
+            self.remove(seg.coding_id)
+        at = bisect_left([_order(s) for s in self.segments], _order(seg))
+        self.beginInsertRows(QModelIndex(), at, at)
+        self.segments.insert(at, seg)
+        self.endInsertRows()
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self.segments)
@@ -160,13 +191,18 @@ class SegmentListPanel(QWidget):
         self.view.sortByColumn(-1, Qt.SortOrder.AscendingOrder)  # document, then text order
         header = self.view.header()
         header.setStretchLastSection(False)
+        # Fixed widths, not ResizeToContents: that measures every row on each change and
+        # scroll (hundreds of ms with a thousand segments).
         for col, mode in ((DOCUMENT, QHeaderView.ResizeMode.Interactive),
                           (CODE, QHeaderView.ResizeMode.Interactive),
-                          (CODER, QHeaderView.ResizeMode.ResizeToContents),
+                          (CODER, QHeaderView.ResizeMode.Interactive),
                           (TEXT, QHeaderView.ResizeMode.Stretch),
-                          (OFFSETS, QHeaderView.ResizeMode.ResizeToContents)):
+                          (OFFSETS, QHeaderView.ResizeMode.Interactive)):
             header.setSectionResizeMode(col, mode)
         header.resizeSection(DOCUMENT, 120)
+        metrics = self.view.fontMetrics()
+        header.resizeSection(CODER, metrics.horizontalAdvance("Coder name") + 16)
+        header.resizeSection(OFFSETS, metrics.horizontalAdvance("000000–000000") + 16)
         header.resizeSection(CODE, 120)
         self.view.setColumnHidden(CODE, True)  # only useful with sub-codes
 
@@ -208,12 +244,7 @@ class SegmentListPanel(QWidget):
         codings = [] if coders is not None and not coders else self.project.codings(
             code_ids=ids, coder_ids=sorted(coders) if coders is not None else None)
         self.model.set_segments(self._segments(tree, codings))
-        docs = len({s.document_id for s in self.model.segments})
-        suffix = " and its sub-codes" if self.subcodes.isChecked() and len(ids) > 1 else ""
-        self.header.setText(
-            f"{_plural(len(self.model.segments), 'segment')} in {_plural(docs, 'document')} "
-            f"for {tree.path(code_id)}{suffix}")
-        self.header.setToolTip("" if coders is None else "Only the codings of the coders shown are listed.")
+        self._update_header(tree)
         keep = selected or self.state.current_coding_id
         if keep is not None:
             self.select_coding(keep)
@@ -223,17 +254,28 @@ class SegmentListPanel(QWidget):
         texts: dict[str, str] = {}
         titles: dict[str, str] = {}
         for doc_id in {c.document_id for c in codings}:
-            doc = self.project.document(doc_id)
-            texts[doc_id], titles[doc_id] = doc.text, doc.title
+            # Texts come from the store's cache: a change must not re-read 1 MB texts.
+            texts[doc_id] = self.project.document_text(doc_id)
+            titles[doc_id] = self.project.document(doc_id, with_text=False).title
         paths = {cid: tree.path(cid) for cid in self._code_ids}
-        segments = [
+        return [
             Segment(c.id, c.document_id, titles[c.document_id], paths.get(c.code_id, "?"),
                     c.coder_id, names.get(c.coder_id, "?"), c.start, c.end, texts[c.document_id][c.start:c.end])
             for c in codings
         ]
-        # Documents by title, passages in text order.
-        segments.sort(key=lambda s: (s.document_title.casefold(), s.document_id, s.start, s.end))
-        return segments
+
+    def _update_header(self, tree: CodeTree | None = None) -> None:
+        code_id = self.state.current_code_id
+        if code_id is None:
+            return
+        tree = tree or self.project.code_tree()
+        docs = len({s.document_id for s in self.model.segments})
+        suffix = " and its sub-codes" if self.subcodes.isChecked() and len(self._code_ids) > 1 else ""
+        self.header.setText(
+            f"{_plural(len(self.model.segments), 'segment')} in {_plural(docs, 'document')} "
+            f"for {tree.path(code_id)}{suffix}")
+        coders = self.state.visible_coder_ids
+        self.header.setToolTip("" if coders is None else "Only the codings of the coders shown are listed.")
 
     def _on_subcodes(self, checked: bool) -> None:
         self.view.setColumnHidden(CODE, not checked)
@@ -250,8 +292,32 @@ class SegmentListPanel(QWidget):
             or bool(changes.ids("documents") & {s.document_id for s in self.model.segments})
             or bool(changes.ids("coders") & {s.coder_id for s in self.model.segments})
         )
-        if relevant:
-            self.refresh()
+        if not relevant:
+            return
+        if codes_touched & (shown | self._ancestors) or changes.touches("documents") or changes.touches("coders"):
+            self.refresh()  # paths, titles or names changed: re-read the listing
+            return
+        self._patch_codings(changes)
+
+    def _patch_codings(self, changes: ChangeSet) -> None:
+        """Only codings changed: add, remove or update just those rows (no re-query of
+        the code's codings, no re-sort of the list)."""
+        codings = []
+        for rc in changes.of("codings"):
+            row = rc.after
+            wanted = (row is not None and row["code_id"] in self._code_ids
+                      and self.state.coder_visible(row["coder_id"]))
+            if wanted:
+                assert row is not None
+                codings.append(self.project.coding(row["id"]))
+            else:
+                self.model.remove(rc.key[0])
+        if codings:
+            for seg in self._segments(self.project.code_tree(), codings):
+                self.model.put(seg)
+        self._update_header()
+        if self.state.current_coding_id is not None:
+            self.select_coding(self.state.current_coding_id)
 
     # -- selection and reveal ------------------------------------------------------
     def selected_coding_id(self) -> str | None:
@@ -260,16 +326,17 @@ class SegmentListPanel(QWidget):
 
     def select_coding(self, coding_id: str) -> bool:
         """Select the row of ``coding_id``; False if it is not listed."""
-        for row in range(self.proxy.rowCount()):
-            index = self.proxy.index(row, 0)
-            if index.data(CodingIdRole) == coding_id:
-                if self.selected_coding_id() != coding_id:
-                    self.view.selectionModel().setCurrentIndex(
-                        index, QItemSelectionModel.SelectionFlag.ClearAndSelect
-                        | QItemSelectionModel.SelectionFlag.Rows)
-                self.view.scrollTo(index)
-                return True
-        return False
+        row = self.model.row_of(coding_id)
+        if row is None:
+            return False
+        index = self.proxy.mapFromSource(self.model.index(row, 0))
+        if not index.isValid():
+            return False
+        if self.selected_coding_id() != coding_id:
+            self.view.selectionModel().setCurrentIndex(
+                index, QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows)
+        self.view.scrollTo(index)
+        return True
 
     def _follow_coding(self, coding_id: str | None) -> None:
         """Highlight the coding selected elsewhere (e.g. in the document view) if listed."""

@@ -366,3 +366,29 @@ def test_a_parent_that_the_file_moves_away_cannot_be_used_by_its_old_path(sample
     path = write_file(tmp_path / "c.csv", f"id,path\n{sample.norms.id},Rules\n,Norms/Other\n")
     with pytest.raises(InvalidInput, match=r"row 3: the parent 'Norms' is moved to 'Rules' by row 2"):
         import_codebook(p, path)
+
+
+def test_an_import_that_moves_codes_under_new_parents_undoes_and_redoes(project, tmp_path):
+    """The import renames codes out of the way, inserts new parents and moves codes
+    under them: undo and redo replay exactly that sequence (not a merged summary)."""
+    trust = project.add_code("Trust")
+    alpha, beta = project.add_code("Alpha"), project.add_code("Beta")
+    path = tmp_path / "cb.csv"
+    path.write_text(
+        "id,name,path,parent_path\r\n"
+        ",Attitudes,Attitudes,\r\n"
+        f"{trust.id},Trust,Attitudes/Trust,Attitudes\r\n"
+        f"{alpha.id},Beta,Beta,\r\n"  # the two names swap
+        f"{beta.id},Alpha,Alpha,\r\n",
+        encoding="utf-8",
+    )
+    before = project.codes()
+    import_codebook(project, path)
+    changes = project.last_changes
+    after = project.codes()
+    assert project.code_tree().path(trust.id) == "Attitudes/Trust"
+    assert project.code(alpha.id).name == "Beta"
+    project.apply_changes(changes.inverse())
+    assert project.codes() == before
+    project.apply_changes(changes)
+    assert project.codes() == after

@@ -108,3 +108,29 @@ def test_counts_per_code(sample):
 def test_bad_colour_is_refused(sample):
     with pytest.raises(InvalidInput, match="not a colour"):
         sample.project.update_code(sample.norms.id, color="reddish")
+
+
+def test_merging_a_code_into_its_parent_lifts_a_same_named_child(project):
+    emotion = project.add_code("Emotion")
+    anger = project.add_code("Anger", emotion.id)
+    inner = project.add_code("Anger", anger.id)
+    project.merge_codes(anger.id, emotion.id)
+    assert [c.id for c in project.code_tree().children(emotion.id)] == [inner.id]
+    project.apply_changes(project.last_changes.inverse())
+    assert project.code(anger.id).name == "Anger" and project.code(inner.id).parent_id == anger.id
+
+
+def test_a_new_code_goes_after_its_last_sibling_even_after_moves(project):
+    parent = project.add_code("P")
+    a, b, c = (project.add_code(n, parent.id) for n in ("A", "B", "C"))
+    project.move_code(a.id, None)  # leaves a gap in P's numbering
+    d = project.add_code("D", parent.id)
+    assert [k.id for k in project.code_tree().children(parent.id)] == [b.id, c.id, d.id]
+
+
+def test_an_edit_that_changes_nothing_is_no_action(sample):
+    p = sample.project
+    coding = p.codings(document_id=sample.emoji.id)[0]
+    p.update_coding(coding.id, memo="")
+    p.update_coding(coding.id, start=coding.start, end=coding.end, code_id=coding.code_id)
+    assert p.coding(coding.id) == coding  # not even "updated" changed

@@ -275,3 +275,51 @@ def test_reopening_returns_to_the_document_and_place_being_read(qtbot, project, 
     w2.show()
     assert w2.state.current_document_id == doc.id
     assert w2.document_view.reading_position(doc.id) == place
+
+
+def test_a_half_typed_field_committed_by_another_action_does_not_take_its_undo_step(window, sample, qtbot):
+    """Removing a coding from the menu while a definition is half-typed: the removal is
+    undoable as such, and so is the definition edit (neither replaces the other)."""
+    select(window, 0, 5)
+    window.apply_code_to_selection(sample.rivalry.id)
+    coding = window.state.current_coding_id
+    window.state.set_current_code(sample.rivalry.id)
+    field = window.details.code_fields["definition"]
+    field.setFocus()
+    qtbot.keyClicks(field, "Great powers. ")
+    window.coding_actions.remove(coding)
+    labels = [window.stack.text(i) for i in range(window.stack.count())]
+    assert labels[-2:] == ["Edit definition of Geopolitical rivalry", "Remove coding Geopolitical rivalry"]
+    window.undo()
+    assert window.project.coding(coding).code_id == sample.rivalry.id
+
+
+def test_deleting_the_selected_coding_s_code_clears_the_selection(window, sample, errors):
+    select(window, 0, 5)
+    window.apply_code_to_selection(sample.norms.id)
+    window.code_tree.delete(sample.norms.id, "delete")
+    assert window.state.current_coding_id is None
+    window.menu_actions["actionCodingMemo"].trigger()  # nothing selected: a message, no traceback
+    assert errors and "Select a coding first" in errors[-1]
+
+
+def test_a_failed_undo_is_reported(window, sample, errors):
+    select(window, 0, 5)
+    window.apply_code_to_selection(sample.norms.id)
+    coding = window.state.current_coding_id
+    with Project.open(sample.project.path) as other:  # someone else edits the same coding
+        other.update_coding(coding, memo="changed elsewhere")
+    window.undo()
+    assert errors and "changed since" in errors[-1]
+
+
+def test_importing_a_codebook_is_one_undo_step(window, tmp_path, errors):
+    from annotator.ui.file_actions import import_codebook_csv
+
+    path = tmp_path / "cb.csv"
+    path.write_text("name,path\r\nBrand new,Brand new\r\n", encoding="utf-8")
+    assert import_codebook_csv(window, path)
+    assert window.project.find_code("Brand new")
+    window.undo()
+    assert all(c.name != "Brand new" for c in window.project.codes())
+    assert errors == []

@@ -116,8 +116,11 @@ def test_refreshes_only_for_changes_to_the_shown_code(env: Env) -> None:
     env.project.add_coding(s.emoji.id, s.norms.id, s.ann.id, 0, 4)  # another code
     env.project.update_code(s.norms.id, definition="Unrelated.")
     assert resets == []
+    inserted: list[int] = []
+    env.panel.model.rowsInserted.connect(lambda *_: inserted.append(1))
     added = env.project.add_coding(s.emoji.id, s.rivalry.id, s.ann.id, 0, 4)
-    assert resets == [1]
+    # A new coding of the shown code is one inserted row, in order: no re-read of the list.
+    assert resets == [] and inserted == [1]
     assert added.id in column(env.panel, DOCUMENT, CodingIdRole)
     assert env.panel.header.text() == "4 segments in 2 documents for Geopolitical rivalry"
     env.project.rename_document(s.emoji.id, "Forum post")

@@ -180,12 +180,10 @@ class CodingOps(ProjectBase):
         # Only what really changes: an edit that changes nothing is no action (no undo step).
         current = old.model_dump()
         values = {k: v for k, v in values.items() if current[k] != v}
-        if not values:
-            return old
         label = ("Re-assign coding" if code_id is not None else
                  "Edit coding memo" if memo is not None and not ({"start", "end"} & set(values)) else
                  "Resize coding")
-        with self.action(label):
+        with self.action(label):  # an empty action when nothing changes: no undo step
             if values:
                 values["updated"] = utc_now()
                 self._update("codings", (coding_id,), values)

@@ -15,7 +15,7 @@ from annotator.core.errors import AnnotatorError
 from annotator.store import Project
 
 TABLES = ("coders", "documents", "document_attributes", "codes", "codings", "memos", "settings")
-WORDS = "alpha beta gamma delta epsilon zeta eta theta iota kappa lambda mu".split()
+WORDS = ["alpha", "beta", "gamma", "delta", "epsilon", "zeta", "eta", "theta", "iota", "kappa", "lambda", "mu"]
 NAMES = ["A", "B", "C", "a", "D"]
 
 

@@ -9,6 +9,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from csv_helpers import read_rows, write_file
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -18,20 +19,11 @@ from annotator.core.errors import AnnotatorError, InvalidInput
 from annotator.io.codebook_csv import COLUMNS, export_codebook, import_codebook
 from annotator.store import Project
 
+
+def read_csv_rows(path: Path) -> list[dict[str, str]]:
+    return read_rows(path, COLUMNS)
+
 BOM = "\ufeff"
-
-
-def read_rows(path: Path) -> list[dict[str, str]]:
-    """The file as pandas or a spreadsheet user would see it (no restore of the formula guard)."""
-    with path.open(encoding="utf-8-sig", newline="") as fh:
-        reader = csv.DictReader(fh)
-        assert reader.fieldnames == list(COLUMNS)
-        return list(reader)
-
-
-def write_file(path: Path, text: str) -> Path:
-    path.write_text(text, encoding="utf-8", newline="")
-    return path
 
 
 def snapshot(project: Project, path: Path) -> bytes:
@@ -48,7 +40,7 @@ def test_export_writes_one_row_per_code_in_tree_order_with_counts(sample, tmp_pa
     path = tmp_path / "codebook.csv"
     assert export_codebook(sample.project, path) == 3
     assert path.read_bytes().startswith(BOM.encode())
-    rows = read_rows(path)
+    rows = read_csv_rows(path)
     assert [(r["path"], r["parent_path"], r["level"]) for r in rows] == [
         ("Norms", "", "1"), ("Norms/Norm-shaper", "Norms", "2"), ("Geopolitical rivalry", "", "1"),
     ]  # fmt: skip
@@ -64,7 +56,7 @@ def test_names_with_slashes_and_formula_prefixes_are_escaped_and_neutralised(pro
     project.add_code("either/or", top.id, definition="-1 point, \"quoted\"\nsecond line")
     path = tmp_path / "c.csv"
     export_codebook(project, path)
-    rows = read_rows(path)
+    rows = read_csv_rows(path)
     assert rows[0]["name"] == "'=HYPERLINK(x)" and rows[0]["path"] == "'=HYPERLINK(x)"
     assert rows[1]["path"] == "'=HYPERLINK(x)/either\\/or"
     assert rows[1]["definition"] == "'-1 point, \"quoted\"\nsecond line"
@@ -83,7 +75,7 @@ def test_export_import_export_of_the_sample_gives_the_same_codebook(sample, tmp_
     assert (report.created, report.updated, report.unchanged) == (3, 0, 0)
     second = tmp_path / "b.csv"
     export_codebook(fresh, second)
-    assert strip_counts(read_rows(second)) == strip_counts(read_rows(first))  # counts are not imported
+    assert strip_counts(read_csv_rows(second)) == strip_counts(read_csv_rows(first))  # counts are not imported
     fresh.close()
 
 
@@ -183,7 +175,7 @@ def test_importing_a_codebook_restores_its_codes_after_renames_and_moves(spec: l
                 return
             ids = {c.id for c in original.codes()}
             export_codebook(edited, d / "b.csv")
-            assert [r for r in read_rows(d / "b.csv") if r["id"] in ids] == read_rows(d / "a.csv")
+            assert [r for r in read_csv_rows(d / "b.csv") if r["id"] in ids] == read_csv_rows(d / "a.csv")
             assert first == (d / "a.csv").read_bytes()
         finally:
             original.close()
@@ -193,7 +185,7 @@ def test_importing_a_codebook_restores_its_codes_after_renames_and_moves(spec: l
 # -- updating an existing codebook -----------------------------------------------
 def rewrite(path: Path, change: Callable[[list[dict[str, str]]], list[dict[str, str]]]) -> Path:
     """Edit the exported file as a spreadsheet user would (cells as shown, written back)."""
-    rows = read_rows(path)
+    rows = read_csv_rows(path)
     rows = change(rows)
     with path.open("w", encoding="utf-8-sig", newline="") as fh:
         writer = csv.DictWriter(fh, fieldnames=list(rows[0]) if rows else list(COLUMNS))

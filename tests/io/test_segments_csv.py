@@ -7,6 +7,7 @@ import tempfile
 from pathlib import Path
 
 import pytest
+from csv_helpers import read_rows, write_file
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -18,17 +19,8 @@ from annotator.io.segments_csv import COLUMNS, export_segments, import_segments
 from annotator.store import Project
 
 
-def read_rows(path: Path) -> list[dict[str, str]]:
-    """The file as pandas or a spreadsheet would read it."""
-    with path.open(encoding="utf-8-sig", newline="") as fh:
-        reader = csv.DictReader(fh)
-        assert reader.fieldnames == list(COLUMNS)
-        return list(reader)
-
-
-def write_file(path: Path, text: str) -> Path:
-    path.write_text(text, encoding="utf-8", newline="")
-    return path
+def read_csv_rows(path: Path) -> list[dict[str, str]]:
+    return read_rows(path, COLUMNS)
 
 
 def snapshot(project: Project, path: Path) -> bytes:
@@ -50,7 +42,7 @@ def twin(source: Project, path: Path) -> Project:
 def test_export_writes_one_row_per_coding_by_document_then_start(sample, tmp_path: Path) -> None:
     path = tmp_path / "segments.csv"
     assert export_segments(sample.project, path) == 4
-    rows = read_rows(path)
+    rows = read_csv_rows(path)
     SPEECH = sample.speech.text
     assert [(r["document"], r["code_path"], r["coder"], int(r["start"])) for r in rows] == [
         ("Speech", "Norms/Norm-shaper", "Ann", 0),
@@ -71,7 +63,7 @@ def test_export_can_be_limited_to_codes_coders_and_documents(sample, tmp_path: P
     assert export_segments(p, path, document_ids=[sample.emoji.id]) == 1
     assert export_segments(p, path, code_ids=[sample.rivalry.id], coder_ids=[sample.ben.id],
                            document_ids=[sample.speech.id]) == 1  # fmt: skip
-    assert [r["coder"] for r in read_rows(path)] == ["Ben"]
+    assert [r["coder"] for r in read_csv_rows(path)] == ["Ben"]
 
 
 def test_formula_like_text_is_neutralised_in_the_file_and_exact_after_import(project, tmp_path: Path) -> None:
@@ -83,7 +75,7 @@ def test_formula_like_text_is_neutralised_in_the_file_and_exact_after_import(pro
         project.add_coding(doc.id, code.id, coder.id, start, end, memo="-note")
     path = tmp_path / "s.csv"
     first = snapshot(project, path)
-    rows = read_rows(path)
+    rows = read_csv_rows(path)
     assert [r["text"] for r in rows] == ["'=SUM(A1)", "'-5", "'@user", "'+more"]
     assert {(r["code_path"], r["coder"], r["memo"]) for r in rows} == {("'@mention", "'=Eve", "'-note")}
     assert (rows[0]["start"], rows[0]["end"]) == ("0", "8")  # numbers stay plain numbers
@@ -102,8 +94,8 @@ def test_documents_sharing_a_title_are_named_by_file_name_or_id(project, tmp_pat
         project.add_coding(doc.id, code.id, coder.id, 0, 5)
     path = tmp_path / "s.csv"
     export_segments(project, path)
-    assert [r["document"] for r in read_rows(path)] == ["a.txt", "b.txt", c.id]
-    for row, doc in zip(read_rows(path), (a, b, c), strict=True):
+    assert [r["document"] for r in read_csv_rows(path)] == ["a.txt", "b.txt", c.id]
+    for row, doc in zip(read_csv_rows(path), (a, b, c), strict=True):
         assert project.find_document(row["document"]).id == doc.id
 
 
@@ -163,7 +155,7 @@ def test_any_codings_survive_export_and_import_into_a_twin_project(raw_texts: li
                                   coder_id=coders[coder].id, start=start, end=end, memo=memo))
         source.add_codings(codings)
         first = snapshot(source, d / "a.csv")
-        rows = read_rows(d / "a.csv")
+        rows = read_csv_rows(d / "a.csv")
         assert len(rows) == len(codings)
         fresh = twin(source, d / "b.sqlite")
         report = import_segments(fresh, d / "a.csv")
@@ -260,7 +252,7 @@ def test_an_existing_id_with_other_values_is_refused(sample, tmp_path: Path) -> 
     p = sample.project
     path = tmp_path / "s.csv"
     export_segments(p, path)
-    rows = read_rows(path)
+    rows = read_csv_rows(path)
     rows[1]["memo"] = "changed"
     with path.open("w", encoding="utf-8-sig", newline="") as fh:
         writer = csv.DictWriter(fh, fieldnames=list(COLUMNS))

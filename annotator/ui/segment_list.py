@@ -149,7 +149,7 @@ class SegmentTableModel(QAbstractTableModel):
             return self.data(index).casefold()
         if role == Qt.ItemDataRole.ToolTipRole:
             text = seg.text if len(seg.text) <= TOOLTIP_LIMIT else seg.text[:TOOLTIP_LIMIT] + "…"
-            return f"{seg.document_title}, {seg.start}–{seg.end} ({seg.coder_name})\n\n{text}"
+            return f"{seg.document_title}, characters {seg.start}–{seg.end} ({seg.coder_name})\n\n{text}"
         return None
 
 
@@ -199,10 +199,12 @@ class SegmentListPanel(QWidget):
                           (TEXT, QHeaderView.ResizeMode.Stretch),
                           (OFFSETS, QHeaderView.ResizeMode.Interactive)):
             header.setSectionResizeMode(col, mode)
-        header.resizeSection(DOCUMENT, 120)
+        header.resizeSection(DOCUMENT, 110)
         metrics = self.view.fontMetrics()
-        header.resizeSection(CODER, metrics.horizontalAdvance("Coder name") + 16)
+        header.resizeSection(CODER, metrics.horizontalAdvance("Coder") + 28)
         header.resizeSection(OFFSETS, metrics.horizontalAdvance("000000–000000") + 16)
+        # The quoted text matters most in a narrow dock; offsets are in each row's tooltip.
+        self.view.setColumnHidden(OFFSETS, True)
         header.resizeSection(CODE, 120)
         self.view.setColumnHidden(CODE, True)  # only useful with sub-codes
 

@@ -107,7 +107,7 @@ def execute(
     # commit and may start another action (a pane committing a half-typed field).
     with project.action(label) as changes:
         result = operation()
-    if changes.compact():
+    if changes:  # every recorded row is a real write (no-op updates are never recorded)
         changes.label = label
         stack.push(StoreCommand(project, changes, report))
     return result

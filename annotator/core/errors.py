@@ -24,3 +24,11 @@ class InvalidInput(AnnotatorError):
 
 class ProjectFileError(AnnotatorError):
     """The file is not an Annotator project, is corrupt, or is from a newer version."""
+
+
+class ProjectBusy(AnnotatorError):
+    """Another program holds the project's write lock for longer than we wait."""
+
+
+class ReadOnlyProject(AnnotatorError):
+    """The project is open for reading only; nothing can be changed."""

@@ -150,10 +150,10 @@ def applied(db: Database) -> list[str]:
 def migrate(db: Database, upto: int | None = None) -> list[str]:
     """Apply missing migrations (the first ``upto`` only, for tests); return their names."""
     conn: sqlite3.Connection = db.conn
-    conn.execute(
-        "CREATE TABLE IF NOT EXISTS _migrations ("
-        "id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE, applied_at TEXT NOT NULL)"
-    )
+    record = "_migrations" in db.table_names()
+    if not record and db.table_names():
+        # Tables without their record of versions: damaged. Never guess, never write.
+        raise ProjectFileError("This project is damaged: its record of schema versions is missing.")
     done = applied(db)
     known = [name for name, _ in MIGRATIONS]
     unknown = [n for n in done if n not in known]
@@ -168,6 +168,12 @@ def migrate(db: Database, upto: int | None = None) -> list[str]:
             continue
         conn.execute("BEGIN IMMEDIATE")
         try:
+            if not record:  # a new file: the record is made with the first step, not before it
+                conn.execute(
+                    "CREATE TABLE _migrations ("
+                    "id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE, applied_at TEXT NOT NULL)"
+                )
+                record = True
             step(db)
             conn.execute(
                 "INSERT INTO _migrations (id, name, applied_at) VALUES (?, ?, ?)",

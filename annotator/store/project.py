@@ -22,9 +22,12 @@ class Project(CoderOps, DocumentOps, CodeOps, CodingOps, MemoOps, ProjectBase):
         return cls(path, create=True)
 
     @classmethod
-    def open(cls, path: str | Path) -> Project:
-        """Open an existing project, migrating its schema if it is older."""
-        return cls(path)
+    def open(cls, path: str | Path, *, read_only: bool = False, busy_timeout: float | None = None) -> Project:
+        """Open an existing project, migrating its schema if it is older.
+
+        It opens read-only when asked, or when the file or its folder cannot be
+        written (``read_only_reason`` says which); then every edit is refused."""
+        return cls(path, read_only=read_only, busy_timeout=busy_timeout)
 
     def __enter__(self) -> Project:
         return self

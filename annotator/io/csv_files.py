@@ -16,13 +16,49 @@ whole document), far beyond the csv module's default limit of 131,072
 characters. Files with NUL characters, and files that are not regular files
 or are absurdly large, are refused before parsing.
 
-Formula injection: a spreadsheet runs a cell that starts with ``=``, ``+``,
-``-``, ``@``, tab or carriage return as a formula. Text cells are therefore
-*neutralised* on export by prefixing one ``'`` and restored on import by
-removing it. To keep round trips exact, the rule also covers cells that
-already start with quotes before such a character: export adds one quote to
-any cell matching ``'*[=+\\-@\\t\\r]``, import removes one from any cell
-matching ``'+[=+\\-@\\t\\r]``. Numbers are written as plain numbers.
+Formula injection (OWASP, "CSV Injection"). A spreadsheet may run a cell as a
+formula, or as a command through DDE, depending on how it starts. OWASP names
+``=``, ``+``, ``-``, ``@``, tab, carriage return and line feed as first
+characters to guard; here a text cell is *dangerous* when, after its leading
+``'`` characters (if any), the rest
+
+* starts with tab, CR or LF, or
+* has as its first character that is not white space (``str.isspace``: spaces,
+  LF, no-break and ideographic spaces, ...) a *formula character*: ``=``,
+  ``+``, ``-``, ``@`` or ``|``, or a compatibility form of one, that is a
+  character whose NFKC form starts with one of them (full-width ``＝ ＋ － ＠
+  ｜``, small ``﹦ ﹢ ﹣ ﹫``, super- and subscript ``⁼ ⁺ ₌ ₊``, ``⩵ ⩶`` and
+  the Hebrew alternative plus ``﬩``; ``FORMULA_CHARS`` lists them).
+
+Beyond OWASP's list: leading white space, because a spreadsheet or its import
+options (LibreOffice's "trim spaces") may drop it before looking for a formula
+(``" =1+1"``, ``"\\n=HYPERLINK(...)"``); compatibility forms, which
+spreadsheets in East Asian locales may read as the ASCII operators; and ``|``
+as a precaution: it is DDE syntax (``=cmd|' /C calc'!A0``), text rarely starts
+with it, and guarding it costs nothing. ``%`` is *not* guarded: OWASP does not
+list it and neither Excel, LibreOffice Calc nor Google Sheets starts a formula
+or command with it, so guarding it would only put a visible ``'`` before
+ordinary text such as "% agreeing".
+
+Export *neutralises* a dangerous cell by prefixing one ``'`` (what spreadsheets
+take as "this is text"); import *restores* it by removing one ``'`` from every
+dangerous cell that starts with ``'``. Adding or removing a leading quote leaves
+the rest after the quotes unchanged, so a cell stays dangerous or not, and
+``restore(neutralise(x)) == x`` for every string ``x``; a cell that itself
+begins with quotes before a formula (``'=x``) is written ``''=x`` and read back
+as ``'=x``. Cells that are not dangerous are written as they are, so no written
+cell starts, white space aside, with a formula character, tab, CR or LF.
+Numbers are written as plain numbers (``-3``, never ``'-3``).
+
+OWASP also warns that a separator inside a cell can start a new cell there: a
+cell holding a comma, semicolon, tab, double quote, CR or LF is wrapped in
+double quotes (inner ones doubled, as RFC 4180 says), so a reader that splits
+records on semicolons or tabs as well as on commas (LibreOffice's import dialog
+with several separators ticked) still sees one cell, starting where the guard
+looked. A reader that splits on semicolons *instead of* commas (Excel in many
+European locales opening a comma-separated file) misreads whole records, as it
+takes a quote that does not open its field literally; no cell-level escape that
+round-trips can prevent that, so the guard does not claim to.
 
 Every problem with a file becomes one ``InvalidInput`` naming the file and,
 where there is one, the row as a spreadsheet numbers it (the header is row 1).
@@ -44,15 +80,27 @@ from annotator.core.errors import InvalidInput
 from annotator.io.decode import decode_bom, refuse_nul
 from annotator.io.extract import display_name, read_file
 
+#: Characters that start a formula, with their compatibility forms: every character
+#: whose NFKC form starts with ``=``, ``+``, ``-``, ``@`` or ``|`` (the tests check the list).
+FORMULA_CHARS = (
+    "=+-@|\u207a\u207c\u208a\u208c\u2a75\u2a76\ufb29"  # ⁺ ⁼ ₊ ₌ ⩵ ⩶ ﬩
+    "\ufe62\ufe63\ufe66\ufe6b\uff0b\uff0d\uff1d\uff20\uff5c"  # ﹢ ﹣ ﹦ ﹫ ＋ － ＝ ＠ ｜
+)
 #: First characters that make a spreadsheet treat a cell as a formula.
-DANGEROUS_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+DANGEROUS_PREFIXES = (*FORMULA_CHARS, "\t", "\r", "\n")
 
-_NEEDS_QUOTE = re.compile(r"'*[=+\-@\t\r]")
-_QUOTED = re.compile(r"'+[=+\-@\t\r]")
+# The rest after any leading quotes is dangerous (see the module docstring). Neither
+# alternative can start with a quote, so the quotes taken are all there are.
+_RULE = rf"(?:[\t\r\n]|\s*+[{re.escape(FORMULA_CHARS)}])"
+_NEEDS_QUOTE = re.compile("'*+" + _RULE).match
+_QUOTED = re.compile("'++" + _RULE).match
+#: White space, as ``str.isspace`` and the regex ``\s`` know it (U+3000 is the last).
+_BLANKS = "".join(c for c in map(chr, range(0x3001)) if c.isspace())
 #: Characters a neutralised or to-be-neutralised cell can start with (a fast pre-check).
-_FIRST = frozenset("'=+-@\t\r")
-#: A cell holding any of these must be quoted (RFC 4180).
-_SPECIAL = re.compile(r'[",\r\n]').search
+_FIRST = frozenset("'" + FORMULA_CHARS + _BLANKS)
+#: A cell holding any of these is quoted: RFC 4180's comma, quote and line breaks, and the
+#: other separators spreadsheets split on (see the module docstring).
+_SPECIAL = re.compile(r'[",;\t\r\n]').search
 
 Cell = str | int
 #: Records per write call.
@@ -70,25 +118,26 @@ _SEP_LINE = re.compile(r"sep=(.)[ \t]*(?:\r\n|\n|\r|\Z)", re.IGNORECASE)
 
 
 def neutralise(value: str) -> str:
-    """The cell as written: a leading formula character gets a ``'`` in front."""
-    if value and value[0] in _FIRST and _NEEDS_QUOTE.match(value):
+    """The cell as written: a dangerous cell (see the module docstring) gets a ``'`` in front."""
+    if value and value[0] in _FIRST and _NEEDS_QUOTE(value):
         return "'" + value
     return value
 
 
 def restore(value: str) -> str:
-    """Inverse of ``neutralise``: drop the ``'`` that export put before a formula character."""
-    if value and value[0] == "'" and _QUOTED.match(value):
+    """Inverse of ``neutralise``: drop the ``'`` that export put before a dangerous cell."""
+    if value and value[0] == "'" and _QUOTED(value):
         return value[1:]
     return value
 
 
 def format_cell(value: str | int) -> str:
-    """One cell as it appears in the file: neutralised, then quoted if RFC 4180 needs it
-    (a comma, double quote or line break inside); numbers as plain numbers."""
+    """One cell as it appears in the file: neutralised, then quoted if it holds a comma,
+    semicolon, tab, double quote or line break; numbers as plain numbers."""
     if isinstance(value, int):
         return str(value)
-    if value and value[0] in _FIRST and _NEEDS_QUOTE.match(value):
+    # Most cells start with a letter or digit: one set lookup, and the regex only for the rest.
+    if value and value[0] in _FIRST and _NEEDS_QUOTE(value):
         value = "'" + value
     if _SPECIAL(value):
         return '"' + value.replace('"', '""') + '"'
@@ -114,7 +163,8 @@ def write_lines(path: str | Path, header: Sequence[str], lines: Iterable[str]) -
     directly to format repeated values (a document, a code path) once. Records
     are formatted here rather than by ``csv.writer``, which examines every
     character one by one and took 1.0 s against 0.5 s for the cells of
-    100,000 coded segments; the tests check that both write the same bytes.
+    100,000 coded segments; the tests check that both write the same bytes,
+    except that semicolons and tabs are quoted here too (the formula guard).
     The file is written next to its destination and moved into place at the
     end, so a failed export never leaves half a file behind.
     """

@@ -4,16 +4,21 @@ from __future__ import annotations
 
 import csv
 import io
+import sys
+import unicodedata
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from csv_helpers import DANGEROUS_FORMS, looks_like_formula
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from annotator.core.errors import AnnotatorError, InvalidInput
 from annotator.io.csv_files import (
     DANGEROUS_PREFIXES,
+    FORMULA_CHARS,
+    format_cell,
     format_row,
     neutralise,
     read_csv,
@@ -22,11 +27,23 @@ from annotator.io.csv_files import (
 )
 
 BOM = b"\xef\xbb\xbf"
+#: Every character Python (and so the guard's ``\s``) counts as white space.
+BLANKS = "".join(c for c in map(chr, range(sys.maxunicode + 1)) if c.isspace())
 # NUL is left out: a CSV holding one is refused on import (see test_hostile_input.py).
-cell_text = st.text(alphabet=st.characters(codec="utf-8", exclude_characters="\x00"), max_size=20) | st.sampled_from(
-    ["=SUM(A1)", "+1", "-2", "@cmd", "\tx", "\rx", "'=x", "''-y", "'plain", "a,b", 'say "hi"', "a\nb", "a\r\nb", ""]
+any_char = st.characters(codec="utf-8", exclude_characters="\x00")
+#: Cells built to sit on the guard's edges: quotes, then blanks, then a formula character or
+#: something close to one, then anything.
+edge_text = st.builds(
+    lambda quotes, blanks, first, rest: quotes + blanks + first + rest,
+    st.text(alphabet="'", max_size=3),
+    st.text(alphabet=st.sampled_from(BLANKS), max_size=3),
+    st.sampled_from([*DANGEROUS_PREFIXES, "'", "%", "\uff05", "\u2212", "\u2260", "#", "x", "1", ""]),
+    st.text(alphabet=any_char, max_size=6),
 )
-
+cell_text = st.text(alphabet=any_char, max_size=20) | edge_text | st.sampled_from(
+    ["=SUM(A1)", "+1", "-2", "@cmd", "\tx", "\rx", "'=x", "''-y", "'plain", "a,b", 'say "hi"', "a\nb", "a\r\nb", "",
+     " =1+1", "\n=cmd", "\uff1d1+1", "|calc", "' =x", "a;b", "a\tb"]
+)  # fmt: skip
 
 # -- formula injection -----------------------------------------------------------
 @pytest.mark.parametrize("prefix", DANGEROUS_PREFIXES)
@@ -37,7 +54,18 @@ def test_each_dangerous_prefix_is_neutralised_and_restored(prefix: str) -> None:
     assert restore(written) == value
 
 
-@pytest.mark.parametrize("value", ["hello", "", "1-2", "#FF0000", "'quoted", "it's", "2024-01-01", " =x"])
+@pytest.mark.parametrize("value", DANGEROUS_FORMS.values(), ids=DANGEROUS_FORMS.keys())
+def test_each_dangerous_form_gets_one_quote_and_comes_back_exactly(value: str) -> None:
+    written = neutralise(value)
+    assert written == "'" + value
+    assert not looks_like_formula(written)
+    assert not written.lstrip().startswith(DANGEROUS_PREFIXES)
+    assert restore(written) == value
+    assert list(csv.reader(io.StringIO(format_cell(value), newline=""))) == [[written]]
+
+
+@pytest.mark.parametrize("value", ["hello", "", "1-2", "#FF0000", "'quoted", "it's", "2024-01-01", " x", "\xa0x",
+                                   " 'x", " '=x", "%50", "50%", "\uff05x", "\u2212" + "2", "\u2260x", "a=b", "'"])
 def test_harmless_cells_are_written_as_they_are(value: str) -> None:
     assert neutralise(value) == value
     assert restore(value) == value
@@ -48,29 +76,71 @@ def test_a_cell_that_already_starts_with_quote_and_formula_survives_the_round_tr
     assert neutralise("'=x") == "''=x"
     assert restore("''=x") == "'=x"
     assert restore("'=x") == "=x"
+    assert neutralise("' =x") == "'' =x" and restore("'' =x") == "' =x"
 
 
-@settings(max_examples=200)
+def test_formula_chars_are_the_ascii_ones_and_all_their_compatibility_forms() -> None:
+    """The guarded characters are exactly = + - @ | and every character whose NFKC form starts
+    with one of them (full-width, small, super- and subscript forms); % is not guarded."""
+    expected = {
+        c for c in map(chr, range(sys.maxunicode + 1))
+        if unicodedata.normalize("NFKC", c)[:1] in ("=", "+", "-", "@", "|")
+    }  # fmt: skip
+    assert set(FORMULA_CHARS) == expected
+    assert len(FORMULA_CHARS) == len(expected)
+    assert {"\uff1d", "\uff0b", "\uff0d", "\uff20", "\uff5c"} <= expected
+    assert "%" not in FORMULA_CHARS and neutralise("%x") == "%x"
+
+
+@pytest.mark.parametrize("blank", BLANKS, ids=[f"U+{ord(b):04X}" for b in BLANKS])
+def test_any_white_space_before_a_formula_character_is_guarded(blank: str) -> None:
+    """The fast first-character check must let every blank through to the full rule."""
+    for formula in ("=", "\uff1d", "|", "-"):
+        assert neutralise(blank + formula + "1") == "'" + blank + formula + "1"
+        assert neutralise(blank * 3 + formula + "1") == "'" + blank * 3 + formula + "1"
+    assert neutralise(blank + "x") == ("'" + blank + "x" if blank in "\t\r\n" else blank + "x")
+
+
+@settings(max_examples=500)
 @given(cell_text)
 def test_neutralise_never_leaves_a_formula_and_restore_inverts_it(value: str) -> None:
     written = neutralise(value)
+    assert not looks_like_formula(written)
     assert not written.startswith(DANGEROUS_PREFIXES)
     assert restore(written) == value
+    # Only dangerous cells (quotes aside) are touched, and then by one quote.
+    assert written == ("'" + value if looks_like_formula(value.lstrip("'")) else value)
+    assert neutralise(restore(written)) == written
 
 
 def test_numbers_are_written_as_plain_numbers_and_text_neutralised(tmp_path: Path) -> None:
+    assert [format_cell(n) for n in (0, 12, -3, -10**20)] == ["0", "12", "-3", "-" + "1" + "0" * 20]
     path = tmp_path / "n.csv"
-    write_csv(path, ["start", "text"], [[12, "=1+2"], [-3, "-3"]])
-    assert path.read_bytes() == BOM + b"start,text\r\n12,'=1+2\r\n-3,'-3\r\n"
+    write_csv(path, ["start", "text"], [[12, "=1+2"], [-3, "-3"], [7, " =1"]])
+    assert path.read_bytes() == BOM + b"start,text\r\n12,'=1+2\r\n-3,'-3\r\n7,' =1\r\n"
+
+
+@pytest.mark.parametrize(("value", "cell"), [
+    ('=1+2";=1+2', '"\'=1+2"";=1+2"'),
+    ("=1+2'\" ;,=1+2", '"\'=1+2\'"" ;,=1+2"'),
+])  # fmt: skip
+def test_owasp_examples_are_escaped_as_owasp_shows(value: str, cell: str) -> None:
+    assert format_cell(value) == cell
 
 
 # -- writing ---------------------------------------------------------------------
 @settings(max_examples=100)
 @given(st.lists(cell_text, min_size=1, max_size=5))
-def test_records_are_exactly_what_the_csv_module_writes(row: list[str]) -> None:
-    buf = io.StringIO()
-    csv.writer(buf, quoting=csv.QUOTE_MINIMAL, lineterminator="\r\n").writerow([neutralise(c) for c in row])
-    assert format_row(row) + "\r\n" == buf.getvalue()
+def test_records_are_what_the_csv_module_writes_with_semicolons_and_tabs_quoted_too(row: list[str]) -> None:
+    line = format_row(row) + "\r\n"
+    cells = [neutralise(c) for c in row]
+    assert list(csv.reader(io.StringIO(line, newline=""), strict=True)) == [cells]
+    for value in row:  # a reader splitting on ; or tab as well as , sees the cell whole
+        assert format_cell(value).startswith('"') == any(ch in value for ch in ',;"\t\r\n')
+    if not any(";" in c or "\t" in c for c in cells):
+        buf = io.StringIO()
+        csv.writer(buf, quoting=csv.QUOTE_MINIMAL, lineterminator="\r\n").writerow(cells)
+        assert line == buf.getvalue()
 
 
 @settings(max_examples=40, deadline=None)

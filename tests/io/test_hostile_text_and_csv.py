@@ -16,6 +16,7 @@ import time
 from pathlib import Path
 
 import pytest
+from csv_helpers import DANGEROUS_FORMS, looks_like_formula
 
 from annotator.core.errors import InvalidInput
 from annotator.io import csv_files
@@ -78,6 +79,63 @@ def test_formula_memo_survives_a_segments_round_trip(sample, tmp_path: Path) -> 
             import_segments(p, path)  # the file's memo differs from "changed": it was read exactly
         p.update_coding(coding.id, memo=value)
         assert import_segments(p, path).skipped == len(p.codings())
+
+
+def raw_cells(path: Path) -> list[list[str]]:
+    """The file's records as a spreadsheet or pandas reads them (no formula guard undone)."""
+    with path.open(encoding="utf-8-sig", newline="") as fh:
+        return list(csv.reader(fh, strict=True))
+
+
+@pytest.mark.parametrize("value", DANGEROUS_FORMS.values(), ids=DANGEROUS_FORMS.keys())
+def test_every_dangerous_form_is_inert_in_a_codebook_and_exact_after_import(
+    project: Project, tmp_path: Path, value: str
+) -> None:
+    project.add_code("Texts", definition=value, inclusion=value, exclusion="x" + value, example=value)
+    project.add_code(value)  # stored with its white space collapsed, which may still look like a formula
+    path = tmp_path / "codebook.csv"
+    export_codebook(project, path)
+    records = raw_cells(path)
+    assert not [cell for record in records for cell in record if looks_like_formula(cell)]
+    assert [record[10:] for record in records[1:]] == [["0", "0"], ["0", "0"]]  # counts stay plain numbers
+    fresh = Project.create(tmp_path / "fresh.sqlite")
+    import_codebook(fresh, path)
+    fields = ("name", "definition", "inclusion", "exclusion", "example")
+    assert sorted(tuple(getattr(c, f) for f in fields) for c in fresh.codes()) == sorted(
+        tuple(getattr(c, f) for f in fields) for c in project.codes()
+    )
+    export_codebook(fresh, tmp_path / "again.csv")
+    assert raw_cells(tmp_path / "again.csv") == records  # ids kept: the very same file
+    fresh.close()
+
+
+@pytest.mark.parametrize("value", DANGEROUS_FORMS.values(), ids=DANGEROUS_FORMS.keys())
+def test_every_dangerous_form_is_inert_in_coded_segments_and_exact_after_import(
+    project: Project, tmp_path: Path, value: str
+) -> None:
+    doc = project.add_document("Doc", "x" + value + "y")
+    text = project.document_text(doc.id)  # line endings normalised: CR becomes LF
+    code = project.add_code(value)
+    coder = project.add_coder(value)
+    project.add_coding(doc.id, code.id, coder.id, 1, len(text) - 1, memo=value)
+    path = tmp_path / "segments.csv"
+    export_segments(project, path)
+    header, record = raw_cells(path)
+    assert not [cell for cell in record if looks_like_formula(cell)]
+    row = dict(zip(header, record, strict=True))
+    assert (row["start"], row["end"]) == ("1", str(len(text) - 1))  # offsets stay plain numbers
+    assert row["memo"] == "'" + value and row["text"] == "'" + text[1:-1]
+    fresh = Project.create(tmp_path / "fresh.sqlite")
+    fresh.add_document("Doc", text)
+    report = import_segments(fresh, path, create_codes=True)
+    assert (report.added, report.codes_created, report.coders_created) == (1, 1, 1)
+    (coding,) = fresh.codings()
+    assert (coding.memo, coding.start, coding.end) == (value, 1, len(text) - 1)
+    assert [c.name for c in fresh.codes()] == [code.name] and [c.name for c in fresh.coders()] == [coder.name]
+    again = tmp_path / "again.csv"
+    export_segments(fresh, again)
+    assert [r[1:] for r in raw_cells(again)] == [r[1:] for r in (header, record)]  # all but the id
+    fresh.close()
 
 
 def test_nul_in_a_csv_is_refused_and_changes_nothing(sample, tmp_path: Path) -> None:

@@ -32,3 +32,7 @@ class ProjectBusy(AnnotatorError):
 
 class ReadOnlyProject(AnnotatorError):
     """The project is open for reading only; nothing can be changed."""
+
+
+class ProjectInUse(AnnotatorError):
+    """Another window (in this or another process) already edits the project."""

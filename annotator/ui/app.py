@@ -7,10 +7,10 @@ import traceback
 from pathlib import Path
 from types import TracebackType
 
-from PySide6.QtCore import QSettings
-from PySide6.QtWidgets import QApplication, QInputDialog, QMessageBox
+from PySide6.QtCore import QSettings, QTimer
+from PySide6.QtWidgets import QApplication, QInputDialog, QMessageBox, QWidget
 
-from annotator.core.errors import AnnotatorError
+from annotator.core.errors import AnnotatorError, ProjectInUse
 from annotator.io import locations
 from annotator.ui.main_window import MainWindow
 
@@ -40,12 +40,33 @@ def ask_for_coder(window: MainWindow) -> None:
             window.coder_bar.add_coder(name)
 
 
-def open_window(path: Path, settings: QSettings | None = None) -> MainWindow:
-    window = MainWindow(path, settings)
+def ask_read_only(parent: QWidget | None, problem: ProjectInUse) -> bool:
+    """The project is edited in another window: offer to open it read-only here (tests patch this)."""
+    answer = QMessageBox.question(
+        parent, "Project already open",
+        f"{problem}\n\nOpen it read-only here? This window will show the other window's "
+        "changes as they are saved, and change nothing itself.",
+        QMessageBox.StandardButton.Open | QMessageBox.StandardButton.Cancel,
+        QMessageBox.StandardButton.Cancel,
+    )
+    return answer == QMessageBox.StandardButton.Open
+
+
+def open_window(path: Path, settings: QSettings | None = None, parent: QWidget | None = None) -> MainWindow | None:
+    """Open ``path`` in a new window; None if the user declined (it is edited elsewhere)."""
+    try:
+        window = MainWindow(path, settings)
+    except ProjectInUse as err:
+        if not ask_read_only(parent, err):
+            return None
+        window = MainWindow(path, settings, read_only=True)
     _windows.append(window)
     window.destroyed.connect(lambda *_: _windows.remove(window) if window in _windows else None)
     window.show()
-    ask_for_coder(window)
+    if not window.project.read_only:
+        ask_for_coder(window)
+        # After the window is up: a large project's copy must not delay the first paint.
+        QTimer.singleShot(0, window.backup_on_open)
     return window
 
 
@@ -73,8 +94,14 @@ def run_app(project: str | None = None) -> int:
     sys.excepthook = _excepthook
     settings = QSettings()
     try:
-        open_window(_first_project(project, settings), settings)
+        window = open_window(_first_project(project, settings), settings)
     except AnnotatorError as err:
         QMessageBox.critical(None, "Annotator", str(err))
         return 1
+    except OSError as err:  # unreadable file or folder: one sentence, no traceback
+        where = f" ({err.filename})" if err.filename else ""
+        QMessageBox.critical(None, "Annotator", f"The project cannot be opened: {err.strerror or err}{where}.")
+        return 1
+    if window is None:
+        return 0
     return app.exec()

@@ -9,13 +9,13 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox, QProgressDialog
+from PySide6.QtCore import QSettings, Qt
+from PySide6.QtWidgets import QApplication, QMessageBox, QProgressDialog
 
 from annotator.core.changes import ChangeSet
 from annotator.core.errors import AnnotatorError
 from annotator.io.extract import SUPPORTED_SUFFIXES, display_name
-from annotator.ui import commands, messages
+from annotator.ui import commands, file_dialogs, messages
 
 if TYPE_CHECKING:
     from annotator.ui.main_window import MainWindow
@@ -34,6 +34,13 @@ def import_paths(window: MainWindow, paths: Sequence[Path]) -> None:
             files.extend(sorted(p for p in path.rglob("*") if p.suffix.lower() in SUPPORTED_SUFFIXES))
         else:
             files.append(path)
+    own = [f for f in files if file_dialogs.is_open_project_file(f)]
+    files = [f for f in files if f not in own]
+    if own:
+        # Reading it would open and close the project file beside SQLite (see store.guard).
+        messages.show_error(window, f"{display_name(own[0].name)} is this project's own file; it is not a document.")
+        if not files:
+            return
     if not files:
         messages.show_error(window, "There are no importable files there.")
         return
@@ -77,14 +84,18 @@ def import_paths(window: MainWindow, paths: Sequence[Path]) -> None:
 
 def ask_import(window: MainWindow) -> None:
     patterns = " ".join(f"*{s}" for s in sorted(SUPPORTED_SUFFIXES))
-    names, _ = QFileDialog.getOpenFileNames(window, "Import documents", "", f"Documents ({patterns})")
-    if names:
-        import_paths(window, [Path(n) for n in names])
+    paths = file_dialogs.open_files(window, window.settings, "importDocuments", "Import documents",
+                                    f"Documents ({patterns})")
+    if paths:
+        import_paths(window, paths)
 
 
 def import_codebook_csv(window: MainWindow, path: Path) -> bool:
     from annotator.io.codebook_csv import import_codebook
 
+    if file_dialogs.is_open_project_file(path):
+        messages.show_error(window, f"{display_name(path.name)} is this project's own file, not a codebook.")
+        return False
     try:
         report = commands.execute(window.stack, window.project, f"Import codebook {display_name(path.name)}",
                                   lambda: import_codebook(window.project, path))
@@ -96,9 +107,10 @@ def import_codebook_csv(window: MainWindow, path: Path) -> bool:
 
 
 def ask_import_codebook(window: MainWindow) -> None:
-    name, _ = QFileDialog.getOpenFileName(window, "Import codebook", "", "Codebook CSV (*.csv)")
-    if name:
-        import_codebook_csv(window, Path(name))
+    path = file_dialogs.open_file(window, window.settings, "importCodebook", "Import codebook",
+                                  "Codebook CSV (*.csv)")
+    if path is not None:
+        import_codebook_csv(window, path)
 
 
 def ask_export(window: MainWindow, what: str) -> None:
@@ -106,11 +118,14 @@ def ask_export(window: MainWindow, what: str) -> None:
     from annotator.io.segments_csv import export_segments
 
     default = f"{window.project.path.stem}-{what}.csv"
-    name, _ = QFileDialog.getSaveFileName(window, f"Export {what}", default, "CSV (*.csv)")
-    if not name:
+    chosen = file_dialogs.save_file(window, window.settings, "export", f"Export {what}", default, "CSV (*.csv)",
+                                    window.project.path.parent)
+    if chosen is None:
         return
-    if not Path(name).suffix:
-        name += ".csv"
+    name = str(chosen if chosen.suffix else chosen.with_suffix(".csv"))
+    if file_dialogs.is_open_project_file(Path(name)):
+        messages.show_error(window, f"{Path(name).name} is this project's own file; choose another name.")
+        return
     try:
         if what == "codebook":
             export_codebook(window.project, Path(name))
@@ -123,17 +138,18 @@ def ask_export(window: MainWindow, what: str) -> None:
 
 
 def ask_open_project(window: MainWindow) -> Path | None:
-    name, _ = QFileDialog.getOpenFileName(window, "Open project", "", "Annotator projects (*.sqlite)")
-    return Path(name) if name else None
+    return file_dialogs.open_file(window, window.settings, "projects", "Open project",
+                                  "Annotator projects (*.sqlite)", window.project.path.parent)
 
 
 def ask_new_project(window: MainWindow) -> Path | None:
     from annotator.store import Project
 
-    name, _ = QFileDialog.getSaveFileName(window, "New project", "project.sqlite", "Annotator projects (*.sqlite)")
-    if not name:
+    chosen = file_dialogs.save_file(window, window.settings, "projects", "New project", "project.sqlite",
+                                    "Annotator projects (*.sqlite)", window.project.path.parent)
+    if chosen is None:
         return None
-    path = Path(name)
+    path = chosen
     if path.suffix != ".sqlite":
         path = path.with_suffix(".sqlite")
     try:
@@ -147,3 +163,50 @@ def ask_new_project(window: MainWindow) -> Path | None:
 def confirm(window: MainWindow, title: str, text: str) -> bool:
     answer = QMessageBox.question(window, title, text)
     return answer == QMessageBox.StandardButton.Yes
+
+
+def ask_save_copy(window: MainWindow) -> None:
+    """File -> Save a copy: the project as it is now, in a file of its own (the open one
+    stays open and keeps every change)."""
+    from annotator.store.backups import save_copy
+
+    stem = window.project.path.stem
+    chosen = file_dialogs.save_file(window, window.settings, "saveCopy", "Save a copy", f"{stem} copy.sqlite",
+                                    "Annotator projects (*.sqlite)", window.project.path.parent)
+    if chosen is None:
+        return
+    path = chosen if chosen.suffix == ".sqlite" else chosen.with_suffix(".sqlite")
+    try:
+        save_copy(window.project, path)
+    except AnnotatorError as err:
+        messages.show_error(window, err)
+        return
+    window.statusBar().showMessage(f"Saved a copy as {path}", 8000)
+
+
+def ask_backups(window: MainWindow) -> None:
+    """File -> Automatic backups: how many to keep (0 turns them off), and where they are."""
+    from PySide6.QtWidgets import QInputDialog
+
+    from annotator.store.backups import backup_folder
+
+    keep = backups_kept(window.settings)
+    folder = backup_folder(window.project.path)
+    value, ok = QInputDialog.getInt(
+        window, "Automatic backups",
+        f"Each time a project opens, a backup is made in\n{folder}\n\n"
+        "How many backups to keep per project (0 = none):", keep, 0, 100)
+    if ok:
+        window.settings.setValue("backups/keep", value)
+        window.statusBar().showMessage(
+            f"Keeping {value} automatic backup(s) per project." if value else "Automatic backups are off.", 6000)
+
+
+def backups_kept(settings: QSettings) -> int:
+    """How many automatic backups to keep (File -> Automatic backups; 0 = off)."""
+    from annotator.store.backups import DEFAULT_KEEP
+
+    try:
+        return max(0, int(str(settings.value("backups/keep", DEFAULT_KEEP))))
+    except ValueError:
+        return DEFAULT_KEEP

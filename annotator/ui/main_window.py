@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import QSettings, Qt, QTimer
 from PySide6.QtGui import (
     QCloseEvent,
     QDragEnterEvent,
@@ -22,7 +22,7 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QDockWidget, QMainWindow, QVBoxLayout, QWidget
 
 from annotator.core.changes import ChangeSet
-from annotator.core.errors import AnnotatorError
+from annotator.core.errors import AnnotatorError, ProjectInUse
 from annotator.store import Project
 from annotator.ui import commands, messages
 from annotator.ui.bridge import ProjectEvents
@@ -40,6 +40,17 @@ from annotator.ui.state import WorkbenchState
 #: Bump when the dock layout changes so an old saved state is not restored onto it.
 LAYOUT_VERSION = 1
 MAX_RECENT = 8
+#: Seconds an edit waits for another program's write before saying the project is busy:
+#: long enough for a CLI command to finish, short enough not to freeze the window for long.
+BUSY_TIMEOUT = 3.0
+#: How often (ms) the window asks whether another program changed the project: one
+#: cheap PRAGMA, so that CLI edits show up within a second.
+OUTSIDE_POLL_MS = 1000
+#: Menu actions that change the project; a read-only window disables them.
+EDITING_ACTIONS = (
+    "actionImportDocuments", "actionImportCodebook", "actionApplyCode", "actionCodeWithNewCode",
+    "actionCodeInVivo", "actionReassignCoding", "actionCodingMemo", "actionRemoveCoding", "actionAddCoder",
+)
 
 
 def _report_replay_failure(message: str) -> None:
@@ -64,11 +75,17 @@ class ViewFindTarget:
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, project_path: str | Path, settings: QSettings | None = None) -> None:
+    def __init__(self, project_path: str | Path, settings: QSettings | None = None, *,
+                 read_only: bool = False) -> None:
         super().__init__()
         self.setObjectName("mainWindow")
         self.settings = settings if settings is not None else QSettings()
-        self.project = Project.open(Path(project_path))
+        self.project = Project.open(Path(project_path), read_only=read_only, busy_timeout=BUSY_TIMEOUT)
+        if not self.project.claim_editor():
+            holder = self.project.editor_elsewhere() or "Annotator"
+            name = self.project.path.name
+            self.project.close()
+            raise ProjectInUse(f"{name} is already open for editing in another window ({holder}).")
         self.events = ProjectEvents(self.project, self)
         self.stack = QUndoStack(self)
         self.stack.setObjectName("undoStack")
@@ -86,8 +103,15 @@ class MainWindow(QMainWindow):
         self.state.activeCoderChanged.connect(lambda _c: self._update_title())
         self.state.activeCoderChanged.connect(self._remember_coder)
         self.events.changed.connect(self._on_changes)
+        self.events.reloaded.connect(self._on_reloaded)
         self.coding_actions.notice.connect(lambda text: self.statusBar().showMessage(text, 6000))
         self._update_title()
+        if self.project.read_only:
+            self._disable_editing()
+        self._outside_timer = QTimer(self)
+        self._outside_timer.setObjectName("outsideChangeTimer")
+        self._outside_timer.timeout.connect(self.check_outside_changes)
+        self._outside_timer.start(OUTSIDE_POLL_MS)
 
     # -- construction --------------------------------------------------------------
     def _build_panels(self) -> None:
@@ -240,9 +264,69 @@ class MainWindow(QMainWindow):
         self.state.set_current_coding(None)
 
     def _update_title(self) -> None:
+        if self.project.read_only:
+            self.setWindowTitle(f"{self.project.path.stem} — read-only ({self.project.read_only_reason}) — Annotator")
+            return
         coder = self.state.active_coder_id
         name = self.project.coder(coder).name if coder else "no coder chosen"
         self.setWindowTitle(f"{self.project.path.stem} — coding as {name} — Annotator")
+
+    def _disable_editing(self) -> None:
+        """A read-only window: the commands that would change the project are off (the
+        store refuses any edit that still gets through, with one sentence)."""
+        for name in EDITING_ACTIONS:
+            self.menu_actions[name].setEnabled(False)
+        self.setAcceptDrops(False)
+        self.statusBar().showMessage(
+            f"Read-only: {self.project.read_only_reason}. Changes saved elsewhere appear here as they are made.")
+
+    def check_outside_changes(self) -> bool:
+        """Another program (the CLI, another window) committed to the project: show it."""
+        try:
+            changed = self.project.outside_change()
+        except AnnotatorError:
+            return False
+        except Exception:  # the file went away or broke under us: say so once, stop asking
+            self._outside_timer.stop()
+            self.report(f"{self.project.path.name} can no longer be read; close this window and reopen it.")
+            return False
+        if changed:
+            self.events.reload()
+            self.statusBar().showMessage("Another program changed this project; the window now shows its changes.",
+                                         8000)
+        return changed
+
+    def backup_on_open(self) -> None:
+        """The rolling automatic backup of this project (File -> Automatic backups)."""
+        from annotator.store.backups import rolling_backup
+        from annotator.ui.file_actions import backups_kept
+
+        if self.project.read_only:
+            return
+        try:
+            made = rolling_backup(self.project, keep=backups_kept(self.settings))
+        except AnnotatorError as err:
+            self.statusBar().showMessage(f"No automatic backup: {err}", 8000)
+            return
+        if made is not None:
+            self.statusBar().showMessage(f"Backed up to {made}", 6000)
+
+    def _on_reloaded(self) -> None:
+        """Another program changed the file (the panels have re-read it): nothing stays
+        selected or active that is no longer in the store."""
+        s, p = self.state, self.project
+        for item_id, lookup, clear in (
+            (s.current_coding_id, p.coding, s.set_current_coding),
+            (s.current_code_id, p.code, s.set_current_code),
+            (s.current_document_id, p.document_length, s.set_current_document),
+            (s.active_coder_id, p.coder, s.set_active_coder),
+        ):
+            try:
+                if item_id is not None:
+                    lookup(item_id)
+            except AnnotatorError:  # NotFound: gone from the file
+                clear(None)
+        self._update_title()  # the active coder may have been renamed
 
     def _on_changes(self, changes: ChangeSet) -> None:
         if changes.touches("coders"):
@@ -322,6 +406,7 @@ class MainWindow(QMainWindow):
         self.settings.setValue("window/geometry", self.saveGeometry())
         self.settings.setValue("window/state", self.saveState(LAYOUT_VERSION))
         self.settings.sync()
+        self._outside_timer.stop()
         self.events.detach()
         self.project.close()
         super().closeEvent(event)

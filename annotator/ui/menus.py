@@ -68,6 +68,11 @@ def build_menus(w: MainWindow) -> dict[str, QAction]:
     file_menu.addAction(act("actionExportSegments", "Export coded segments (CSV)…",
                             lambda: file_actions.ask_export(w, "segments")))
     file_menu.addSeparator()
+    file_menu.addAction(act("actionSaveCopy", "Save a &copy…", lambda: file_actions.ask_save_copy(w),
+                            tip="Write the project as it is now to another file; this one stays open"))
+    file_menu.addAction(act("actionAutomaticBackups", "Automatic &backups…", lambda: file_actions.ask_backups(w),
+                            tip="How many backups to keep, made each time the project opens"))
+    file_menu.addSeparator()
     file_menu.addAction(act("actionQuit", "&Quit", w.close, StdKey.Quit))
 
     # -- Edit ----------------------------------------------------------------------------
@@ -310,9 +315,11 @@ def _switch(w: MainWindow, path: Path | None) -> None:
     from annotator.ui.app import open_window
 
     try:
-        open_window(path, w.settings)
-    except AnnotatorError as err:
-        messages.show_error(w, err)
+        window = open_window(path, w.settings, w)
+    except (AnnotatorError, OSError) as err:
+        messages.show_error(w, str(err))
+        return
+    if window is None:
         return
     w.close()
     QApplication.processEvents()

@@ -11,6 +11,7 @@ import argparse
 import json
 import os
 import re
+import sqlite3
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -22,10 +23,21 @@ from annotator.io import locations
 from annotator.store import Project
 
 PROG = "annotator"
+#: Seconds a command waits for another program (the app, another command) that is
+#: writing the project, before it says who holds it and gives up without changing anything.
+BUSY_TIMEOUT = 15.0
+
+
+def _busy_timeout() -> float:
+    """``ANNOTATOR_BUSY_TIMEOUT`` (seconds) lets a script wait longer or fail faster."""
+    try:
+        return max(0.0, float(os.environ.get("ANNOTATOR_BUSY_TIMEOUT", BUSY_TIMEOUT)))
+    except ValueError:
+        return BUSY_TIMEOUT
 
 
 def _open(path: str) -> Project:
-    return Project.open(Path(path))
+    return Project.open(Path(path), busy_timeout=_busy_timeout())
 
 
 def find_quote(text: str, quote: str, occurrence: int | None) -> tuple[int, int]:
@@ -205,6 +217,22 @@ def cmd_code(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_backup(args: argparse.Namespace) -> int:
+    from annotator.store.backups import backup_folder, rolling_backup, save_copy
+
+    with _open(args.project) as project:
+        if args.output:
+            path = save_copy(project, Path(args.output))
+            print(f"Copy written to {path}")
+        else:
+            made = rolling_backup(project, keep=args.keep)
+            if made is None:
+                print(f"Unchanged since the newest backup in {backup_folder(project.path)}; none made.")
+            else:
+                print(f"Backed up to {made}")
+    return 0
+
+
 def cmd_gui(args: argparse.Namespace) -> int:
     # Imported here so the CLI itself never needs Qt (or a display).
     from annotator.ui.app import run_app
@@ -267,6 +295,12 @@ def build_parser() -> argparse.ArgumentParser:
     _add_csv_commands(sub, "codebook", "import or export the codebook as CSV", cmd_codebook)
     _add_csv_commands(sub, "segments", "import or export coded segments as CSV", cmd_segments)
 
+    p = sub.add_parser("backup", help="back the project up (consistent even while the app has it open)")
+    p.add_argument("project")
+    p.add_argument("-o", "--output", help="write the copy here (default: a rolling backup in NAME.backups/)")
+    p.add_argument("--keep", type=int, default=5, help="rolling backups to keep (default 5)")
+    p.set_defaults(func=cmd_backup)
+
     p = sub.add_parser("code", help="apply a code to a passage; prints the new coding's id")
     p.add_argument("project")
     p.add_argument("--document", required=True, help="title, file name or id")
@@ -299,6 +333,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     except OSError as err:
         print(f"{PROG}: error: {err.strerror or err}: {err.filename or ''}".rstrip(": "), file=sys.stderr)
+        return 1
+    except sqlite3.Error as err:  # the file failed under us (disk, permissions): one line, no traceback
+        print(f"{PROG}: error: the project file failed: {err}.", file=sys.stderr)
         return 1
 
 

@@ -1,0 +1,93 @@
+"""The command line on projects that are busy, odd or read-only: one line, exit 1, nothing changed."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from annotator.cli import main
+from annotator.store import Project
+from annotator.store.backups import list_backups
+
+
+def _cli(*argv: str, env: dict[str, str] | None = None, timeout: float = 60) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "annotator", *argv], capture_output=True, text=True,
+                          timeout=timeout, env={**os.environ, **(env or {})})
+
+
+def _project(tmp_path: Path) -> Path:
+    path = tmp_path / "p.sqlite"
+    with Project.create(path) as p:
+        p.add_coder("Ann")
+    return path
+
+
+@pytest.mark.parametrize("command", [["info"], ["coders", "add"]])
+def test_a_fifo_named_as_the_project_is_refused_at_once(tmp_path, command):
+    fifo = tmp_path / "p.sqlite"
+    os.mkfifo(fifo)
+    argv = [*command, str(fifo)] + (["Ben"] if command[-1] == "add" else [])
+    done = _cli(*argv, timeout=30)
+    assert done.returncode == 1
+    assert done.stderr.count("\n") == 1 and "pipe" in done.stderr
+    assert "Traceback" not in done.stderr
+
+
+def test_a_write_lock_held_elsewhere_is_one_line_naming_the_holder(tmp_path):
+    path = _project(tmp_path)
+    holder = subprocess.Popen(
+        [sys.executable, "-c", textwrap.dedent(f"""
+            import sqlite3, sys
+            conn = sqlite3.connect({str(path)!r}, isolation_level=None)
+            conn.execute("BEGIN IMMEDIATE")
+            conn.execute("INSERT INTO settings VALUES ('k', 'v')")
+            print("locked", flush=True)
+            sys.stdin.read()
+        """)],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+    )
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "locked"
+        done = _cli("coders", "add", str(path), "Ben", env={"ANNOTATOR_BUSY_TIMEOUT": "0.5"})
+    finally:
+        assert holder.stdin is not None
+        holder.stdin.close()
+        holder.wait(timeout=30)
+    assert done.returncode == 1
+    assert "Traceback" not in done.stderr and done.stderr.count("\n") == 1
+    assert "is busy" in done.stderr and f"process {holder.pid}" in done.stderr
+    with Project.open(path) as p:
+        assert [c.name for c in p.coders()] == ["Ann"]
+
+
+def test_backup_makes_a_rolling_backup_or_a_named_copy(tmp_path, capsys):
+    path = _project(tmp_path)
+    assert main(["backup", str(path)]) == 0
+    assert "Backed up to" in capsys.readouterr().out
+    assert main(["backup", str(path)]) == 0
+    assert "none made" in capsys.readouterr().out
+    assert len(list_backups(path)) == 1
+    copy = tmp_path / "copy.sqlite"
+    assert main(["backup", str(path), "-o", str(copy)]) == 0
+    with Project.open(copy) as p:
+        assert [c.name for c in p.coders()] == ["Ann"]
+    assert main(["backup", str(path), "-o", str(path)]) == 1
+    assert "own file" in capsys.readouterr().err
+
+
+def test_a_read_only_project_can_be_read_but_not_changed(tmp_path, capsys, monkeypatch):
+    path = _project(tmp_path)
+    real = os.access
+    monkeypatch.setattr(os, "access", lambda p, mode, *a, **k: False if mode & os.W_OK else real(p, mode, *a, **k))
+    assert main(["coders", "list", str(path)]) == 0
+    assert "Ann" in capsys.readouterr().out
+    assert main(["coders", "add", str(path), "Ben"]) == 1
+    err = capsys.readouterr().err
+    assert "read-only" in err and err.count("\n") == 1
+    monkeypatch.undo()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["p.sqlite"]

@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint setup clean-venv shots bench
+.PHONY: run test lint setup clean-venv shots bench faults
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -29,6 +29,10 @@ shots: $(STAMP)
 
 bench: $(STAMP)
 	for b in bench/bench_*.py; do $(BIN)/python $$b || exit 1; done
+
+# The long fault-injection runs behind docs/reliability.md (minutes; not part of `make test`).
+faults: $(STAMP)
+	for f in bench/fault_*.py bench/fuzz_*.py; do [ -f $$f ] || continue; $(BIN)/python $$f || exit 1; done
 
 clean-venv:
 	rm -rf $(VENV)

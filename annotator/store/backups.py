@@ -66,6 +66,7 @@ def copy_database(conn: sqlite3.Connection, source: Path, dest: Path) -> Path:
         finally:
             target.close()
         os.replace(tmp, dest)
+        _sync_folder(dest.parent)
     except (OSError, sqlite3.Error) as err:
         message = getattr(err, "strerror", None) or str(err)
         raise ProjectFileError(f"Cannot write the copy {dest.name}: {message}.") from err
@@ -73,6 +74,18 @@ def copy_database(conn: sqlite3.Connection, source: Path, dest: Path) -> Path:
         with contextlib.suppress(OSError):
             tmp.unlink()
     return dest
+
+
+def _sync_folder(folder: Path) -> None:
+    """Make a rename durable: SQLite synced the copy's bytes, but the new name lives in
+    the folder, which must be synced too (POSIX; elsewhere the rename is what we have)."""
+    if not hasattr(os, "O_DIRECTORY"):
+        return
+    fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
 
 
 def save_copy(project: ProjectBase, dest: str | Path) -> Path:

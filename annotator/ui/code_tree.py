@@ -6,7 +6,8 @@ code applies it to the current text selection (``codeActivated``); dropping a
 text selection on a code applies it too. Every edit of the codebook (add,
 rename, recolour, quick key, move by drag and drop, merge, delete) is one named
 undo step through ``commands.execute``; a refused edit shows its one sentence
-and changes nothing. The tree follows the store's ChangeSets row by row.
+and changes nothing. The tree follows the store's ChangeSets row by row; after a
+change made outside this window it re-reads everything (``reload``).
 """
 
 from __future__ import annotations
@@ -188,6 +189,7 @@ class CodeTreePanel(QWidget):
         self.model.renameRequested.connect(self.rename)
         self.model.codesDropped.connect(self._on_codes_dropped)
         events.changed.connect(self._on_store_changed)
+        events.reloaded.connect(self.reload)
         state.currentCodeChanged.connect(self._on_state_code)
         state.visibleCodersChanged.connect(self.model.set_coder_filter)
         self._expand_default()
@@ -217,10 +219,18 @@ class CodeTreePanel(QWidget):
         # with 1,000 codes). ``_fit_counts`` widens a column when a count outgrows it.
         for col in (KEY, CODINGS, DOCS):
             header.setSectionResizeMode(col, QHeaderView.ResizeMode.Interactive)
-            widest = max((self.model.counts(c)[col - CODINGS] for c in self.model.code_ids()),
-                         default=0) if col != KEY else 9
-            header.resizeSection(col, self._column_width(col, str(widest)))
+        self._fit_count_columns(shrink=True)
         self.model.dataChanged.connect(self._fit_counts)
+
+    def _fit_count_columns(self, *, shrink: bool) -> None:
+        """Size the key and count columns for the widest number (only wider unless ``shrink``)."""
+        header = self.view.header()
+        ids = self.model.code_ids()
+        for col in (KEY, CODINGS, DOCS):
+            widest = max((self.model.counts(c)[col - CODINGS] for c in ids), default=0) if col != KEY else 9
+            width = self._column_width(col, str(widest))
+            if shrink or width > header.sectionSize(col):
+                header.resizeSection(col, width)
 
     def _column_width(self, col: int, text: str) -> int:
         header = self.view.header()
@@ -421,6 +431,43 @@ class CodeTreePanel(QWidget):
     def _on_store_changed(self, cs: ChangeSet) -> None:
         if cs.touches("codes") or cs.touches("codings"):
             self.model.apply_changes(cs)
+
+    def reload(self) -> None:
+        """Re-read the whole codebook and its counts (another program changed the file),
+        keeping the filter, the coder filter, the branches the researcher opened or
+        closed, the current code and the scroll position. New codes open as on launch;
+        a current code that is gone leaves no code current."""
+        opened, closed = self._branch_states()
+        current = self.state.current_code_id
+        bar = self.view.verticalScrollBar()
+        top = bar.value()
+        self.model.reload()
+        if self.filter.text().strip():
+            self.view.expandAll()  # as while typing in the filter: every match shows
+        else:
+            self._expand_default()
+            for cid in self.model.code_ids():
+                if cid in opened or cid in closed:
+                    index = self.proxy.mapFromSource(self.model.index_of(cid))
+                    self.view.setExpanded(index, cid in opened)
+        index = self.proxy.mapFromSource(self.model.index_of(current))
+        # setCurrentIndex, not select_code: the row is current again without scrolling to it.
+        self.view.setCurrentIndex(index)
+        bar.setValue(top)
+        self._fit_count_columns(shrink=False)
+        self.state.set_current_code(self.current_code_id())  # None if it was deleted
+        self._update_actions()
+
+    def _branch_states(self) -> tuple[set[str], set[str]]:
+        """The codes with sub-codes shown in the tree, open and closed (codes the filter
+        hides are in neither: they open as on launch)."""
+        opened: set[str] = set()
+        closed: set[str] = set()
+        for cid in self.model.code_ids():
+            index = self.proxy.mapFromSource(self.model.index_of(cid))
+            if index.isValid() and self.proxy.hasChildren(index):
+                (opened if self.view.isExpanded(index) else closed).add(cid)
+        return opened, closed
 
     def _on_current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
         self.state.set_current_code(self.model.code_id(self.proxy.mapToSource(current)))

@@ -7,7 +7,8 @@ row inserts, removals, moves and ``dataChanged`` on exactly those rows, and new
 or removed codings recount only the codes they name. A model reset would
 collapse the researcher's tree and lose the selection, so it is kept for the
 one case that cannot be followed row by row (a ChangeSet that contradicts the
-tree, which the store never produces).
+tree, which the store never produces) and for ``reload()``, after another
+program changed the file.
 
 The model never writes to the store. Renames typed in the tree and codes
 dropped inside it are announced as signals; the panel turns them into
@@ -151,6 +152,12 @@ class CodeTreeModel(QAbstractItemModel):
         self.beginResetModel()
         self._build()
         self.endResetModel()
+
+    def reload(self) -> None:
+        """Re-read every code and count, keeping the coder filter (the file changed
+        outside this window: there is no ChangeSet to follow). The panel restores
+        what the reset loses (expanded branches, the current code)."""
+        self._rebuild()
 
     def _counts(self, code_ids: set[str] | None) -> dict[str, tuple[int, int]]:
         """(codings, documents) per code, for all coders or only the visible ones."""

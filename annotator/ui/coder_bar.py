@@ -62,6 +62,7 @@ class CoderBar(QWidget):
         state.activeCoderChanged.connect(self._on_active_coder)
         state.visibleCodersChanged.connect(self._on_visible_changed)
         events.changed.connect(self._on_changes)
+        events.reloaded.connect(self._reload)  # coders added or renamed elsewhere
 
     # -- coders --------------------------------------------------------------------
     def _reload(self) -> None:

@@ -80,13 +80,30 @@ class StoreCommand(QUndoCommand):
             _replaying -= 1
 
 
+#: Every pushed command, by the id of its stack, until that stack is destroyed. The stack
+#: owns its commands in C++; if Python's garbage collector tore down a command's
+#: wrapper in the same sweep that frees the stack, ``QUndoStack::clear()`` would delete
+#: a half-freed Python object and crash. Held here (a module global, never garbage),
+#: each wrapper outlives its C++ command.
+_alive: dict[int, list[StoreCommand]] = {}
+
+
+def _push(stack: QUndoStack, command: StoreCommand) -> None:
+    key = id(stack)
+    if key not in _alive:
+        _alive[key] = []
+        stack.destroyed.connect(lambda *_args, key=key: _alive.pop(key, None))
+    _alive[key].append(command)
+    stack.push(command)
+
+
 def push_done(stack: QUndoStack, project: Project, parts: list[ChangeSet], label: str,
               report: ErrorReporter | None = None) -> None:
     """Make several already-committed actions (a batch import: one transaction per
     file, so a broken file never loses the others) into ONE undo step."""
     rows = [rc for part in parts for rc in part.rows]
     if rows:
-        stack.push(StoreCommand(project, ChangeSet(label, rows), report))
+        _push(stack, StoreCommand(project, ChangeSet(label, rows), report))
 
 
 def execute(
@@ -109,5 +126,5 @@ def execute(
         result = operation()
     if changes:  # every recorded row is a real write (no-op updates are never recorded)
         changes.label = label
-        stack.push(StoreCommand(project, changes, report))
+        _push(stack, StoreCommand(project, changes, report))
     return result

@@ -7,7 +7,8 @@ and memo. A field is committed when it loses focus or on Ctrl+Enter (Enter in
 the name), each edit one undo step; nothing is written per keystroke. Before
 the selection changes, pending edits are committed, so nothing typed is lost.
 Store changes (undo, other panels) refresh every field the user is not
-editing at that moment.
+editing at that moment; so does a change made outside this window
+(``ProjectEvents.reloaded``): a half-typed field is kept, not overwritten.
 """
 
 from __future__ import annotations
@@ -189,6 +190,7 @@ class DetailsPane(QWidget):
         state.currentCodeChanged.connect(self.show_code)
         state.currentCodingChanged.connect(self.show_coding)
         events.changed.connect(self._on_changed)
+        events.reloaded.connect(self.reload)
         self.show_code(state.current_code_id)
         self.show_coding(state.current_coding_id)
 
@@ -341,6 +343,10 @@ class DetailsPane(QWidget):
         code = self._code
         if code is None or not edit.is_dirty():
             return
+        try:
+            self.project.code(code.id)
+        except NotFound:
+            return  # deleted elsewhere (another program) since it was shown
         value = edit.value()
         if field == "name":
             label = f"Rename code {code.name} to {' '.join(value.split())}"
@@ -399,6 +405,12 @@ class DetailsPane(QWidget):
             self.set_code_color(chosen.name())
 
     # -- store changes -------------------------------------------------------------
+    def reload(self) -> None:
+        """Re-read the shown code and coding (another program changed the file). Fields
+        being edited keep what was typed; a code or coding that is gone is hidden."""
+        self._load_code(force=False)
+        self._load_coding(force=False)
+
     def _on_changed(self, changes: ChangeSet) -> None:
         codes = changes.ids("codes")
         if self._code_id is not None:

@@ -4,7 +4,9 @@ A thin table model over ``project.documents()`` feeds a filter proxy and a
 tree view. Selecting a row opens that document (``state.current_document_id``);
 the row follows when another panel opens a document. Store changes update only
 the rows a ``ChangeSet`` names: inserted, deleted or renamed documents, changed
-attributes, and the coding counts of the documents whose codings changed.
+attributes, and the coding counts of the documents whose codings changed. After
+a change made outside this window (``ProjectEvents.reloaded``) every row is
+re-read.
 """
 
 from __future__ import annotations
@@ -76,9 +78,19 @@ class DocumentTableModel(QAbstractTableModel):
     def __init__(self, project: Project, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._project = project
-        self._docs: list[DocumentSummary] = project.documents()
+        self._docs: list[DocumentSummary] = []
         self._rows: dict[str, int] = {}
+        self._load()
+
+    def _load(self) -> None:
+        self._docs = self._project.documents()  # one query for rows and counts, one for attributes
         self._reindex()
+
+    def reload(self) -> None:
+        """Re-read every row (the file changed outside this window; no ChangeSet to follow)."""
+        self.beginResetModel()
+        self._load()
+        self.endResetModel()
 
     # -- reading -------------------------------------------------------------------
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
@@ -296,6 +308,7 @@ class DocumentListPanel(QWidget):
         self.model.renameRequested.connect(self.rename_document)
         state.currentDocumentChanged.connect(self._select)
         events.changed.connect(self._on_changed)
+        events.reloaded.connect(self.reload)
         self._select(state.current_document_id)
 
     # -- selection -----------------------------------------------------------------
@@ -348,6 +361,22 @@ class DocumentListPanel(QWidget):
         current = self.state.current_document_id
         if current is not None and current in changes.ids("documents") and self.model.row_of(current) is None:
             self.state.set_current_document(None)  # the open document was deleted
+
+    def reload(self) -> None:
+        """Re-read every document (an outside change), keeping the filter, the sort, the
+        scroll position and the open document's row; a deleted open document is closed."""
+        bar = self.view.verticalScrollBar()
+        top = bar.value()
+        self._syncing = True
+        try:
+            self.model.reload()
+            self._select(self.state.current_document_id)
+            bar.setValue(top)  # where the researcher was in the list, not where the row is
+        finally:
+            self._syncing = False
+        current = self.state.current_document_id
+        if current is not None and self.model.row_of(current) is None:
+            self.state.set_current_document(None)  # the open document was deleted elsewhere
 
     # -- editing -------------------------------------------------------------------
     def rename_document(self, document_id: str, title: str) -> bool:

@@ -8,7 +8,10 @@ Speed is designed in: the document's codings live in a ``SpanIndex``
 (``ShownCodings``); on open, scroll, resize or change, only the codings that
 touch the visible range become ExtraSelections and brackets. A store change
 updates the index for just the rows it names, then re-highlights the visible
-range: the text is never reloaded.
+range: the text is never reloaded. After a change made outside this window
+(``ProjectEvents.reloaded``) the codebook and the document's codings are re-read
+whole; the text is not (texts never change), so the scroll position and the
+selection stay where they were.
 
 Qt counts positions in UTF-16 units and the store in code points. Every
 conversion goes through the document's ``OffsetMap``, here and in
@@ -50,7 +53,7 @@ from PySide6.QtGui import QDrag, QPalette, QUndoStack
 from PySide6.QtWidgets import QMenu, QPlainTextEdit, QTextEdit, QVBoxLayout, QWidget
 
 from annotator.core.changes import ChangeSet
-from annotator.core.errors import AnnotatorError, InvalidInput
+from annotator.core.errors import AnnotatorError, InvalidInput, NotFound
 from annotator.core.textpos import OffsetMap
 from annotator.core.wordsnap import snap_to_words
 from annotator.store import Project
@@ -126,6 +129,7 @@ class DocumentView(QWidget):
         self._edit.selectionChanged.connect(self._on_selection_changed)
         self.margin.codingClicked.connect(self.state.set_current_coding)
         events.changed.connect(self._on_changed)
+        events.reloaded.connect(self.reload)
         state.currentDocumentChanged.connect(self._on_current_document)
         state.revealRequested.connect(self._on_reveal)
         state.visibleCodersChanged.connect(self._on_visible_coders)
@@ -369,6 +373,33 @@ class DocumentView(QWidget):
         elif touched:
             self._version += 1
             self._patch(ranges)
+
+    def reload(self) -> None:
+        """Re-read the codebook and the shown document's codings (another program changed
+        the file). The text stays (texts never change), so do the scroll position and the
+        selection; a deleted document is closed, a deleted selected coding deselected."""
+        self.shown.set_codebook(self.project.codes(), self.project.coders())
+        doc = self._doc_id
+        gone = {d for d in {*self._reading, *([doc] if doc else [])} if not self._exists(d)}
+        if doc in gone:
+            self.show_document(None)
+        for d in gone:  # after show_document, which remembers the shown one
+            self._reading.pop(d, None)
+        if doc is None or doc in gone:
+            return
+        # Only the codings that differ are re-indexed: the others keep their margin lanes.
+        touched, _ranges = self.shown.sync(self.project.coding_spans(doc))
+        current = self.state.current_coding_id
+        if current in touched and current not in self.shown.rows:
+            self.state.set_current_coding(None)  # removed elsewhere
+        self._changed()  # names and colours may have changed too: redraw what is in view
+
+    def _exists(self, document_id: str) -> bool:
+        try:
+            self.project.document_length(document_id)
+        except NotFound:
+            return False
+        return True
 
     def _changed(self) -> None:
         self._version += 1

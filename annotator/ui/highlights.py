@@ -1,7 +1,9 @@
 """Which codings are in view, and turning them into ``QTextEdit.ExtraSelection``s.
 
 ``ShownCodings`` keeps the shown document's codings in a ``SpanIndex`` (only
-the coders being shown), updated row by row from each ChangeSet. The document
+the coders being shown), updated row by row from each ChangeSet, or from a
+fresh read of the document's codings after another program changed the file
+(``sync``). The document
 view asks it for the codings that touch the visible range and hands them to
 ``HighlightBuilder``, which cuts the range into elementary pieces (wherever a
 coding starts or ends) so overlapping codings show as a blend of their codes'
@@ -115,6 +117,33 @@ class ShownCodings:
         if len(mine) > BULK:
             self.reindex()
         return {rc.key[0] for rc in mine}, ranges
+
+    def sync(self, spans: Iterable[tuple[str, str, str, int, int]]) -> tuple[set[str], list[tuple[int, int]]]:
+        """Bring the rows to ``spans``, all the document's codings (id, code, coder, start,
+        end) re-read after another program changed the file. Only the codings that differ
+        are re-indexed (in one sweep past ``BULK``), so the others keep their lanes.
+        Returns the ids touched and the code-point ranges whose highlighting may differ."""
+        rows = self.rows
+        seen: set[str] = set()
+        changes: list[tuple[str, Row | None, Row | None]] = []
+        for cid, code, coder, start, end in spans:
+            seen.add(cid)
+            old = rows.get(cid)
+            if old != (code, coder, start, end):  # a Row is a tuple: no Row built for the unchanged
+                changes.append((cid, old, Row(code, coder, start, end)))
+        changes += [(cid, rows[cid], None) for cid in rows.keys() - seen]
+        ranges = [(r.start, r.end) for _, old, new in changes for r in (old, new) if r is not None]
+        for cid, _old, new in changes:
+            if new is None:
+                del rows[cid]
+            else:
+                rows[cid] = new
+        if len(changes) > BULK:
+            self.reindex()
+        else:
+            for cid, old, new in changes:
+                self._reindex_one(cid, old, new)
+        return {cid for cid, _, _ in changes}, ranges
 
     def _reindex_one(self, cid: str, old: Row | None, new: Row | None) -> None:
         # A coding whose span and coder stay keeps its lane (re-assign, memo edits).

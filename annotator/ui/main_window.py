@@ -82,10 +82,11 @@ class MainWindow(QMainWindow):
         self.settings = settings if settings is not None else QSettings()
         self.project = Project.open(Path(project_path), read_only=read_only, busy_timeout=BUSY_TIMEOUT)
         if not self.project.claim_editor():
-            holder = self.project.editor_elsewhere() or "Annotator"
+            holder = self.project.editor_elsewhere()  # "" when it is a window of this process
+            where = f"another window ({holder})" if holder else "another window of this app"
             name = self.project.path.name
             self.project.close()
-            raise ProjectInUse(f"{name} is already open for editing in another window ({holder}).")
+            raise ProjectInUse(f"{name} is already open for editing in {where}.")
         self.events = ProjectEvents(self.project, self)
         self.stack = QUndoStack(self)
         self.stack.setObjectName("undoStack")

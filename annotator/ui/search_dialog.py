@@ -5,7 +5,8 @@ match in bold, the words after. Double-click (or Enter) opens the passage in
 the document view; "Code selected…" / "Code all…" apply one code to the hits
 through ``CodingActions.apply_many``, so a whole batch is one undo step.
 Hits stay valid while the dialog is open because document texts never change;
-deleted documents' hits are dropped and renamed ones relabelled.
+deleted documents' hits are dropped and renamed ones relabelled, also after a
+change made outside this window (``ProjectEvents.reloaded``).
 """
 
 from __future__ import annotations
@@ -221,6 +222,7 @@ class SearchDialog(QDialog):
         self.code_all_button.clicked.connect(self.code_all)
         close.clicked.connect(self.close)
         events.changed.connect(self._on_changed)
+        events.reloaded.connect(self.reload)
         self._update_buttons()
 
     # -- searching -------------------------------------------------------------------
@@ -343,6 +345,21 @@ class SearchDialog(QDialog):
         return code.id
 
     # -- store changes ---------------------------------------------------------------
+    def reload(self) -> None:
+        """Another program changed the file: the hits depend only on (immutable) texts,
+        so only their documents' titles and existence are re-read. The search is not
+        run again: documents added elsewhere join the hits at the next search."""
+        if not self.model.hits:
+            return
+        titles = {d.id: d.title for d in self.project.documents()}
+        shown = {h.document_id: h.title for h in self.model.hits}
+        for doc_id, title in shown.items():
+            if doc_id not in titles:
+                self.model.drop_document(doc_id)
+            elif titles[doc_id] != title:
+                self.model.retitle(doc_id, titles[doc_id])
+        self._update_buttons()
+
     def _on_changed(self, changes: ChangeSet) -> None:
         if not self.model.hits or not changes.touches("documents"):
             return

@@ -6,7 +6,8 @@ coder, the quoted passage on one line and its offsets. Double-click or Enter
 asks the document view to show the passage in context (``state.reveal``);
 selecting a row makes it the current coding. The list is re-read only when a
 ``ChangeSet`` touches the shown codes, their codings, or the documents and
-coders on screen; it is bounded by one code's codings.
+coders on screen; it is bounded by one code's codings. After a change made
+outside this window (``ProjectEvents.reloaded``) it is re-read whole.
 """
 
 from __future__ import annotations
@@ -225,6 +226,7 @@ class SegmentListPanel(QWidget):
         state.visibleCodersChanged.connect(lambda _coders: self.refresh())
         state.currentCodingChanged.connect(self._follow_coding)
         events.changed.connect(self._on_changed)
+        events.reloaded.connect(self.reload)
         self.refresh()
 
     # -- reading the store ---------------------------------------------------------
@@ -250,6 +252,14 @@ class SegmentListPanel(QWidget):
         keep = selected or self.state.current_coding_id
         if keep is not None:
             self.select_coding(keep)
+
+    def reload(self) -> None:
+        """Re-read the listing (another program changed the file), keeping the sub-code
+        switch, the sort, the selected row (if it still exists) and the scroll position."""
+        bar = self.view.verticalScrollBar()
+        top = bar.value()
+        self.refresh()
+        bar.setValue(top)
 
     def _segments(self, tree: CodeTree, codings: list[Any]) -> list[Segment]:
         names = {c.id: c.name for c in self.project.coders()}

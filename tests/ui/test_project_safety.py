@@ -96,7 +96,7 @@ def test_every_file_dialog_leaves_the_project_locked_and_hides_its_companions(qt
     assert listed, "the dialog was shown and listed the folder"
     assert {project.path.name, "notes.txt", "codes.csv"} & set(listed[0])
     assert not any(name.endswith(("-wal", "-shm")) for name in listed[0])
-    assert _sqlite_posix_locks(project.path) == before
+    assert set(_sqlite_posix_locks(project.path)) >= set(before)
 
 
 def test_importing_the_project_file_itself_is_refused_without_reading_it(window, errors):
@@ -108,7 +108,7 @@ def test_importing_the_project_file_itself_is_refused_without_reading_it(window,
     assert errors and "this project's own file" in errors[0]
     assert len(project.documents()) == 2
     if before is not None:
-        assert _sqlite_posix_locks(project.path) == before
+        assert set(_sqlite_posix_locks(project.path)) >= set(before)
 
 
 def test_a_second_window_on_a_project_edited_elsewhere_opens_read_only(qtbot, window, settings, monkeypatch):

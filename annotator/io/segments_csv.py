@@ -10,7 +10,9 @@ Import checks every row before writing anything, then adds all codings in one
 store action. The ``text`` column guards the offsets: when it is filled in, it
 must be exactly the text at ``start..end`` (line endings aside), so codings
 never land on other words than the ones quoted. Re-importing a file is
-harmless: rows whose coding already exists unchanged are skipped.
+harmless: rows whose coding already exists unchanged are skipped, and so are
+rows that repeat a coding (the same document, code, coder and offsets as one in
+the project or an earlier row; a file without ids), their memos kept.
 """
 
 from __future__ import annotations
@@ -23,11 +25,12 @@ from datetime import datetime
 from pathlib import Path
 
 from annotator.core.codebook import CodeTree, join_path, name_key, split_path
-from annotator.core.errors import AnnotatorError
-from annotator.core.models import Coding, DocumentSummary, clean_name, new_id, utc_now
+from annotator.core.errors import AnnotatorError, InvalidInput
+from annotator.core.models import DocumentSummary, clean_name, new_id, utc_now
 from annotator.core.text import normalise_newlines
 from annotator.io.csv_files import CsvRow, CsvTable, format_cell, read_csv, shown, write_lines
 from annotator.store import Project
+from annotator.store.codings import CodingRow
 
 COLUMNS = ("id", "document", "code_path", "coder", "start", "end", "text", "memo", "created")
 REQUIRED = ("document", "code_path", "coder", "start", "end")
@@ -52,10 +55,6 @@ def _document_refs(docs: Sequence[DocumentSummary]) -> dict[str, str]:
             (ref for ref in (d.title, d.source_name) if ref and holders[ref] == 1 and ref not in ids), d.id
         )
     return refs
-
-
-#: (id, document_id, code_id, coder_id, start, end, memo, created, updated) of one coding.
-CodingRow = tuple[str, str, str, str, int, int, str, str, str]
 
 
 def _coding_rows(
@@ -118,14 +117,25 @@ class SegmentsImportReport:
     skipped: int
     codes_created: int
     coders_created: int
+    #: Rows identical (document, code, coder, start, end) to a coding already there or to an
+    #: earlier row, and how many of their memos were joined to the coding kept.
+    duplicates: int = 0
+    memos_joined: int = 0
 
     def __str__(self) -> str:
         parts = [f"{self.added} codings added", f"{self.skipped} already in the project (skipped)"]
+        if self.duplicates:
+            memos = f" ({_plural(self.memos_joined, 'memo')} joined to the coding kept)" if self.memos_joined else ""
+            parts.append(f"{_plural(self.duplicates, 'duplicate')} skipped{memos}")
         if self.codes_created:
             parts.append(f"{self.codes_created} codes created")
         if self.coders_created:
             parts.append(f"{self.coders_created} coders added")
         return ", ".join(parts) + "."
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
 
 
 @dataclass
@@ -136,31 +146,53 @@ class _Lookups:
     table: CsvTable
     tree: CodeTree
     create_codes: bool
-    docs: dict[str, tuple[str, str]] = field(default_factory=dict)  # reference -> (id, text)
+    docs: dict[str, tuple[str, int]] = field(default_factory=dict)  # reference -> (id, length)
     codes: dict[str, str | tuple[str, ...]] = field(default_factory=dict)  # path -> id, or names to create
     coders: dict[str, str] = field(default_factory=dict)  # name key -> id, or "" for a coder to add
     coder_names: dict[str, str] = field(default_factory=dict)  # name key -> name as first written
+    coder_cells: dict[str, str] = field(default_factory=dict)  # cell as written -> name key
+    named: dict[str, DocumentSummary] | None = None  # id or name that finds one document -> it
 
-    def document(self, row: CsvRow) -> tuple[str, str]:
-        ref = row.get("document").strip()
+    def document(self, number: int, cell: str) -> tuple[str, int]:
+        ref = cell.strip()
+        found = self.docs.get(ref)
+        if found is None:
+            doc = self._find_document(number, ref)
+            found = self.docs[ref] = (doc.id, doc.length)
+        return found
+
+    def _find_document(self, number: int, ref: str) -> DocumentSummary:
+        """``Project.find_document``, answered from one list of the documents where that is
+        certain (an id, or a title or file name that only one document has): calling it
+        per reference re-reads every document each time."""
         if not ref:
-            raise self.table.error(row, "the document is empty.")
-        if ref not in self.docs:
-            if len(ref) > 1000:  # no title is that long; keep the message short
-                raise self.table.error(row, f"No document '{shown(ref)}' in the project.")
-            try:
-                doc_id = self.project.find_document(ref).id
-            except AnnotatorError as err:
-                raise self.table.error(row, str(err)) from None
-            self.docs[ref] = (doc_id, self.project.document_text(doc_id))
-        return self.docs[ref]
+            raise self.table.error(number, "the document is empty.")
+        if len(ref) > 1000:  # no title is that long; keep the message short
+            raise self.table.error(number, f"No document '{shown(ref)}' in the project.")
+        if self.named is None:
+            docs = self.project.documents()
+            holders: Counter[str] = Counter()
+            for d in docs:
+                holders.update({d.title, d.source_name})
+            self.named = {d.id: d for d in docs}  # an id wins over a name, as in find_document
+            for d in docs:
+                for name in (d.title, d.source_name):
+                    if holders[name] == 1:
+                        self.named.setdefault(name, d)
+        found = self.named.get(ref)
+        if found is not None:
+            return found
+        try:  # several documents of that name, another spelling of one, or none
+            return self.project.find_document(ref)
+        except AnnotatorError as err:
+            raise self.table.error(number, str(err)) from None
 
-    def code(self, row: CsvRow) -> str | tuple[str, ...]:
-        path = row.get("code_path").strip()
+    def code(self, number: int, cell: str) -> str | tuple[str, ...]:
+        path = cell.strip()
         if path not in self.codes:
             parts = tuple(clean_name(p) for p in split_path(path))
             if not parts:
-                raise self.table.error(row, "the code_path is empty.")
+                raise self.table.error(number, "the code_path is empty.")
             found = self.tree.find_path(path)
             if found is not None:
                 self.codes[path] = found.id
@@ -168,17 +200,20 @@ class _Lookups:
                 self.codes[path] = parts
             else:
                 raise self.table.error(
-                    row, f"no code '{join_path(parts)}' in the codebook (import the codebook first, "
+                    number, f"no code '{join_path(parts)}' in the codebook (import the codebook first, "
                     "or import with create_codes=True)."
                 )
         return self.codes[path]
 
-    def coder(self, row: CsvRow) -> str:
+    def coder(self, number: int, cell: str) -> str:
         """The coder's key (``name_key``); ``coders[key]`` is its id, or "" if it is to be added."""
-        name = " ".join(row.get("coder").split())
+        key = self.coder_cells.get(cell)
+        if key is not None:
+            return key
+        name = " ".join(cell.split())
         if not name:
-            raise self.table.error(row, "the coder is empty; every coding needs a coder.")
-        key = name_key(name)
+            raise self.table.error(number, "the coder is empty; every coding needs a coder.")
+        key = self.coder_cells[cell] = name_key(name)
         if key not in self.coders:
             self.coder_names[key] = name
             try:
@@ -188,12 +223,13 @@ class _Lookups:
         return key
 
 
-@dataclass
+@dataclass(slots=True)
 class _Planned:
     """A checked row: the coding to add, with code and coder resolved or to be created."""
 
-    row: CsvRow
-    coding_id: str
+    number: int
+    coding_id: str  # as in the file (a UUID in canonical form), or ""
+    id_is_uuid: bool  # may the new coding keep it?
     document_id: str
     code: str | tuple[str, ...]
     coder: str
@@ -203,12 +239,8 @@ class _Planned:
     created: str
 
 
-def _offset(table: CsvTable, row: CsvRow, column: str) -> int:
-    raw = row.get(column).strip()
-    try:
-        return int(raw)
-    except ValueError:
-        raise table.error(row, f"{column} '{shown(raw)}' is not a whole number.") from None
+def _not_a_number(table: CsvTable, number: int, column: str, raw: str) -> InvalidInput:
+    return table.error(number, f"{column} '{shown(raw.strip())}' is not a whole number.")
 
 
 def _preview(text: str, limit: int = 40) -> str:
@@ -217,44 +249,79 @@ def _preview(text: str, limit: int = 40) -> str:
     return flat if len(flat) <= limit else flat[: limit - 1] + "…"
 
 
-def _plan(look: _Lookups, row: CsvRow) -> _Planned:
-    table = look.table
-    doc_id, text = look.document(row)
-    code = look.code(row)
-    coder = look.coder(row)
-    start, end = _offset(table, row, "start"), _offset(table, row, "end")
-    if not 0 <= start < end <= len(text):
-        raise table.error(
-            row, f"offsets {start}..{end} are impossible in '{shown(row.get('document').strip())}' "
-            f"(need 0 <= start < end <= {len(text)})."
-        )
-    quoted = row.get("text")
-    if quoted and normalise_newlines(quoted) != text[start:end]:
-        raise table.error(
-            row, f"the offsets {start}..{end} do not match the quoted text: the document has "
-            f"'{_preview(text[start:end])}' there, the file quotes '{_preview(quoted)}'."
-        )
-    raw_id = row.get("id").strip()
-    coding_id = raw_id
-    if raw_id:
-        try:
-            coding_id = str(uuid.UUID(raw_id))
-        except ValueError:
-            coding_id = raw_id  # kept only to match an existing coding; new ones get a UUID
-    created = row.get("created").strip()
-    if created:
-        try:
-            datetime.fromisoformat(created)
-        except ValueError:
-            raise table.error(row, f"created '{shown(created)}' is not a date and time (ISO 8601).") from None
-    return _Planned(row, coding_id, doc_id, code, coder, start, end, row.get("memo"), created)
+_HEX = "0123456789abcdef"
 
 
-def _existing(project: Project, coding_id: str) -> Coding | None:
+def _coding_id(raw: str) -> tuple[str, bool]:
+    """The id as a UUID in canonical form, and True; or as written (kept only to match an
+    existing coding; a new one gets a UUID), and False."""
+    if not raw:
+        return raw, False
+    digits = raw.replace("-", "")
+    if (len(raw) == 36 and len(digits) == 32 and raw[8] == raw[13] == raw[18] == raw[23] == "-"
+            and not digits.strip(_HEX)):
+        return raw, True  # as the store writes ids (``str(uuid.UUID(...))``): no need to parse it
     try:
-        return project.coding(coding_id)
-    except AnnotatorError:
-        return None
+        return str(uuid.UUID(raw)), True
+    except ValueError:
+        return raw, False
+
+
+def _plan(look: _Lookups, rows: Sequence[CsvRow]) -> list[_Planned]:
+    """Check every row, in file order (the first bad row is the one reported), with no
+    query per row: documents, codes and coders are looked up once per distinct cell,
+    and a document's text is only read to compare a quoted passage, once per run of
+    rows in one document (the project keeps recent texts)."""
+    table, project = look.table, look.project
+    planned: list[_Planned] = []
+    docs: dict[str, tuple[str, int]] = {}  # cell as written -> (id, length)
+    codes: dict[str, str | tuple[str, ...]] = {}  # cell as written -> id or names
+    text_of, text = "", ""
+    for row in rows:
+        cells, number = row.cells, row.number
+        cell = cells.get("document", "")
+        doc = docs.get(cell)
+        if doc is None:
+            doc = docs[cell] = look.document(number, cell)
+        doc_id, length = doc
+        cell = cells.get("code_path", "")
+        code = codes.get(cell)
+        if code is None:
+            code = codes[cell] = look.code(number, cell)
+        coder = look.coder(number, cells.get("coder", ""))
+        try:
+            start = int(cells.get("start", ""))
+        except ValueError:
+            raise _not_a_number(table, number, "start", cells.get("start", "")) from None
+        try:
+            end = int(cells.get("end", ""))
+        except ValueError:
+            raise _not_a_number(table, number, "end", cells.get("end", "")) from None
+        if not 0 <= start < end <= length:
+            raise table.error(
+                number, f"offsets {start}..{end} are impossible in '{shown(cells.get('document', '').strip())}' "
+                f"(need 0 <= start < end <= {length})."
+            )
+        quoted = cells.get("text", "")
+        if quoted:
+            if doc_id != text_of:
+                text_of, text = doc_id, project.document_text(doc_id)
+            passage = text[start:end]
+            if quoted != passage and normalise_newlines(quoted) != passage:
+                raise table.error(
+                    number, f"the offsets {start}..{end} do not match the quoted text: the document has "
+                    f"'{_preview(passage)}' there, the file quotes '{_preview(quoted)}'."
+                )
+        coding_id, is_uuid = _coding_id(cells.get("id", "").strip())
+        created = cells.get("created", "").strip()
+        if created:
+            try:
+                datetime.fromisoformat(created)
+            except ValueError:
+                raise table.error(number, f"created '{shown(created)}' is not a date and time (ISO 8601).") from None
+        planned.append(_Planned(number, coding_id, is_uuid, doc_id, code, coder, start, end,
+                                cells.get("memo", ""), created))
+    return planned
 
 
 def import_segments(project: Project, path: str | Path, *, create_codes: bool = False) -> SegmentsImportReport:
@@ -263,63 +330,66 @@ def import_segments(project: Project, path: str | Path, *, create_codes: bool = 
     Documents are found by id, title or source file name and must exist. Codes
     are found by path and must exist unless ``create_codes`` is true, in which
     case missing ones (and missing parents) are added. Missing coders are added.
+    A row whose id names a coding already there must match it (and is skipped);
+    a row that codes the same passage with the same code and coder as a coding
+    already there, or as an earlier row, is skipped as a duplicate (its memo
+    joined to the coding kept): the report counts both.
+
+    The file is read and its rows checked before the transaction starts; what
+    depends on the codings stored (ids, duplicates) is checked inside it.
     """
     table = read_csv(path, known=COLUMNS, required=REQUIRED)
     look = _Lookups(project, table, project.code_tree(), create_codes)
-    planned = [_plan(look, row) for row in table.rows]
-
+    planned = _plan(look, table.rows)
     seen: dict[str, int] = {}
-    to_add: list[_Planned] = []
-    skipped = 0
     for p in planned:
         if p.coding_id:
             if p.coding_id in seen:
-                raise table.error(p.row, f"the coding id {shown(p.coding_id)} is already in row {seen[p.coding_id]}.")
-            seen[p.coding_id] = p.row.number
-            old = _existing(project, p.coding_id)
+                raise table.error(p.number, f"the coding id {shown(p.coding_id)} is already in row {seen[p.coding_id]}.")
+            seen[p.coding_id] = p.number
+
+    label = f"Import coded segments {table.name}"
+    with project.action(label):
+        stored = {r[0]: r for r in project.coding_rows_by_id(seen)}
+        to_add: list[_Planned] = []
+        skipped = 0
+        for p in planned:
+            old = stored.get(p.coding_id) if p.coding_id else None
             if old is not None:
                 if _same(look, p, old):
                     skipped += 1
                     continue
                 raise table.error(
-                    p.row, f"a coding with id {shown(p.coding_id)} already exists in the project with "
+                    p.number, f"a coding with id {shown(p.coding_id)} already exists in the project with "
                     "different values; remove the id to add this row as a new coding."
                 )
-        to_add.append(p)
-
-    new_coders = sorted({p.coder for p in to_add if not look.coders[p.coder]})
-    new_paths = {p.code for p in to_add if isinstance(p.code, tuple)}
-    with project.action(f"Import coded segments {table.name}"):
+            to_add.append(p)
+        new_coders = sorted({p.coder for p in to_add if not look.coders[p.coder]})
+        new_paths = {p.code for p in to_add if isinstance(p.code, tuple)}
         for key in new_coders:
             look.coders[key] = project.add_coder(look.coder_names[key]).id
         created_codes, codes_created = _create_codes(project, look.tree, new_paths)
-        codings = [
-            Coding(
-                id=_new_coding_id(p.coding_id), document_id=p.document_id,
-                code_id=p.code if isinstance(p.code, str) else created_codes[p.code],
-                coder_id=look.coders[p.coder], start=p.start, end=p.end, memo=p.memo,
-                created=p.created or utc_now(),
-            )
+        now = utc_now()
+        coders = look.coders
+        rows: list[CodingRow] = [
+            (p.coding_id if p.id_is_uuid else new_id(), p.document_id,
+             p.code if isinstance(p.code, str) else created_codes[p.code],
+             coders[p.coder], p.start, p.end, p.memo, p.created or now, "")
             for p in to_add
         ]  # fmt: skip
-        project.add_codings(codings, label=f"Import coded segments {table.name}")
-    return SegmentsImportReport(len(to_add), skipped, codes_created, len(new_coders))
+        added = project.add_coding_rows(rows, label=label)
+    return SegmentsImportReport(added.added, skipped, codes_created, len(new_coders),
+                                added.duplicates, added.memos_joined)
 
 
-def _new_coding_id(planned_id: str) -> str:
-    try:
-        return str(uuid.UUID(planned_id))
-    except ValueError:
-        return new_id()
-
-
-def _same(look: _Lookups, p: _Planned, old: Coding) -> bool:
+def _same(look: _Lookups, p: _Planned, old: CodingRow) -> bool:
     """Is the row the very coding already stored (so re-importing it is a no-op)?"""
     code_id = p.code if isinstance(p.code, str) else None
+    _, document_id, old_code, coder_id, start, end, memo, created, _ = old
     return (
-        (old.document_id, old.code_id, old.coder_id, old.start, old.end, old.memo)
+        (document_id, old_code, coder_id, start, end, memo)
         == (p.document_id, code_id, look.coders[p.coder], p.start, p.end, p.memo)
-        and (not p.created or p.created == old.created)
+        and (not p.created or p.created == created)
     )
 
 

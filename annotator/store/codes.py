@@ -15,6 +15,7 @@ from annotator.core.colors import next_palette_color, normalise_color
 from annotator.core.errors import Conflict, InvalidInput, NotFound
 from annotator.core.models import Code, clean_name
 from annotator.store.base import ProjectBase
+from annotator.store.codings import join_memos
 
 CODE_FIELDS = ("name", "color", "definition", "inclusion", "exclusion", "example", "memo", "quick_key")
 
@@ -172,7 +173,8 @@ class CodeOps(ProjectBase):
 
     def _move_codings(self, from_ids: list[str], to_id: str) -> None:
         """Re-assign codings to ``to_id``; a coding that would duplicate one already
-        there (same document, coder and span) is folded into it, keeping its memo."""
+        there (same document, coder and span) is folded into it, keeping its memo
+        (``join_memos``: after a blank line, unless the kept memo already says it)."""
         existing = {
             (r[1], r[2], r[3], r[4]): r[0]
             for r in self.conn.execute(
@@ -192,8 +194,7 @@ class CodeOps(ProjectBase):
                 if memo:
                     kept = self._get_row("codings", (twin,))
                     assert kept is not None
-                    joined = "\n\n".join(m for m in (kept["memo"], memo) if m)
-                    self._update("codings", (twin,), {"memo": joined})
+                    self._update("codings", (twin,), {"memo": join_memos(kept["memo"], memo)})
                 self._delete("codings", (cid,))
 
     def delete_code(

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Callable
+from datetime import UTC, datetime
 
 from sqlite_utils import Database
 
@@ -134,10 +135,68 @@ def m003_covering_span_index(db: Database) -> None:
     )
 
 
+def _age(created: str, rowid: int) -> tuple[float, int]:
+    """Sort key, oldest first: the creation time (any ISO 8601 form an import accepted;
+    without a zone it is UTC), then the order rows were stored; an unreadable time last."""
+    try:
+        moment = datetime.fromisoformat(created)
+    except (TypeError, ValueError):
+        return (float("inf"), rowid)
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return (moment.timestamp(), rowid)
+
+
+def m004_one_coding_per_passage(db: Database) -> None:
+    """One coder codes one passage with one code once, and the file now says so.
+
+    Copies of a coding (the same document, code, coder, start and end: two processes
+    could both store one, and imports without ids added them) are folded into the
+    oldest, which keeps their memos: its own and the others' distinct non-empty
+    memos, oldest first, a blank line between them. Then a unique index holds the
+    rule. Its columns start with ``code_id``, so it also serves every lookup by code
+    that ``codings_code`` served, and that index goes: a file keeps four indexes on
+    codings, not five. (It cannot stand in for ``codings_document_spans``: the
+    document view reads ids from that one, and with ``id`` among a unique index's
+    columns every row would be unique.)
+    """
+    conn: sqlite3.Connection = db.conn
+    cur = conn.cursor()
+    cur.row_factory = None
+    copies: dict[tuple[object, ...], list[tuple[int, str, str]]] = {}
+    for rowid, doc, code, coder, start, end, memo, created in cur.execute(
+        """SELECT c.rowid, c.document_id, c.code_id, c.coder_id, c.start, c."end", c.memo, c.created
+           FROM codings c JOIN (
+               SELECT document_id, code_id, coder_id, start, "end" FROM codings
+               GROUP BY document_id, code_id, coder_id, start, "end" HAVING count(*) > 1
+           ) d ON c.document_id = d.document_id AND c.code_id = d.code_id
+              AND c.coder_id = d.coder_id AND c.start = d.start AND c."end" = d."end"
+        """
+    ).fetchall():
+        copies.setdefault((doc, code, coder, start, end), []).append((rowid, memo, created))
+    now = utc_now()
+    for group in copies.values():
+        group.sort(key=lambda r: _age(r[2], r[0]))
+        memos: list[str] = []
+        for _, memo, _ in group:
+            if memo and memo not in memos:
+                memos.append(memo)
+        (kept, kept_memo, _), *others = group
+        joined = "\n\n".join(memos)
+        if joined != kept_memo:
+            conn.execute("UPDATE codings SET memo = ?, updated = ? WHERE rowid = ?", (joined, now, kept))
+        conn.executemany("DELETE FROM codings WHERE rowid = ?", [(r[0],) for r in others])
+    conn.execute(
+        'CREATE UNIQUE INDEX codings_one_per_passage ON codings(code_id, document_id, coder_id, start, "end")'
+    )
+    conn.execute("DROP INDEX codings_code")
+
+
 MIGRATIONS: list[tuple[str, Migration]] = [
     ("001_base", m001_base),
     ("002_quick_keys_and_coder_index", m002_quick_keys_and_coder_index),
     ("003_covering_span_index", m003_covering_span_index),
+    ("004_one_coding_per_passage", m004_one_coding_per_passage),
 ]
 
 

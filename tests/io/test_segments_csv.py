@@ -145,14 +145,17 @@ def test_any_codings_survive_export_and_import_into_a_twin_project(raw_texts: li
         top = source.add_code(CODE_NAMES[0])
         codes = [top, source.add_code(CODE_NAMES[1], top.id), source.add_code(CODE_NAMES[2])]
         coders = {name: source.ensure_coder(name) for name in ("Ann", "@bob", "=eve", "Zoë 🤖")}
-        codings = []
+        codings, passages = [], set()
         for doc_i, a, b, code_i, coder, memo in raw_spans:
             doc = docs[doc_i % len(docs)]
             length = len(doc.text)
             start = a % length
             end = start + 1 + b % (length - start)
-            codings.append(Coding(document_id=doc.id, code_id=codes[code_i].id,
-                                  coder_id=coders[coder].id, start=start, end=end, memo=memo))
+            passage = (doc.id, codes[code_i].id, coders[coder].id, start, end)
+            if passage not in passages:  # one coder codes a passage with a code once
+                passages.add(passage)
+                codings.append(Coding(document_id=doc.id, code_id=codes[code_i].id,
+                                      coder_id=coders[coder].id, start=start, end=end, memo=memo))
         source.add_codings(codings)
         first = snapshot(source, d / "a.csv")
         rows = read_csv_rows(d / "a.csv")
@@ -267,3 +270,94 @@ def test_a_file_that_is_not_utf8_is_refused(sample, tmp_path: Path) -> None:
     path.write_bytes((HEAD + ",Speech,Norms,Ann,0,5,,Café,\n").encode("latin-1"))
     with pytest.raises(InvalidInput, match=r"s\.csv is not UTF-8 text .*line 2"):
         import_segments(sample.project, path)
+
+
+# -- duplicates ------------------------------------------------------------------------
+def write_csv_rows(path: Path, rows: list[dict[str, str]]) -> Path:
+    with path.open("w", encoding="utf-8-sig", newline="") as fh:
+        writer = csv.DictWriter(fh, fieldnames=list(COLUMNS))
+        writer.writeheader()
+        writer.writerows(rows)
+    return path
+
+
+def test_a_file_without_ids_adds_no_copies_and_says_how_many_it_skipped(sample, tmp_path: Path) -> None:
+    p = sample.project
+    export_segments(p, tmp_path / "s.csv")
+    rows = read_csv_rows(tmp_path / "s.csv")
+    for r in rows:
+        r["id"] = ""
+    rows[0]["memo"] = "a thought from the file"
+    rows.append(dict(rows[1]))  # and one row twice
+    path = write_csv_rows(tmp_path / "s.csv", rows)
+    report = import_segments(p, path)
+    assert (report.added, report.skipped, report.duplicates, report.memos_joined) == (0, 0, 5, 1)
+    assert str(report) == ("0 codings added, 0 already in the project (skipped), "
+                           "5 duplicates skipped (1 memo joined to the coding kept).")
+    assert len(p.codings()) == 4
+    assert p.codings(document_id=sample.speech.id)[0].memo == "a thought from the file"
+    seen: list[ChangeSet] = []
+    p.subscribe(seen.append)
+    again = import_segments(p, path)  # the memo is there now: nothing at all to write
+    assert (again.added, again.duplicates, again.memos_joined) == (0, 5, 0)
+    assert seen == []
+
+
+def test_rows_repeating_an_earlier_row_add_one_coding(sample, tmp_path: Path) -> None:
+    p = sample.project
+    row = "Speech,Norms,Zed,3,8,,{memo},\n"
+    path = write_file(tmp_path / "s.csv", "id,document,code_path,coder,start,end,text,memo,created\n"
+                      + ",".join(["", row.format(memo="first")]) + ",".join(["", row.format(memo="")])
+                      + ",".join(["", row.format(memo="second")]))  # fmt: skip
+    report = import_segments(p, path)
+    assert (report.added, report.duplicates, report.memos_joined, report.coders_created) == (1, 2, 1, 1)
+    assert str(report) == ("1 codings added, 0 already in the project (skipped), "
+                           "2 duplicates skipped (1 memo joined to the coding kept), 1 coders added.")
+    [coding] = p.codings(coder_ids=[p.find_coder("Zed").id])
+    assert (coding.start, coding.end, coding.memo) == (3, 8, "first\n\nsecond")
+
+
+def test_a_report_without_duplicates_does_not_mention_them() -> None:
+    from annotator.io.segments_csv import SegmentsImportReport
+
+    assert str(SegmentsImportReport(2, 1, 0, 0)) == "2 codings added, 1 already in the project (skipped)."
+    assert "1 duplicate skipped." in str(SegmentsImportReport(0, 0, 0, 0, duplicates=1))
+
+
+def test_an_import_checks_ids_and_duplicates_inside_its_transaction(sample, tmp_path: Path) -> None:
+    """Another window storing the same coding while the file is being read cannot make
+    the import store a copy of it."""
+    p = sample.project
+    other = Project.open(p.path)
+    path = write_file(tmp_path / "s.csv", "document,code_path,coder,start,end\nSpeech,Norms,Ann,3,8\n")
+    original = p.action
+
+    def action(label: str):  # the other window writes just before our transaction starts
+        if not p.conn.in_transaction:
+            other.add_coding(sample.speech.id, sample.norms.id, sample.ann.id, 3, 8)
+        return original(label)
+
+    p.action = action  # type: ignore[method-assign]
+    try:
+        report = import_segments(p, path)
+    finally:
+        other.close()
+    assert (report.added, report.duplicates) == (0, 1)
+    assert len([c for c in p.codings(code_ids=[sample.norms.id]) if (c.start, c.end) == (3, 8)]) == 1
+
+
+def test_rows_name_documents_as_find_document_does(project: Project, tmp_path: Path) -> None:
+    a = project.add_document("Same", "first text here", source_name="a.txt")
+    b = project.add_document("Same", "second text here", source_name="b.txt")
+    c = project.add_document("Other", "third text here", source_name="c.txt")
+    project.add_code("X")
+    refs = [a.id, "b.txt", "other", "C.TXT", "Other"]
+    path = write_file(tmp_path / "s.csv", "document,code_path,coder,start,end\n"
+                      + "".join(f"{ref},X,Ann,0,{i + 1}\n" for i, ref in enumerate(refs)))
+    assert [project.find_document(ref).id for ref in refs] == [a.id, b.id, c.id, c.id, c.id]
+    import_segments(project, path)
+    assert sorted((k.end, k.document_id) for k in project.codings()) == [
+        (1, a.id), (2, b.id), (3, c.id), (4, c.id), (5, c.id)]
+    path = write_file(tmp_path / "s.csv", "document,code_path,coder,start,end\nOther,X,Ann,0,9\nSame,X,Ann,0,5\n")
+    with pytest.raises(InvalidInput, match=r"^s\.csv, row 3: 'Same' names 2 documents; use the document id\.$"):
+        import_segments(project, path)

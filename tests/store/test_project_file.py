@@ -132,3 +132,74 @@ with p.action("in flight"):
     p = Project.open(path)
     assert [(c.start, c.end) for c in p.codings()] == [(0, 4)]
     p.close()
+
+
+def old_file_with_copies(path: Path) -> None:
+    """A version-3 project (before codings were unique) holding copies of codings, as two
+    processes, or an import of a segments file without ids, could store them."""
+    conn = sqlite3.connect(path, isolation_level=None)
+    conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+    migrate(Database(conn), upto=3)
+    conn.executescript("""
+        INSERT INTO coders (id, name, created) VALUES ('ann', 'Ann', 'now'), ('ben', 'Ben', 'now');
+        INSERT INTO documents (id, title, text, length, sha256, imported_at)
+            VALUES ('doc', 'Doc', 'Some words to code, and more words.', 35, 'x', 'now');
+        INSERT INTO codes (id, name) VALUES ('norms', 'Norms'), ('rivalry', 'Rivalry');
+    """)
+    rows = [
+        # Four copies of one coding: the oldest is not the first stored, and times differ in form.
+        ("newest", "norms", "ann", 0, 10, "second thought", "2024-03-01T10:00:00.000000Z"),
+        ("oldest", "norms", "ann", 0, 10, "", "2024-01-01T10:00:00+02:00"),
+        ("middle", "norms", "ann", 0, 10, "first thought", "2024-01-01T09:00:00.000000Z"),
+        ("again", "norms", "ann", 0, 10, "first thought", "2024-02-01T00:00:00"),
+        # Not copies: another coder, another code, another span.
+        ("ben's", "norms", "ben", 0, 10, "ben", "2024-01-01T00:00:00Z"),
+        ("rival", "rivalry", "ann", 0, 10, "", "2024-01-01T00:00:00Z"),
+        ("longer", "norms", "ann", 0, 11, "", "2024-01-01T00:00:00Z"),
+        # Two copies keeping the older one's memo.
+        ("b-old", "rivalry", "ben", 5, 9, "same", "2023-05-05T05:05:05Z"),
+        ("b-new", "rivalry", "ben", 5, 9, "same", "2023-06-06T06:06:06Z"),
+    ]
+    conn.executemany(
+        'INSERT INTO codings (id, document_id, code_id, coder_id, start, "end", memo, created) '
+        "VALUES (?, 'doc', ?, ?, ?, ?, ?, ?)", rows)
+    conn.close()
+
+
+def test_migrating_folds_copies_of_a_coding_into_the_oldest_keeping_every_memo(tmp_path):
+    old = tmp_path / "old.sqlite"
+    old_file_with_copies(old)
+    p = Project.open(old)
+    memos = {c.id: c.memo for c in p.codings()}
+    assert memos == {
+        "oldest": "first thought\n\nsecond thought",  # its own was empty; distinct ones, oldest first
+        "ben's": "ben", "rival": "", "longer": "",
+        "b-old": "same",
+    }
+    assert p.coding("oldest").updated and not p.coding("b-old").updated  # only a changed memo is an edit
+    # From now on the file refuses copies, and the store says who coded what.
+    with pytest.raises(Conflict, match=r"^Ann has already coded exactly this passage with Norms\.$"):
+        p.add_coding("doc", "norms", "ann", 0, 10)
+    p.close()
+    fresh = tmp_path / "fresh.sqlite"
+    Project.create(fresh).close()
+    assert schema(old) == schema(fresh)
+    # The file as it was is kept next to it, copies and all.
+    [backup] = (tmp_path / "old.backups").glob("*.sqlite")
+    conn = sqlite3.connect(backup)
+    assert conn.execute("SELECT count(*) FROM codings").fetchone()[0] == 9
+    conn.close()
+
+
+def test_the_unique_index_takes_over_from_codings_code(tmp_path):
+    path = tmp_path / "new.sqlite"
+    Project.create(path).close()
+    indexes = dict(sqlite3.connect(path).execute(
+        "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'codings' AND sql IS NOT NULL"))
+    assert indexes == {
+        "codings_coder": "CREATE INDEX codings_coder ON codings(coder_id)",
+        "codings_document_spans":
+            'CREATE INDEX codings_document_spans ON codings(document_id, start, "end", code_id, coder_id, id)',
+        "codings_one_per_passage":
+            'CREATE UNIQUE INDEX codings_one_per_passage ON codings(code_id, document_id, coder_id, start, "end")',
+    }

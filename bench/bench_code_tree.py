@@ -26,7 +26,6 @@ from pathlib import Path
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import QApplication
 
 from annotator.core.changes import ChangeSet, RowChange
@@ -36,6 +35,7 @@ from annotator.ui.bridge import ProjectEvents
 from annotator.ui.code_tree import CodeTreePanel
 from annotator.ui.code_tree_model import CodeTreeModel
 from annotator.ui.coding_actions import CodingActions
+from annotator.ui.commands import UndoHistory
 from annotator.ui.state import WorkbenchState
 
 N_TOP, N_MID, N_LEAF = 10, 9, 10  # 10 + 90 + 900 = 1,000 codes
@@ -135,7 +135,7 @@ def main() -> None:
     print(f"set_coder_filter (recount 1,000 codes for one coder): {ms(took)}")
 
     events = ProjectEvents(project)
-    stack = QUndoStack()
+    stack = UndoHistory(project)
     state = WorkbenchState()
     state.set_active_coder(coders[0])
     actions = CodingActions(project, stack, state)

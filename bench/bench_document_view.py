@@ -23,13 +23,13 @@ from pathlib import Path
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import QApplication
 
 from annotator.core.models import Coding
 from annotator.store import Project
 from annotator.ui.bridge import ProjectEvents
 from annotator.ui.coding_actions import CodingActions
+from annotator.ui.commands import UndoHistory
 from annotator.ui.document_view import DocumentView
 from annotator.ui.state import WorkbenchState
 
@@ -87,7 +87,7 @@ def build(root: Path, name: str, codings: int, rng: random.Random, text: str, sp
 
 def make_view(project: Project, coder_id: str):
     events = ProjectEvents(project)
-    stack = QUndoStack()
+    stack = UndoHistory(project)
     state = WorkbenchState()
     state.set_active_coder(coder_id)
     actions = CodingActions(project, stack, state)

@@ -75,6 +75,10 @@ class ProjectBase:
         self.last_changes = ChangeSet()
         self._text_cache: OrderedDict[str, str] = OrderedDict()
         self.busy_timeout = self.BUSY_TIMEOUT if busy_timeout is None else busy_timeout
+        #: Who is acting, for the history's audit trail (the window sets the active coder).
+        self.actor = ""
+        #: Ids of the history entries this connection wrote (``store.history``).
+        self._own_history: set[int] = set()
         mode = opening.inspect(self.path, create=create, read_only=read_only)
         self.read_only = mode.read_only
         #: Why the project is read-only (the end of a sentence), or "".
@@ -239,8 +243,11 @@ class ProjectBase:
             observer(changes)
 
     # -- transactions ------------------------------------------------------------
+    def _record_history(self, changes: ChangeSet) -> None:
+        """Write the action's history line before it commits (``store.history`` does)."""
+
     @contextlib.contextmanager
-    def action(self, label: str) -> Iterator[ChangeSet]:
+    def action(self, label: str, *, history: bool = True) -> Iterator[ChangeSet]:
         """One user action: one transaction and one ChangeSet. Nested actions join the outer one.
 
         The ChangeSet yielded is the action's own record, in the order rows were
@@ -270,6 +277,8 @@ class ProjectBase:
             raise self._operational_error(err, label) from err
         try:
             yield self._pending
+            if history and self._pending.rows:
+                self._record_history(self._pending)  # in the same transaction: both or neither
             self.conn.execute("COMMIT")
         except BaseException as err:
             if self.conn.in_transaction:

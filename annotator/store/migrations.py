@@ -192,11 +192,43 @@ def m004_one_coding_per_passage(db: Database) -> None:
     conn.execute("DROP INDEX codings_code")
 
 
+def m005_history(db: Database) -> None:
+    """The project's history in the file (``store.history``): undo and redo across
+    sessions, and the audit trail. Actions of one ``batch`` (an import of several files,
+    each its own transaction) undo and redo as one step. ``removed_texts`` keeps a deleted document's text
+    while the history may re-insert it (texts are referenced, never copied)."""
+    run_script(
+        db,
+        """
+        CREATE TABLE history (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            at TEXT NOT NULL,
+            actor TEXT NOT NULL DEFAULT '',
+            label TEXT NOT NULL,
+            summary TEXT NOT NULL DEFAULT '',
+            kind TEXT NOT NULL DEFAULT 'action' CHECK (kind IN ('action', 'undo', 'redo')),
+            state TEXT NOT NULL DEFAULT 'done' CHECK (state IN ('done', 'undone', 'dropped', '')),
+            target INTEGER REFERENCES history(id),
+            batch INTEGER,
+            batch_label TEXT NOT NULL DEFAULT '',
+            rows TEXT
+        );
+        CREATE INDEX history_actions ON history(state, id) WHERE kind = 'action';
+        CREATE INDEX history_replayable ON history(id) WHERE kind = 'action' AND rows IS NOT NULL;
+        CREATE TABLE removed_texts (
+            document_id TEXT PRIMARY KEY,
+            text TEXT NOT NULL
+        );
+        """,
+    )
+
+
 MIGRATIONS: list[tuple[str, Migration]] = [
     ("001_base", m001_base),
     ("002_quick_keys_and_coder_index", m002_quick_keys_and_coder_index),
     ("003_covering_span_index", m003_covering_span_index),
     ("004_one_coding_per_passage", m004_one_coding_per_passage),
+    ("005_history", m005_history),
 ]
 
 

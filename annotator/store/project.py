@@ -9,10 +9,11 @@ from annotator.store.coders import CoderOps
 from annotator.store.codes import CodeOps
 from annotator.store.codings import CodingOps
 from annotator.store.documents import DocumentOps
+from annotator.store.history import HistoryOps
 from annotator.store.memos import MemoOps
 
 
-class Project(CoderOps, DocumentOps, CodeOps, CodingOps, MemoOps, ProjectBase):
+class Project(CoderOps, DocumentOps, CodeOps, CodingOps, MemoOps, HistoryOps, ProjectBase):
     """An open project. Every mutating method is one action: one transaction,
     one ``ChangeSet`` (``last_changes``), sent to every subscriber after commit."""
 

@@ -36,7 +36,6 @@ from PySide6.QtGui import (
     QPainter,
     QPalette,
     QPen,
-    QUndoStack,
 )
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -58,6 +57,7 @@ from annotator.ui import code_dialogs, commands, messages
 from annotator.ui.bridge import ProjectEvents
 from annotator.ui.code_tree_model import CODINGS, DOCS, HEADERS, KEY, NAME, CodeTreeModel, NameRole
 from annotator.ui.coding_actions import CodingActions
+from annotator.ui.commands import UndoHistory
 from annotator.ui.state import SPAN_MIME, WorkbenchState, read_span_mime
 
 #: Up to this many codes the tree opens fully; a larger codebook opens at the top level.
@@ -148,7 +148,7 @@ class CodeTreePanel(QWidget):
     #: Apply this code to the current text selection (double-click, Enter).
     codeActivated = Signal(str)
 
-    def __init__(self, project: Project, events: ProjectEvents, stack: QUndoStack,
+    def __init__(self, project: Project, events: ProjectEvents, stack: UndoHistory,
                  state: WorkbenchState, actions: CodingActions, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.project = project
@@ -290,8 +290,7 @@ class CodeTreePanel(QWidget):
     def _run(self, label: str, operation: Callable[[], object]) -> bool:
         """One undo step named ``label``; a refusal is shown and changes nothing."""
         try:
-            commands.execute(self.stack, self.project, label, operation,
-                             report=lambda msg: messages.show_error(self, msg))
+            commands.execute(self.stack, self.project, label, operation)
         except AnnotatorError as err:
             messages.show_error(self, err)
             return False

@@ -11,13 +11,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from PySide6.QtCore import QObject, Signal
-from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import QMessageBox
 
 from annotator.core.errors import InvalidInput
 from annotator.core.models import Code, Coding
 from annotator.store import Project
 from annotator.ui import commands
+from annotator.ui.commands import UndoHistory
 from annotator.ui.state import WorkbenchState
 
 #: How many recently used codes the picker and context menu offer first.
@@ -32,7 +32,7 @@ class CodingActions(QObject):
     #: Something the researcher should know that is not an error (for the status bar).
     notice = Signal(str)
 
-    def __init__(self, project: Project, stack: QUndoStack, state: WorkbenchState,
+    def __init__(self, project: Project, stack: UndoHistory, state: WorkbenchState,
                  parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.project = project

@@ -1,20 +1,26 @@
-"""Undo/redo: every edit is a ``StoreCommand`` on one ``QUndoStack`` per project.
+"""Undo/redo in the window: a thin Qt adapter over the project's history in the file.
 
-``execute(stack, project, label, operation)`` runs the operation once, inside a
-single store action (so a compound edit such as "code with new code" is one
-transaction and one undo step). If it fails, the error propagates to the caller
-(which shows it) and nothing is pushed. If it succeeds, the resulting
-``ChangeSet`` is pushed; undo applies its inverse and redo applies it again,
-each committed to the store at once.
+The history itself (``store.history``) is Qt-free and lives in the project file:
+every action is one entry, named once, by whoever starts it; undo and redo replay
+exactly what was written and work after reopening. ``UndoHistory`` only adds what
+a window needs: a ``changed`` signal for the Edit menu's labels, failures reported
+as messages, and the names a ``QUndoStack`` would give them, so that panels and
+tests read naturally.
+
+``execute(stack, project, label, operation)`` runs the operation once inside a
+single store action named ``label`` (so a compound edit such as "code with new
+code" is one transaction and one undo step). If it fails, the error propagates to
+the caller (which shows it) and nothing is recorded.
 """
 
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import TypeVar
 
-from PySide6.QtGui import QUndoCommand, QUndoStack
+from PySide6.QtCore import QObject, Signal
 
 from annotator.core.changes import ChangeSet
 from annotator.core.errors import AnnotatorError
@@ -23,12 +29,15 @@ from annotator.store import Project
 T = TypeVar("T")
 
 _replaying = 0
+#: Nesting of ``execute``: only the outermost asks panels to commit what is half-typed.
+_acting = 0
 
 
 def is_replaying() -> bool:
     """True while an undo or redo is being applied: views refreshing then must not
-    start new edits (which would be pushed into the middle of the replay)."""
+    start new edits (which would land in the middle of the replay)."""
     return _replaying > 0
+
 
 #: Called with a message when an undo or redo cannot be applied.
 ErrorReporter = Callable[[str], None]
@@ -38,93 +47,110 @@ def _print_report(message: str) -> None:
     print(f"Annotator: {message}", file=sys.stderr)
 
 
-#: Where a failed undo/redo is reported when the caller gave no reporter; the main
-#: window replaces it with its message box, so no failure passes unseen.
-default_reporter: ErrorReporter = _print_report
+class UndoHistory(QObject):
+    """Undo and redo of one project for one window, read from the project's history."""
 
+    #: The history moved (an action, an undo, a redo): refresh labels and enabled states.
+    changed = Signal()
+    #: An action is about to start: a half-typed field is committed first, as its own
+    #: step before it (the order the researcher made them in).
+    aboutToAct = Signal()
 
-class StoreCommand(QUndoCommand):
-    """An already-performed store action that can be undone and redone."""
+    def __init__(self, project: Project, parent: QObject | None = None,
+                 report: ErrorReporter | None = None) -> None:
+        super().__init__(parent)
+        self.project = project
+        self.report = report or _print_report
+        #: The newest history entry when this window opened: ``count()`` and ``text()``
+        #: speak of the steps taken since (undo itself reaches further back).
+        self._opened_at = project.last_history_id()
 
-    def __init__(self, project: Project, changes: ChangeSet, report: ErrorReporter | None = None) -> None:
-        super().__init__(changes.label)
-        self._project = project
-        self._changes = changes
-        self._report = report
-        self._first = True
+    # -- what the Edit menu shows -----------------------------------------------------------
+    def canUndo(self) -> bool:
+        return self.project.undo_entry() is not None
 
-    @property
-    def changes(self) -> ChangeSet:
-        return self._changes
+    def canRedo(self) -> bool:
+        return self.project.redo_entry() is not None
 
-    def redo(self) -> None:
-        if self._first:  # the action already ran in execute()
-            self._first = False
-            return
-        self._replay(self._changes, "redo")
+    def undoText(self) -> str:
+        entry = self.project.undo_entry()
+        return entry.label if entry is not None else ""
 
-    def undo(self) -> None:
-        self._replay(self._changes.inverse(), "undo")
+    def redoText(self) -> str:
+        entry = self.project.redo_entry()
+        return entry.label if entry is not None else ""
 
-    def _replay(self, changes: ChangeSet, verb: str) -> None:
+    def _session_actions(self) -> list[str]:
+        return [e.label for e in self.project.history(since=self._opened_at, own=True) if e.kind == "action"]
+
+    def count(self) -> int:
+        """How many actions this window took since it opened (undone ones included)."""
+        return len(self._session_actions())
+
+    def text(self, index: int) -> str:
+        """The label of the ``index``-th action this window took since it opened."""
+        return self._session_actions()[index]
+
+    # -- doing --------------------------------------------------------------------------------
+    def undo(self) -> ChangeSet | None:
+        """Undo the newest step; what it wrote, or None (nothing to undo, or it failed:
+        then the failure was reported and nothing changed)."""
+        return self._replay(self.project.undo)
+
+    def redo(self) -> ChangeSet | None:
+        return self._replay(self.project.redo)
+
+    def _replay(self, step: Callable[[], ChangeSet]) -> ChangeSet | None:
         global _replaying
         _replaying += 1
         try:
-            self._project.apply_changes(changes, label=verb)
+            return step()
         except AnnotatorError as err:
-            # Qt cannot carry an exception out of undo()/redo(): report it and
-            # mark the step obsolete so the stack does not try it again.
-            self.setObsolete(True)
-            (self._report or default_reporter)(str(err))
+            self.report(str(err))
+            return None
         finally:
             _replaying -= 1
+            self.changed.emit()
 
+    def notify(self) -> None:
+        """An action was recorded (or another program changed the history)."""
+        self.changed.emit()
 
-#: Every pushed command, by the id of its stack, until that stack is destroyed. The stack
-#: owns its commands in C++; if Python's garbage collector tore down a command's
-#: wrapper in the same sweep that frees the stack, ``QUndoStack::clear()`` would delete
-#: a half-freed Python object and crash. Held here (a module global, never garbage),
-#: each wrapper outlives its C++ command.
-_alive: dict[int, list[StoreCommand]] = {}
-
-
-def _push(stack: QUndoStack, command: StoreCommand) -> None:
-    key = id(stack)
-    if key not in _alive:
-        _alive[key] = []
-        stack.destroyed.connect(lambda *_args, key=key: _alive.pop(key, None))
-    _alive[key].append(command)
-    stack.push(command)
-
-
-def push_done(stack: QUndoStack, project: Project, parts: list[ChangeSet], label: str,
-              report: ErrorReporter | None = None) -> None:
-    """Make several already-committed actions (a batch import: one transaction per
-    file, so a broken file never loses the others) into ONE undo step."""
-    rows = [rc for part in parts for rc in part.rows]
-    if rows:
-        _push(stack, StoreCommand(project, ChangeSet(label, rows), report))
+    @contextmanager
+    def batch(self, label: str) -> Iterator[None]:
+        """Actions made inside undo as one step named ``label`` (a batch import)."""
+        try:
+            with self.project.batch(label):
+                yield
+        finally:
+            self.changed.emit()
 
 
 def execute(
-    stack: QUndoStack,
+    stack: UndoHistory,
     project: Project,
     label: str,
     operation: Callable[[], T],
-    report: ErrorReporter | None = None,
 ) -> T:
     """Run ``operation`` as one undoable action named ``label`` and return its result.
 
     Raises whatever the operation raises (typically ``AnnotatorError``); then the
-    store is unchanged and nothing is pushed.
+    store is unchanged and no step is recorded.
     """
+    global _acting
     if is_replaying():
         raise RuntimeError(f"'{label}' started during an undo or redo")
-    # The action's own ChangeSet, not ``project.last_changes``: observers run after the
-    # commit and may start another action (a pane committing a half-typed field).
-    with project.action(label) as changes:
-        result = operation()
-    if changes:  # every recorded row is a real write (no-op updates are never recorded)
-        changes.label = label
-        _push(stack, StoreCommand(project, changes, report))
+    if not _acting:
+        _acting += 1
+        try:
+            stack.aboutToAct.emit()
+        finally:
+            _acting -= 1
+    _acting += 1
+    try:
+        with project.action(label):
+            result = operation()
+    finally:
+        _acting -= 1
+    stack.notify()
     return result

@@ -13,10 +13,11 @@ editing at that moment; so does a change made outside this window
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QColor, QFocusEvent, QIcon, QKeyEvent, QPalette, QPixmap, QUndoStack
+from PySide6.QtGui import QColor, QFocusEvent, QIcon, QKeyEvent, QPalette, QPixmap
 from PySide6.QtWidgets import (
     QColorDialog,
     QFormLayout,
@@ -38,6 +39,7 @@ from annotator.core.models import Code, Coding
 from annotator.store import Project
 from annotator.ui import commands, messages
 from annotator.ui.bridge import ProjectEvents
+from annotator.ui.commands import UndoHistory
 from annotator.ui.state import WorkbenchState
 
 #: How much of a coded passage the pane quotes.
@@ -154,12 +156,15 @@ def _caption(text: str) -> QLabel:
 class DetailsPane(QWidget):
     """Shows and edits the current code and the current coding."""
 
-    def __init__(self, project: Project, events: ProjectEvents, stack: QUndoStack,
+    def __init__(self, project: Project, events: ProjectEvents, stack: UndoHistory,
                  state: WorkbenchState, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("codeDetails")
         self.project = project
         self.stack = stack
+        # Another action starting commits what is half-typed here first, as its own step.
+        self._committing = False
+        stack.aboutToAct.connect(self._before_other_action)
         self.state = state
         self._code_id: str | None = None
         self._code: Code | None = None
@@ -338,6 +343,17 @@ class DetailsPane(QWidget):
             self.coding_memo.load(coding.memo)
 
     # -- committing ----------------------------------------------------------------
+    def _before_other_action(self) -> None:
+        if not self._committing:  # not when the action starting is this pane's own commit
+            self.commit_pending()
+
+    def _execute(self, label: str, operation: Callable[[], object]) -> None:
+        self._committing = True
+        try:
+            commands.execute(self.stack, self.project, label, operation)
+        finally:
+            self._committing = False
+
     def _commit_code_field(self, field: str) -> None:
         edit = self.code_fields[field]
         code = self._code
@@ -355,8 +371,7 @@ class DetailsPane(QWidget):
         try:
             if field == "name" and not value.strip():
                 raise InvalidInput("A code needs a name.")
-            commands.execute(self.stack, self.project, label,
-                             lambda: self.project.update_code(code.id, **{field: value}))
+            self._execute(label, lambda: self.project.update_code(code.id, **{field: value}))
         except AnnotatorError as err:
             edit.load(str(getattr(code, field)))  # back to what is stored
             messages.show_error(self, err)
@@ -377,8 +392,7 @@ class DetailsPane(QWidget):
         memo = self.coding_memo.value()
         name = self.project.code(coding.code_id).name
         try:
-            commands.execute(self.stack, self.project, f"Edit memo of coding {name}",
-                             lambda: self.project.update_coding(coding.id, memo=memo))
+            self._execute(f"Edit memo of coding {name}", lambda: self.project.update_coding(coding.id, memo=memo))
         except AnnotatorError as err:
             self.coding_memo.load(coding.memo)
             messages.show_error(self, err)
@@ -392,8 +406,7 @@ class DetailsPane(QWidget):
         if code is None:
             return
         try:
-            commands.execute(self.stack, self.project, f"Change colour of {code.name}",
-                             lambda: self.project.update_code(code.id, color=color))
+            self._execute(f"Change colour of {code.name}", lambda: self.project.update_code(code.id, color=color))
         except AnnotatorError as err:
             messages.show_error(self, err)
 

@@ -24,7 +24,7 @@ from PySide6.QtCore import (
     Qt,
     Signal,
 )
-from PySide6.QtGui import QKeySequence, QShortcut, QUndoStack
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
@@ -42,6 +42,7 @@ from annotator.core.models import DocumentSummary
 from annotator.store import Project
 from annotator.ui import commands, messages
 from annotator.ui.bridge import ProjectEvents
+from annotator.ui.commands import UndoHistory
 from annotator.ui.state import WorkbenchState
 
 Index = QModelIndex | QPersistentModelIndex
@@ -252,7 +253,7 @@ class DocumentFilter(QSortFilterProxyModel):
 class DocumentListPanel(QWidget):
     """Filter box plus the document table; drives and follows ``state.current_document_id``."""
 
-    def __init__(self, project: Project, events: ProjectEvents, stack: QUndoStack,
+    def __init__(self, project: Project, events: ProjectEvents, stack: UndoHistory,
                  state: WorkbenchState, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.project = project

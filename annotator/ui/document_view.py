@@ -49,7 +49,7 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QMimeData, QPoint, QRect, Qt, Signal
-from PySide6.QtGui import QDrag, QPalette, QUndoStack
+from PySide6.QtGui import QDrag, QPalette
 from PySide6.QtWidgets import QMenu, QPlainTextEdit, QTextEdit, QVBoxLayout, QWidget
 
 from annotator.core.changes import ChangeSet
@@ -62,6 +62,7 @@ from annotator.ui.bridge import ProjectEvents
 from annotator.ui.code_picker import choose_code, pick_code
 from annotator.ui.coding_actions import CodingActions
 from annotator.ui.coding_margin import Bracket, CodingMargin, place_brackets
+from annotator.ui.commands import UndoHistory
 from annotator.ui.document_menu import build_context_menu
 from annotator.ui.document_text import EDGE_GRAB, RESIZE_HELP, DocumentText
 from annotator.ui.highlights import (
@@ -86,7 +87,7 @@ class DocumentView(QWidget):
     #: The selection changed: ``(start, end)`` in code points (snapped if on), or None.
     selectionSpanChanged = Signal(object)
 
-    def __init__(self, project: Project, events: ProjectEvents, stack: QUndoStack,
+    def __init__(self, project: Project, events: ProjectEvents, stack: UndoHistory,
                  state: WorkbenchState, actions: CodingActions, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.project, self.events, self.stack, self.state = project, events, stack, state

@@ -5,6 +5,7 @@ Each shows one clear message on failure and leaves the project unchanged.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -12,7 +13,6 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtWidgets import QApplication, QMessageBox, QProgressDialog
 
-from annotator.core.changes import ChangeSet
 from annotator.core.errors import AnnotatorError
 from annotator.io.extract import SUPPORTED_SUFFIXES, display_name
 from annotator.ui import commands, file_dialogs, messages
@@ -59,15 +59,9 @@ def import_paths(window: MainWindow, paths: Sequence[Path]) -> None:
         QApplication.processEvents()
         return not dialog.wasCanceled()
 
-    parts: list[ChangeSet] = []
-    unsubscribe = window.project.subscribe(parts.append)
-    try:
+    # One transaction per file (a broken file costs only itself), one undo step for all.
+    with window.stack.batch(f"Import {len(files)} documents") if len(files) > 1 else contextlib.nullcontext():
         report = import_files(window.project, files, progress=progress)
-    finally:
-        unsubscribe()
-    n = len(report.imported)
-    commands.push_done(window.stack, window.project, parts,
-                       f"Import {report.imported[0].title}" if n == 1 else f"Import {n} documents")
     if dialog is not None:
         dialog.close()
     lines = [f"Imported {len(report.imported)} of {len(files)} file(s)."]

@@ -17,7 +17,6 @@ from PySide6.QtGui import (
     QDropEvent,
     QKeySequence,
     QShortcut,
-    QUndoStack,
 )
 from PySide6.QtWidgets import QDockWidget, QMainWindow, QVBoxLayout, QWidget
 
@@ -53,10 +52,6 @@ EDITING_ACTIONS = (
 )
 
 
-def _report_replay_failure(message: str) -> None:
-    messages.show_error(None, message)
-
-
 class ViewFindTarget:
     """Adapts the document view to the find bar's protocol."""
 
@@ -88,12 +83,11 @@ class MainWindow(QMainWindow):
             self.project.close()
             raise ProjectInUse(f"{name} is already open for editing in {where}.")
         self.events = ProjectEvents(self.project, self)
-        self.stack = QUndoStack(self)
-        self.stack.setObjectName("undoStack")
+        # An undo or redo that cannot be applied says so in a message.
+        self.stack = commands.UndoHistory(self.project, self, report=lambda m: messages.show_error(self, m))
+        self.stack.setObjectName("undoHistory")
         self.state = WorkbenchState(self)
         self.coding_actions = CodingActions(self.project, self.stack, self.state, self)
-        # An undo or redo that cannot be applied says so in a message, whoever pushed it.
-        commands.default_reporter = _report_replay_failure
         self._build_panels()
         self.menu_actions = build_menus(self)
         self._build_quick_keys()
@@ -103,12 +97,14 @@ class MainWindow(QMainWindow):
         self.state.currentDocumentChanged.connect(self._drop_foreign_coding)
         self.state.activeCoderChanged.connect(lambda _c: self._update_title())
         self.state.activeCoderChanged.connect(self._remember_coder)
+        self.state.activeCoderChanged.connect(self._act_as)
         self.events.changed.connect(self._on_changes)
         self.events.reloaded.connect(self._on_reloaded)
         self.coding_actions.notice.connect(lambda text: self.statusBar().showMessage(text, 6000))
         self._update_title()
         if self.project.read_only:
             self._disable_editing()
+        self._seen_history = self.project.last_history_id()
         self._outside_timer = QTimer(self)
         self._outside_timer.setObjectName("outsideChangeTimer")
         self._outside_timer.timeout.connect(self.check_outside_changes)
@@ -215,9 +211,9 @@ class MainWindow(QMainWindow):
         if not self.stack.canUndo():
             return
         self.details.commit_pending()  # a half-typed field becomes its own step first
-        command = self.stack.command(self.stack.index() - 1)
-        self.stack.undo()
-        self._show_replayed(command, undone=True)
+        changes = self.stack.undo()
+        if changes:
+            self._show_replayed(changes)
 
     def redo(self) -> None:
         if not self.stack.canRedo():
@@ -225,29 +221,25 @@ class MainWindow(QMainWindow):
         self.details.commit_pending()
         if not self.stack.canRedo():  # committing an edit ends the redo history
             return
-        command = self.stack.command(self.stack.index())
-        self.stack.redo()
-        self._show_replayed(command, undone=False)
+        changes = self.stack.redo()
+        if changes:
+            self._show_replayed(changes)
 
-    def _show_replayed(self, command: object, *, undone: bool) -> None:
+    def _show_replayed(self, changes: ChangeSet) -> None:
         """Bring into view what an undo or redo changed, so no change happens unseen."""
-        changes = getattr(command, "changes", None)
-        if not isinstance(changes, ChangeSet):
-            return
         for rc in changes.rows:
-            row = rc.before if undone else rc.after
-            if rc.table == "documents" and row is not None:
-                self.state.set_current_document(row["id"])
+            if rc.table == "documents" and rc.after is not None:
+                self.state.set_current_document(rc.after["id"])
                 return
             if rc.table == "codings":
-                shown = row or (rc.after if undone else rc.before)
+                shown = rc.after if rc.after is not None else rc.before
                 assert shown is not None
                 try:
                     self.project.document_length(shown["document_id"])
                 except AnnotatorError:
                     return  # its document went with the same step: nothing to show
                 self.state.reveal(shown["document_id"], shown["start"], shown["end"])
-                self.state.set_current_coding(row["id"] if row is not None else None)
+                self.state.set_current_coding(rc.after["id"] if rc.after is not None else None)
                 return
 
     # -- window state ------------------------------------------------------------------
@@ -292,7 +284,17 @@ class MainWindow(QMainWindow):
             self.report(f"{self.project.path.name} can no longer be read; close this window and reopen it.")
             return False
         if changed:
-            self.events.reload()
+            # The history says row by row what another program did: views follow it as they
+            # follow our own actions. A write that left no history (another tool's SQL, a
+            # pruned step) leaves only a full re-read.
+            steps = self.project.changes_since(self._seen_history, skip_own=True)
+            self._seen_history = self.project.last_history_id()
+            if steps:
+                for step in steps:
+                    self.events.changed.emit(step.compact())
+            else:
+                self.events.reload()
+            self.stack.notify()
             self.statusBar().showMessage("Another program changed this project; the window now shows its changes.",
                                          8000)
         return changed
@@ -345,6 +347,14 @@ class MainWindow(QMainWindow):
         # A stable key per project file (Python's hash() changes between runs).
         digest = hashlib.sha1(str(self.project.path.resolve()).encode()).hexdigest()[:16]
         return f"projects/{digest}/{name}"
+
+    def _act_as(self, coder_id: str | None) -> None:
+        """The history records who did each step, and Undo takes this coder's own steps."""
+        try:
+            self.project.actor = self.project.coder(coder_id).name if coder_id else ""
+        except AnnotatorError:
+            self.project.actor = ""
+        self.stack.notify()
 
     def _remember_coder(self, coder_id: str | None) -> None:
         if coder_id:

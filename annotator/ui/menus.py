@@ -78,7 +78,7 @@ def build_menus(w: MainWindow) -> dict[str, QAction]:
     # -- Edit ----------------------------------------------------------------------------
     edit_menu = bar.addMenu("&Edit")
     _name_menu(edit_menu, "Edit")
-    # Own actions rather than QUndoStack.createUndoAction: the window first commits a
+    # Own actions (the history is the project's, in the file): the window first commits a
     # half-typed field as its own step, then undoes, then shows where the change was.
     undo = act("actionUndo", "&Undo", w.undo, StdKey.Undo)
     redo = act("actionRedo", "&Redo", w.redo, StdKey.Redo)
@@ -177,14 +177,13 @@ def _follow_stack(w: MainWindow, action: QAction, verb: str, can: Callable[[], b
 
     def update() -> None:
         if not (shiboken6.isValid(w.stack) and shiboken6.isValid(action)):
-            return  # the stack emits while the window is being torn down
+            return  # the history emits while the window is being torn down
         label = text()
-        action.setEnabled(can())
+        action.setEnabled(can() and not w.project.read_only)
         action.setText(f"&{verb} {label}" if label else f"&{verb}")
         action.setToolTip(f"{verb} {label}" if label else verb)
 
-    w.stack.indexChanged.connect(lambda _i: update())
-    w.stack.cleanChanged.connect(lambda _c: update())
+    w.stack.changed.connect(update)
     update()
 
 

@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
-from PySide6.QtGui import QFont, QUndoStack
+from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
@@ -42,6 +42,7 @@ from annotator.ui import messages
 from annotator.ui.bridge import ProjectEvents
 from annotator.ui.code_picker import PickResult, pick_code
 from annotator.ui.coding_actions import CodingActions
+from annotator.ui.commands import UndoHistory
 from annotator.ui.find_bar import ERROR_COLOR
 from annotator.ui.state import WorkbenchState
 
@@ -141,7 +142,7 @@ def confirm_current_code(parent: QWidget | None, code_name: str, count: int) -> 
 class SearchDialog(QDialog):
     """Non-modal search across all documents of ``project``."""
 
-    def __init__(self, project: Project, events: ProjectEvents, stack: QUndoStack,
+    def __init__(self, project: Project, events: ProjectEvents, stack: UndoHistory,
                  state: WorkbenchState, actions: CodingActions, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("searchDialog")

@@ -26,7 +26,7 @@ from PySide6.QtCore import (
     QSortFilterProxyModel,
     Qt,
 )
-from PySide6.QtGui import QKeyEvent, QUndoStack
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -43,6 +43,7 @@ from annotator.core.codebook import CodeTree
 from annotator.core.errors import NotFound
 from annotator.store import Project
 from annotator.ui.bridge import ProjectEvents
+from annotator.ui.commands import UndoHistory
 from annotator.ui.state import WorkbenchState
 
 Index = QModelIndex | QPersistentModelIndex
@@ -157,7 +158,7 @@ class SegmentTableModel(QAbstractTableModel):
 class SegmentListPanel(QWidget):
     """Lists the coded segments of the current code; double-click reveals one in its document."""
 
-    def __init__(self, project: Project, events: ProjectEvents, stack: QUndoStack,
+    def __init__(self, project: Project, events: ProjectEvents, stack: UndoHistory,
                  state: WorkbenchState, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("segmentList")

@@ -6,12 +6,12 @@ from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
 from conftest import Sample
-from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import QWidget
 from pytestqt.qtbot import QtBot
 
 from annotator.store import Project
 from annotator.ui.bridge import ProjectEvents
+from annotator.ui.commands import UndoHistory
 from annotator.ui.state import WorkbenchState
 
 W = TypeVar("W", bound=QWidget)
@@ -23,7 +23,7 @@ class PanelEnv(Generic[W]):
 
     panel: W
     state: WorkbenchState
-    stack: QUndoStack
+    stack: UndoHistory
     project: Project
     sample: Sample
 
@@ -31,7 +31,7 @@ class PanelEnv(Generic[W]):
 def show_panel(qtbot: QtBot, sample: Sample, panel_class: Any, size: tuple[int, int]) -> PanelEnv[Any]:
     """Build ``panel_class(project, events, stack, state)``, show it and wait until it is exposed."""
     events = ProjectEvents(sample.project)
-    stack = QUndoStack()
+    stack = UndoHistory(sample.project)
     state = WorkbenchState()
     state.set_active_coder(sample.ann.id)
     panel = panel_class(sample.project, events, stack, state)

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import QMimeData, QModelIndex, QPoint, QPointF, Qt, QTimer
-from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent, QUndoStack
+from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent
 from PySide6.QtTest import QAbstractItemModelTester
 from PySide6.QtWidgets import QApplication, QLineEdit, QPushButton, QRadioButton
 
@@ -18,6 +18,7 @@ from annotator.ui.bridge import ProjectEvents
 from annotator.ui.code_tree import CodeTreePanel
 from annotator.ui.code_tree_model import CODINGS, KEY, NAME
 from annotator.ui.coding_actions import CodingActions
+from annotator.ui.commands import UndoHistory
 from annotator.ui.state import WorkbenchState, span_mime
 
 pytestmark = pytest.mark.gui
@@ -27,7 +28,7 @@ pytestmark = pytest.mark.gui
 class UI:
     sample: Any  # conftest.Sample
     panel: CodeTreePanel
-    stack: QUndoStack
+    stack: UndoHistory
     state: WorkbenchState
     actions: CodingActions
     errors: list[str] = field(default_factory=list)
@@ -67,7 +68,7 @@ def ui(sample, qtbot, monkeypatch) -> Iterator[UI]:
     errors: list[str] = []
     monkeypatch.setattr(messages, "show_error", lambda parent, err, title="": errors.append(str(err)))
     events = ProjectEvents(sample.project)
-    stack = QUndoStack()
+    stack = UndoHistory(sample.project)
     state = WorkbenchState()
     state.set_active_coder(sample.ann.id)
     actions = CodingActions(sample.project, stack, state)

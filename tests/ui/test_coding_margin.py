@@ -5,7 +5,7 @@ from __future__ import annotations
 from itertools import pairwise
 
 from PySide6.QtCore import QPoint, Qt
-from PySide6.QtGui import QColor, QUndoStack
+from PySide6.QtGui import QColor
 from PySide6.QtTest import QTest
 
 from annotator.core.models import Coding
@@ -13,6 +13,7 @@ from annotator.store import Project
 from annotator.ui.bridge import ProjectEvents
 from annotator.ui.coding_actions import CodingActions
 from annotator.ui.coding_margin import CodingMargin
+from annotator.ui.commands import UndoHistory
 from annotator.ui.document_view import DocumentView
 from annotator.ui.highlights import caret_rect
 from annotator.ui.state import WorkbenchState
@@ -22,7 +23,7 @@ TEXT = "".join(f"Paragraph {i} talks about governance and rivalry at some length
 
 def make(qtbot, project: Project, state: WorkbenchState | None = None) -> DocumentView:
     state = state or WorkbenchState()
-    stack = QUndoStack()
+    stack = UndoHistory(project)
     view = DocumentView(project, ProjectEvents(project), stack, state, CodingActions(project, stack, state))
     qtbot.addWidget(view)
     view.resize(700, 500)

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 import pytest
 from PySide6.QtCore import QEvent, QPoint, Qt
-from PySide6.QtGui import QColor, QHelpEvent, QKeyEvent, QPalette, QTextFormat, QUndoStack
+from PySide6.QtGui import QColor, QHelpEvent, QKeyEvent, QPalette, QTextFormat
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QInputDialog, QToolTip
 
@@ -23,6 +23,7 @@ from annotator.ui import messages
 from annotator.ui.bridge import ProjectEvents
 from annotator.ui.code_picker import PickResult
 from annotator.ui.coding_actions import CodingActions
+from annotator.ui.commands import UndoHistory
 from annotator.ui.document_view import DocumentView
 from annotator.ui.highlights import FIND_COLOR, FIND_CURRENT_COLOR, caret_rect
 from annotator.ui.state import SPAN_MIME, WorkbenchState, read_span_mime
@@ -36,13 +37,13 @@ class Env:
     view: DocumentView
     project: Project
     state: WorkbenchState
-    stack: QUndoStack
+    stack: UndoHistory
     actions: CodingActions
 
 
 def make_env(qtbot, project: Project, coder_id: str, document_id: str | None, size=(800, 600)) -> Env:
     events = ProjectEvents(project)
-    stack = QUndoStack()
+    stack = UndoHistory(project)
     state = WorkbenchState()
     state.set_active_coder(coder_id)
     actions = CodingActions(project, stack, state)
@@ -519,7 +520,7 @@ def test_tooltips_appear_on_hover_over_text_and_brackets(env, sample):
 
 def test_a_passage_revealed_before_the_window_settles_stays_centred(qtbot, project):
     _coder, _code, doc, text = long_project(project, lines=1500)
-    events, stack, state = ProjectEvents(project), QUndoStack(), WorkbenchState()
+    events, stack, state = ProjectEvents(project), UndoHistory(project), WorkbenchState()
     view = DocumentView(project, events, stack, state, CodingActions(project, stack, state))
     qtbot.addWidget(view)
     view.resize(300, 120)  # as when a window is built, before its geometry is restored

@@ -17,7 +17,7 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from PySide6.QtCore import QPoint, Qt
-from PySide6.QtGui import QTextCursor, QUndoStack
+from PySide6.QtGui import QTextCursor
 from PySide6.QtTest import QTest
 
 from annotator.core.models import Coding
@@ -25,6 +25,7 @@ from annotator.core.text import normalise_newlines
 from annotator.store import Project
 from annotator.ui.bridge import ProjectEvents
 from annotator.ui.coding_actions import CodingActions
+from annotator.ui.commands import UndoHistory
 from annotator.ui.document_view import DocumentView
 from annotator.ui.highlights import caret_rect
 from annotator.ui.state import WorkbenchState
@@ -56,7 +57,7 @@ class Bench:
         self.codings = self.project.codings(document_id=self.doc.id)
         state = WorkbenchState()
         state.set_active_coder(ann.id)
-        stack = QUndoStack()
+        stack = UndoHistory(self.project)
         self.view = DocumentView(self.project, ProjectEvents(self.project), stack, state,
                                  CodingActions(self.project, stack, state))
         qtbot.addWidget(self.view)

@@ -323,3 +323,26 @@ def test_importing_a_codebook_is_one_undo_step(window, tmp_path, errors):
     window.undo()
     assert all(c.name != "Brand new" for c in window.project.codes())
     assert errors == []
+
+
+def test_undo_history_survives_closing_and_reopening_the_project(qtbot, sample, settings):
+    """The history lives in the project file: after a relaunch, Edit -> Undo names the
+    last step and undoes it."""
+    first = MainWindow(sample.project.path, settings)
+    qtbot.addWidget(first)
+    first.state.set_active_coder(sample.ann.id)
+    first.state.set_current_document(sample.speech.id)
+    first.show()
+    qtbot.waitExposed(first)
+    select(first, 0, 5)
+    assert first.apply_code_to_selection(sample.norms.id)
+    coding = first.state.current_coding_id
+    first.close()
+    second = MainWindow(sample.project.path, settings)
+    qtbot.addWidget(second)
+    undo = second.menu_actions["actionUndo"]
+    assert undo.isEnabled() and undo.text() == f"&Undo Code with {sample.norms.name}"
+    undo.trigger()
+    with fresh(sample.project.path) as p:
+        assert coding not in {c.id for c in p.codings()}
+    assert second.menu_actions["actionRedo"].text() == f"&Redo Code with {sample.norms.name}"

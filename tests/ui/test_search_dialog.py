@@ -7,13 +7,13 @@ from collections.abc import Callable
 import pytest
 from conftest import EMOJI, SPEECH, Sample
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 from pytestqt.qtbot import QtBot
 
 from annotator.ui.bridge import ProjectEvents
 from annotator.ui.code_picker import CodePicker
 from annotator.ui.coding_actions import CodingActions
+from annotator.ui.commands import UndoHistory
 from annotator.ui.find_bar import ERROR_COLOR
 from annotator.ui.search_dialog import BEFORE, DOC, MATCH, SearchDialog
 from annotator.ui.state import WorkbenchState
@@ -23,7 +23,7 @@ class Harness:
     def __init__(self, qtbot: QtBot, sample: Sample) -> None:
         self.sample, self.project = sample, sample.project
         self.events = ProjectEvents(sample.project)
-        self.stack = QUndoStack()
+        self.stack = UndoHistory(sample.project)
         self.state = WorkbenchState()
         self.state.set_active_coder(sample.ann.id)
         self.actions = CodingActions(sample.project, self.stack, self.state)

@@ -1,0 +1,329 @@
+"""The project's history, kept in the project file: undo, redo and the audit trail.
+
+Every committed action becomes one ``history`` row in the same transaction:
+when, who (``Project.actor``, the coder at work), its label, a one-line
+summary, and the rows it wrote (before and after images, as JSON). Because it
+lives in the file, undo and redo work after the project is reopened, whoever
+made the change (the window, the command line), and the history doubles as an
+audit trail that methods reviewers ask for.
+
+- **Undo** takes the newest action still done (of the same ``actor``, when one is
+  set: each coder undoes their own work), replays its inverse (each row
+  must still be as the action left it, or nothing is written and ``Conflict``
+  says so), marks it *undone* and adds an ``undo`` line to the trail.
+- **Redo** takes the oldest undone action and replays it again.
+- A new action drops whatever could still be redone (*dropped*), as in every editor.
+- Actions made inside ``batch(label)`` (an import of many files, one transaction each
+  so that a broken file costs only itself) undo and redo together, as one step.
+- Only the newest ``history_limit`` actions keep their rows; older ones are pruned
+  to their audit line, so the file does not grow without bound.
+- Document texts never change, so a document row's text is not copied into the
+  history: it is read back from the document, or, once the document is deleted,
+  from ``removed_texts``, where deleting a document keeps it while any history
+  row may still need it.
+
+Nothing of this is held in memory: undoing reads one row from the file.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from annotator.core.changes import ChangeSet, Row, RowChange
+from annotator.core.errors import Conflict, NotFound
+from annotator.core.models import utc_now
+from annotator.store.base import KEYS, ProjectBase
+
+#: Actions whose rows are kept for undo, unless the project's setting says otherwise.
+DEFAULT_LIMIT = 1000
+_LIMIT_KEY = "history.limit"
+
+#: Table name -> (singular, plural) in audit lines.
+_NOUNS = {
+    "coders": ("coder", "coders"), "documents": ("document", "documents"),
+    "document_attributes": ("document attribute", "document attributes"), "codes": ("code", "codes"),
+    "codings": ("coding", "codings"), "memos": ("memo", "memos"), "settings": ("setting", "settings"),
+}  # fmt: skip
+_VERBS = {"insert": "added", "update": "changed", "delete": "removed"}
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    """One line of the history: an action, or the undo or redo of one."""
+
+    id: int
+    at: str
+    actor: str
+    label: str
+    summary: str
+    #: "action", "undo" or "redo".
+    kind: str
+    #: For actions: "done", "undone" or "dropped" (undone, then superseded).
+    state: str
+    #: For undo/redo lines: the action they replayed.
+    target: int | None
+    #: Whether its rows are still kept (it can be undone or redone).
+    replayable: bool
+    #: The first action of the batch it belongs to (they undo together), or None.
+    batch: int | None = None
+    batch_label: str = ""
+
+
+def summarise(changes: ChangeSet) -> str:
+    """"2 codings added, 1 code changed": what an action did, for the audit trail."""
+    counts: Counter[tuple[str, str]] = Counter((rc.table, rc.kind) for rc in changes.compact().rows)
+    parts = []
+    for (table, kind), n in counts.items():
+        singular, plural = _NOUNS.get(table, (table, table))
+        parts.append(f"{n} {singular if n == 1 else plural} {_VERBS[kind]}")
+    return ", ".join(parts) or "no change"
+
+
+def _encode_row(table: str, row: Row | None) -> Row | None:
+    if row is None or table != "documents":
+        return row
+    return {k: v for k, v in row.items() if k != "text"}  # texts are referenced, not copied
+
+
+def encode(changes: ChangeSet) -> str:
+    return json.dumps(
+        [[rc.table, _encode_row(rc.table, rc.before), _encode_row(rc.table, rc.after)] for rc in changes.rows],
+        ensure_ascii=False, separators=(",", ":"),
+    )
+
+
+class HistoryOps(ProjectBase):
+    """Undo, redo and the audit trail, all read from and written to the file."""
+
+    # -- written by every action (ProjectBase.action calls this before COMMIT) --------------
+    _batch: list[Any] | None = None
+
+    @contextlib.contextmanager
+    def batch(self, label: str) -> Iterator[None]:
+        """The actions made inside undo and redo as one step named ``label`` (each is still
+        its own transaction: a failure costs only that action)."""
+        if self._batch is not None:  # nested: joins the outer batch
+            yield
+            return
+        self._batch = [label, None]
+        try:
+            yield
+        finally:
+            self._batch = None
+
+    def _record_history(self, changes: ChangeSet) -> None:
+        conn = self.conn
+        # A new action ends whatever its actor could still redo.
+        conn.execute("UPDATE history SET state = 'dropped' WHERE kind = 'action' AND state = 'undone'"
+                     + self._mine(), self._mine_args())
+        batch_label, batch = self._batch if self._batch is not None else ("", None)
+        cur = conn.execute(
+            "INSERT INTO history (at, actor, label, summary, kind, state, batch, batch_label, rows) "
+            "VALUES (?, ?, ?, ?, 'action', 'done', ?, ?, ?)",
+            (utc_now(), self.actor, changes.label, summarise(changes), batch, batch_label, encode(changes)),
+        )
+        self._remember_own(cur.lastrowid)
+        if self._batch is not None and batch is None:
+            self._batch[1] = cur.lastrowid
+            conn.execute("UPDATE history SET batch = id WHERE id = ?", (cur.lastrowid,))
+        self._keep_removed_texts(changes)
+        self._prune()
+
+    def _remember_own(self, entry_id: int | None) -> None:
+        if entry_id is not None:
+            self._own_history.add(entry_id)
+
+    def _keep_removed_texts(self, changes: ChangeSet) -> None:
+        """A deleted document's text stays (once) while the history may re-insert it."""
+        for rc in changes.of("documents"):
+            if rc.after is None and rc.before is not None:
+                self.conn.execute("INSERT OR REPLACE INTO removed_texts (document_id, text) VALUES (?, ?)",
+                                  (rc.key[0], rc.before["text"]))
+            elif rc.before is None and rc.after is not None:
+                self.conn.execute("DELETE FROM removed_texts WHERE document_id = ?", (rc.key[0],))
+
+    @property
+    def history_limit(self) -> int:
+        try:
+            return max(0, int(self.setting(_LIMIT_KEY, str(DEFAULT_LIMIT))))
+        except ValueError:
+            return DEFAULT_LIMIT
+
+    def set_history_limit(self, limit: int) -> None:
+        """How many actions keep what undo needs (older ones keep their audit line)."""
+        if limit < 0:
+            raise ValueError("a history limit is 0 or more")
+        self.set_setting(_LIMIT_KEY, str(limit))
+        with self.action("Prune history", history=False):
+            self._prune()
+
+    def _prune(self) -> None:
+        limit = self.history_limit
+        row = self.conn.execute(
+            "SELECT id FROM history WHERE kind = 'action' AND rows IS NOT NULL ORDER BY id DESC LIMIT 1 OFFSET ?",
+            (limit,),
+        ).fetchone()
+        if row is None:
+            return
+        # Undo and redo lines older than the cut go too: they only serve other windows.
+        self.conn.execute("UPDATE history SET rows = NULL WHERE rows IS NOT NULL AND id <= ?", (row[0],))
+        # Texts no remaining history row can re-insert are let go.
+        for (doc_id,) in self.conn.execute("SELECT document_id FROM removed_texts").fetchall():
+            needed = self.conn.execute(
+                "SELECT 1 FROM history WHERE rows IS NOT NULL AND instr(rows, ?) LIMIT 1", (f'"{doc_id}"',)
+            ).fetchone()
+            if needed is None:
+                self.conn.execute("DELETE FROM removed_texts WHERE document_id = ?", (doc_id,))
+
+    # -- reading -----------------------------------------------------------------------------
+    def _entry(self, row: Any) -> HistoryEntry:
+        return HistoryEntry(row["id"], row["at"], row["actor"], row["label"], row["summary"], row["kind"],
+                            row["state"], row["target"], row["replayable"] == 1, row["batch"], row["batch_label"])
+
+    _SELECT = ("SELECT id, at, actor, label, summary, kind, state, target, rows IS NOT NULL AS replayable, "
+               "batch, batch_label FROM history")
+
+    def history(self, *, since: int = 0, limit: int | None = None, own: bool = False) -> list[HistoryEntry]:
+        """The audit trail, oldest first (entries after ``since``; the newest ``limit``;
+        with ``own``, only what this connection did)."""
+        sql = self._SELECT + " WHERE id > ? ORDER BY id DESC" + (" LIMIT ?" if limit is not None else "")
+        args: tuple[int, ...] = (since,) if limit is None else (since, limit)
+        entries = [self._entry(r) for r in reversed(self.conn.execute(sql, args).fetchall())]
+        return [e for e in entries if e.id in self._own_history] if own else entries
+
+    def last_history_id(self) -> int:
+        row = self.conn.execute("SELECT max(id) FROM history").fetchone()
+        return int(row[0] or 0)
+
+    def _mine(self) -> str:
+        return " AND actor = ?" if self.actor else ""
+
+    def _mine_args(self) -> tuple[str, ...]:
+        return (self.actor,) if self.actor else ()
+
+    def _step(self, kind: str) -> tuple[HistoryEntry, list[int]] | None:
+        """What Undo (or Redo) would replay: the step as the menu names it, and the ids of
+        its actions in replay order (a batch: all of them). None if its rows are pruned.
+
+        With an ``actor`` set, Undo takes that actor's newest step, not another coder's
+        or program's that came later (as in shared editors: you undo your own work;
+        a step that touched the same rows since makes the undo refuse)."""
+        undo = kind == "undo"
+        row = self.conn.execute(
+            self._SELECT + " WHERE kind = 'action' AND state = ?" + self._mine()
+            + " ORDER BY id " + ("DESC" if undo else "") + " LIMIT 1",
+            ("done" if undo else "undone", *self._mine_args()),
+        ).fetchone()
+        if row is None:
+            return None
+        entry = self._entry(row)
+        members = [entry]
+        if entry.batch is not None:
+            members = [self._entry(r) for r in self.conn.execute(
+                self._SELECT + " WHERE kind = 'action' AND batch = ? AND state = ? ORDER BY id "
+                + ("DESC" if undo else ""), (entry.batch, entry.state)).fetchall()]
+            entry = HistoryEntry(entry.id, entry.at, entry.actor, entry.batch_label or entry.label, entry.summary,
+                                 entry.kind, entry.state, None, all(m.replayable for m in members), entry.batch,
+                                 entry.batch_label)
+        if not entry.replayable:
+            return None
+        return entry, [m.id for m in members]
+
+    def undo_entry(self) -> HistoryEntry | None:
+        """The step Undo would undo (the newest done action, or its whole batch)."""
+        step = self._step("undo")
+        return step[0] if step is not None else None
+
+    def redo_entry(self) -> HistoryEntry | None:
+        """The step Redo would redo (the oldest undone action, or its whole batch)."""
+        step = self._step("redo")
+        return step[0] if step is not None else None
+
+    def entry_changes(self, entry_id: int) -> ChangeSet:
+        """What an action wrote, row by row (document texts read back where they are kept)."""
+        row = self.conn.execute("SELECT label, rows FROM history WHERE id = ?", (entry_id,)).fetchone()
+        if row is None or row["rows"] is None:
+            raise NotFound(f"The history no longer holds what step {entry_id} changed.")
+        return ChangeSet(row["label"], [self._decode(t, b, a) for t, b, a in json.loads(row["rows"])])
+
+    def _decode(self, table: str, before: Row | None, after: Row | None) -> RowChange:
+        if table == "documents":
+            for image in (before, after):
+                if image is not None:
+                    image["text"] = self._kept_text(image["id"])
+        image = after if after is not None else before
+        assert image is not None
+        return RowChange(table, tuple(image[c] for c in KEYS[table]), before, after)
+
+    def _kept_text(self, document_id: str) -> str:
+        for sql in ("SELECT text FROM documents WHERE id = ?", "SELECT text FROM removed_texts WHERE document_id = ?"):
+            row = self.conn.execute(sql, (document_id,)).fetchone()
+            if row is not None:
+                return str(row[0])
+        raise NotFound(f"The text of document {document_id} is no longer kept.")
+
+    def changes_since(self, entry_id: int, *, skip_own: bool = False) -> list[ChangeSet] | None:
+        """What was done after ``entry_id`` (by another program, say), as ChangeSets in
+        order; None if some step's rows are no longer kept (then re-read everything).
+        ``skip_own`` leaves out what this connection did itself."""
+        out: list[ChangeSet] = []
+        own = self._own_history if skip_own else set()
+        for entry in self.history(since=entry_id):
+            if entry.id in own:
+                continue
+            if not entry.replayable:
+                return None
+            out.append(self.entry_changes(entry.id))
+        return out
+
+    # -- undo / redo -------------------------------------------------------------------------
+    def undo(self) -> ChangeSet:
+        """Undo the newest action; returns what the undo wrote."""
+        return self._replay("undo")
+
+    def redo(self) -> ChangeSet:
+        """Redo the oldest undone action; returns what the redo wrote."""
+        return self._replay("redo")
+
+    def _replay(self, kind: str) -> ChangeSet:
+        peek = self._step(kind)
+        if peek is None:
+            raise Conflict(f"There is nothing to {kind}.")
+        verb = kind.capitalize()
+        with self.action(f"{verb} {peek[0].label}", history=False) as replayed:
+            step = self._step(kind)  # again inside the write lock: another program may have acted
+            if step is None:
+                raise Conflict(f"There is nothing to {kind}.")
+            entry, members = step
+            for member in members:
+                done = self.entry_changes(member)
+                changes = done.inverse() if kind == "undo" else done
+                for rc in changes.rows:
+                    if self._get_row(rc.table, rc.key) != rc.before:
+                        raise Conflict(
+                            f"Cannot {kind} '{entry.label}': a {rc.table[:-1]} it touches was changed since."
+                        )
+                    if rc.after is None:
+                        self._delete(rc.table, rc.key)
+                    elif rc.before is None:
+                        self._insert(rc.table, rc.after)
+                    else:
+                        self._update(rc.table, rc.key, rc.after)
+                self._keep_removed_texts(changes)
+                self.conn.execute("UPDATE history SET state = ? WHERE id = ?",
+                                  ("undone" if kind == "undo" else "done", member))
+            # The trail's line keeps what the replay wrote (until pruned), so that another
+            # window can follow it row by row (``changes_since``).
+            cur = self.conn.execute(
+                "INSERT INTO history (at, actor, label, summary, kind, state, target, rows) "
+                "VALUES (?, ?, ?, ?, ?, '', ?, ?)",
+                (utc_now(), self.actor, f"{verb} {entry.label}", summarise(replayed), kind, members[0],
+                 encode(replayed)),
+            )
+            self._remember_own(cur.lastrowid)
+        return self.last_changes

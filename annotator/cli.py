@@ -235,7 +235,7 @@ def cmd_backup(args: argparse.Namespace) -> int:
 
 def cmd_gui(args: argparse.Namespace) -> int:
     # Imported here so the CLI itself never needs Qt (or a display).
-    from annotator.ui.app import run_app
+    from annotator.ui.shell.app import run_app
 
     return run_app(getattr(args, "project", None))
 

@@ -31,12 +31,12 @@ from PySide6.QtWidgets import QApplication
 from annotator.core.changes import ChangeSet, RowChange
 from annotator.core.models import Code, Coding
 from annotator.store import Project
-from annotator.ui.bridge import ProjectEvents
-from annotator.ui.code_tree import CodeTreePanel
-from annotator.ui.code_tree_model import CodeTreeModel
-from annotator.ui.coding_actions import CodingActions
-from annotator.ui.commands import UndoHistory
-from annotator.ui.state import WorkbenchState
+from annotator.ui.codebook.code_tree import CodeTreePanel
+from annotator.ui.codebook.code_tree_model import CodeTreeModel
+from annotator.ui.widgets.bridge import ProjectEvents
+from annotator.ui.widgets.coding_actions import CodingActions
+from annotator.ui.widgets.commands import UndoHistory
+from annotator.ui.widgets.state import WorkbenchState
 
 N_TOP, N_MID, N_LEAF = 10, 9, 10  # 10 + 90 + 900 = 1,000 codes
 N_CODINGS = 50_000

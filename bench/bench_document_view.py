@@ -27,11 +27,11 @@ from PySide6.QtWidgets import QApplication
 
 from annotator.core.models import Coding
 from annotator.store import Project
-from annotator.ui.bridge import ProjectEvents
-from annotator.ui.coding_actions import CodingActions
-from annotator.ui.commands import UndoHistory
-from annotator.ui.document_view import DocumentView
-from annotator.ui.state import WorkbenchState
+from annotator.ui.document.document_view import DocumentView
+from annotator.ui.widgets.bridge import ProjectEvents
+from annotator.ui.widgets.coding_actions import CodingActions
+from annotator.ui.widgets.commands import UndoHistory
+from annotator.ui.widgets.state import WorkbenchState
 
 SIZE = 1_000_000
 SEEDS = Path(__file__).resolve().parents[1] / "seeds"

@@ -8,13 +8,13 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from annotator.ui.main_window import MainWindow
+    from annotator.ui.shell.main_window import MainWindow
 
 
 def __getattr__(name: str) -> Any:
-    # Lazy, so `import annotator.ui.bridge` does not pull in the whole window.
+    # Lazy, so `import annotator.ui.widgets.bridge` does not pull in the whole window.
     if name == "MainWindow":
-        from annotator.ui.main_window import MainWindow
+        from annotator.ui.shell.main_window import MainWindow
 
         return MainWindow
     raise AttributeError(name)

@@ -10,9 +10,9 @@ from PySide6.QtWidgets import QWidget
 from pytestqt.qtbot import QtBot
 
 from annotator.store import Project
-from annotator.ui.bridge import ProjectEvents
-from annotator.ui.commands import UndoHistory
-from annotator.ui.state import WorkbenchState
+from annotator.ui.widgets.bridge import ProjectEvents
+from annotator.ui.widgets.commands import UndoHistory
+from annotator.ui.widgets.state import WorkbenchState
 
 W = TypeVar("W", bound=QWidget)
 

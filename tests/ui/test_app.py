@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import QSettings
 
 from annotator.io import locations
-from annotator.ui import app
+from annotator.ui.shell import app
 
 
 def test_first_start_builds_and_opens_the_bundled_corpus(tmp_path, monkeypatch):

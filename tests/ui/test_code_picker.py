@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from annotator.store import Project
-from annotator.ui.code_picker import CodePicker, PickResult, choose_code, pick_code
+from annotator.ui.widgets.code_picker import CodePicker, PickResult, choose_code, pick_code
 
 Key = Qt.Key
 

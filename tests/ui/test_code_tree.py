@@ -13,13 +13,14 @@ from PySide6.QtTest import QAbstractItemModelTester
 from PySide6.QtWidgets import QApplication, QLineEdit, QPushButton, QRadioButton
 
 from annotator.store import Project
-from annotator.ui import code_dialogs, messages
-from annotator.ui.bridge import ProjectEvents
-from annotator.ui.code_tree import CodeTreePanel
-from annotator.ui.code_tree_model import CODINGS, KEY, NAME
-from annotator.ui.coding_actions import CodingActions
-from annotator.ui.commands import UndoHistory
-from annotator.ui.state import WorkbenchState, span_mime
+from annotator.ui.codebook import code_dialogs
+from annotator.ui.codebook.code_tree import CodeTreePanel
+from annotator.ui.codebook.code_tree_model import CODINGS, KEY, NAME
+from annotator.ui.widgets import messages
+from annotator.ui.widgets.bridge import ProjectEvents
+from annotator.ui.widgets.coding_actions import CodingActions
+from annotator.ui.widgets.commands import UndoHistory
+from annotator.ui.widgets.state import WorkbenchState, span_mime
 
 pytestmark = pytest.mark.gui
 

@@ -14,8 +14,15 @@ from PySide6.QtTest import QAbstractItemModelTester
 from annotator.core.changes import ChangeSet, RowChange
 from annotator.core.errors import AnnotatorError
 from annotator.store import Project
-from annotator.ui.code_tree_model import CODINGS, DOCS, KEY, NAME, CodeIdRole, CodeTreeModel
-from annotator.ui.state import CODE_MIME
+from annotator.ui.codebook.code_tree_model import (
+    CODINGS,
+    DOCS,
+    KEY,
+    NAME,
+    CodeIdRole,
+    CodeTreeModel,
+)
+from annotator.ui.widgets.state import CODE_MIME
 
 pytestmark = pytest.mark.gui
 

@@ -6,11 +6,13 @@ import pytest
 from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QInputDialog
 
-from annotator.ui import MainWindow, coder_bar, messages
-from annotator.ui.app import ask_for_coder
-from annotator.ui.bridge import ProjectEvents
-from annotator.ui.coder_bar import CoderBar
-from annotator.ui.state import WorkbenchState
+from annotator.ui import MainWindow
+from annotator.ui.panels import coder_bar
+from annotator.ui.panels.coder_bar import CoderBar
+from annotator.ui.shell.app import ask_for_coder
+from annotator.ui.widgets import messages
+from annotator.ui.widgets.bridge import ProjectEvents
+from annotator.ui.widgets.state import WorkbenchState
 
 
 @pytest.fixture

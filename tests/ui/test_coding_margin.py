@@ -10,13 +10,13 @@ from PySide6.QtTest import QTest
 
 from annotator.core.models import Coding
 from annotator.store import Project
-from annotator.ui.bridge import ProjectEvents
-from annotator.ui.coding_actions import CodingActions
-from annotator.ui.coding_margin import CodingMargin
-from annotator.ui.commands import UndoHistory
-from annotator.ui.document_view import DocumentView
-from annotator.ui.highlights import caret_rect
-from annotator.ui.state import WorkbenchState
+from annotator.ui.document.coding_margin import CodingMargin
+from annotator.ui.document.document_view import DocumentView
+from annotator.ui.document.highlights import caret_rect
+from annotator.ui.widgets.bridge import ProjectEvents
+from annotator.ui.widgets.coding_actions import CodingActions
+from annotator.ui.widgets.commands import UndoHistory
+from annotator.ui.widgets.state import WorkbenchState
 
 TEXT = "".join(f"Paragraph {i} talks about governance and rivalry at some length.\n" for i in range(40))
 

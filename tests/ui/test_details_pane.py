@@ -10,8 +10,8 @@ from PySide6.QtGui import QTextCursor
 from PySide6.QtWidgets import QWidget
 from pytestqt.qtbot import QtBot
 
-from annotator.ui import messages
-from annotator.ui.details_pane import CommitTextEdit, DetailsPane, local_time
+from annotator.ui.panels.details_pane import CommitTextEdit, DetailsPane, local_time
+from annotator.ui.widgets import messages
 
 Env = PanelEnv[DetailsPane]
 

@@ -9,8 +9,9 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLineEdit
 from pytestqt.qtbot import QtBot
 
-from annotator.ui import document_list, messages
-from annotator.ui.document_list import CODINGS, TITLE, DocumentListPanel
+from annotator.ui.panels import document_list
+from annotator.ui.panels.document_list import CODINGS, TITLE, DocumentListPanel
+from annotator.ui.widgets import messages
 
 Env = PanelEnv[DocumentListPanel]
 

@@ -18,15 +18,15 @@ from annotator.core.colors import contrast_ratio, relative_luminance
 from annotator.core.errors import InvalidInput
 from annotator.core.models import Coding
 from annotator.store import Project
-from annotator.ui import document_view as dv_module
-from annotator.ui import messages
-from annotator.ui.bridge import ProjectEvents
-from annotator.ui.code_picker import PickResult
-from annotator.ui.coding_actions import CodingActions
-from annotator.ui.commands import UndoHistory
-from annotator.ui.document_view import DocumentView
-from annotator.ui.highlights import FIND_COLOR, FIND_CURRENT_COLOR, caret_rect
-from annotator.ui.state import SPAN_MIME, WorkbenchState, read_span_mime
+from annotator.ui.document import document_view as dv_module
+from annotator.ui.document.document_view import DocumentView
+from annotator.ui.document.highlights import FIND_COLOR, FIND_CURRENT_COLOR, caret_rect
+from annotator.ui.widgets import messages
+from annotator.ui.widgets.bridge import ProjectEvents
+from annotator.ui.widgets.code_picker import PickResult
+from annotator.ui.widgets.coding_actions import CodingActions
+from annotator.ui.widgets.commands import UndoHistory
+from annotator.ui.widgets.state import SPAN_MIME, WorkbenchState, read_span_mime
 
 LEFT = Qt.MouseButton.LeftButton
 NOMOD = Qt.KeyboardModifier.NoModifier

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import QLineEdit
 from test_document_view import Env, highlighted, long_project, make_env
 
 from annotator.core.errors import InvalidInput, NotFound
-from annotator.ui.highlights import ShownCodings, caret_rect, top_line_start
+from annotator.ui.document.highlights import ShownCodings, caret_rect, top_line_start
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ from PySide6.QtWidgets import QPlainTextEdit, QTextEdit, QVBoxLayout, QWidget
 from pytestqt.qtbot import QtBot
 
 from annotator.core.textpos import OffsetMap
-from annotator.ui.find_bar import ERROR_COLOR, FindBar, FindTarget
+from annotator.ui.document.find_bar import ERROR_COLOR, FindBar, FindTarget
 
 Key = Qt.Key
 Mod = Qt.KeyboardModifier
@@ -169,7 +169,7 @@ def test_typing_more_keeps_the_place_when_it_still_matches(qtbot: QtBot) -> None
 
 
 def test_a_bad_regex_is_shown_inline_in_red_not_in_a_dialog(qtbot: QtBot, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("annotator.ui.messages.show_error", lambda *a, **k: pytest_fail())
+    monkeypatch.setattr("annotator.ui.widgets.messages.show_error", lambda *a, **k: pytest_fail())
     target = FakeTarget(EMOJI)
     bar = open_bar(qtbot, target)
     bar.regex_box.click()

@@ -11,8 +11,9 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QDockWidget, QWidget
 
 from annotator.store import Project
-from annotator.ui import MainWindow, messages
-from annotator.ui.highlights import caret_rect
+from annotator.ui import MainWindow
+from annotator.ui.document.highlights import caret_rect
+from annotator.ui.widgets import messages
 
 LEFT, NOMOD = Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier
 
@@ -174,7 +175,7 @@ def test_search_all_dialog_opens(window):
 
 
 def test_an_import_is_one_undo_step(window, tmp_path, errors):
-    from annotator.ui.file_actions import import_paths
+    from annotator.ui.shell.file_actions import import_paths
 
     files = []
     for i in range(5):
@@ -241,7 +242,7 @@ def test_keyboard_moves_between_the_parts_of_the_window(window):
 def test_coding_menu_reassigns_and_annotates_the_selected_coding(window, sample, monkeypatch, errors):
     from PySide6.QtWidgets import QInputDialog
 
-    from annotator.ui import code_picker
+    from annotator.ui.widgets import code_picker
 
     select(window, 0, 5)
     window.apply_code_to_selection(sample.norms.id)
@@ -314,7 +315,7 @@ def test_a_failed_undo_is_reported(window, sample, errors):
 
 
 def test_importing_a_codebook_is_one_undo_step(window, tmp_path, errors):
-    from annotator.ui.file_actions import import_codebook_csv
+    from annotator.ui.shell.file_actions import import_codebook_csv
 
     path = tmp_path / "cb.csv"
     path.write_text("name,path\r\nBrand new,Brand new\r\n", encoding="utf-8")

@@ -18,12 +18,13 @@ from conftest import REPO, SPEECH
 from PySide6.QtCore import QSettings
 
 from annotator.store import Project
-from annotator.ui import MainWindow, messages
-from annotator.ui.coder_bar import NEW_CODER
-from annotator.ui.document_list import DocumentIdRole
-from annotator.ui.highlights import BULK, ShownCodings, span_cursor
-from annotator.ui.search_dialog import SearchDialog
-from annotator.ui.segment_list import CodingIdRole
+from annotator.ui import MainWindow
+from annotator.ui.document.highlights import BULK, ShownCodings, span_cursor
+from annotator.ui.panels.coder_bar import NEW_CODER
+from annotator.ui.panels.document_list import DocumentIdRole
+from annotator.ui.panels.search_dialog import SearchDialog
+from annotator.ui.panels.segment_list import CodingIdRole
+from annotator.ui.widgets import messages
 
 
 @pytest.fixture

@@ -14,7 +14,9 @@ from PySide6.QtCore import QSettings, QSortFilterProxyModel, QTimer
 from PySide6.QtWidgets import QApplication, QFileDialog, QFileSystemModel
 
 from annotator.store import Project, guard
-from annotator.ui import MainWindow, app, messages
+from annotator.ui import MainWindow
+from annotator.ui.shell import app
+from annotator.ui.widgets import messages
 
 linux_locks = pytest.mark.skipif(not Path("/proc/locks").exists(), reason="reads Linux's /proc/locks")
 
@@ -100,7 +102,7 @@ def test_every_file_dialog_leaves_the_project_locked_and_hides_its_companions(qt
 
 
 def test_importing_the_project_file_itself_is_refused_without_reading_it(window, errors):
-    from annotator.ui.file_actions import import_paths
+    from annotator.ui.shell.file_actions import import_paths
 
     project = window.project
     before = _sqlite_posix_locks(project.path) if Path("/proc/locks").exists() else None
@@ -164,7 +166,7 @@ def test_a_window_in_another_process_is_named(qtbot, tmp_path, settings, monkeyp
 
 
 def test_save_a_copy_writes_a_whole_project_and_keeps_this_one_open(qtbot, window, monkeypatch, tmp_path):
-    from annotator.ui import file_dialogs
+    from annotator.ui.widgets import file_dialogs
 
     target = tmp_path / "elsewhere" / "copy.sqlite"
     target.parent.mkdir()

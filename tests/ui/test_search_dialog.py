@@ -10,13 +10,13 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 from pytestqt.qtbot import QtBot
 
-from annotator.ui.bridge import ProjectEvents
-from annotator.ui.code_picker import CodePicker
-from annotator.ui.coding_actions import CodingActions
-from annotator.ui.commands import UndoHistory
-from annotator.ui.find_bar import ERROR_COLOR
-from annotator.ui.search_dialog import BEFORE, DOC, MATCH, SearchDialog
-from annotator.ui.state import WorkbenchState
+from annotator.ui.document.find_bar import ERROR_COLOR
+from annotator.ui.panels.search_dialog import BEFORE, DOC, MATCH, SearchDialog
+from annotator.ui.widgets.bridge import ProjectEvents
+from annotator.ui.widgets.code_picker import CodePicker
+from annotator.ui.widgets.coding_actions import CodingActions
+from annotator.ui.widgets.commands import UndoHistory
+from annotator.ui.widgets.state import WorkbenchState
 
 
 class Harness:
@@ -52,7 +52,7 @@ def h(qtbot: QtBot, sample: Sample) -> Harness:
 @pytest.fixture
 def errors(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     shown: list[str] = []
-    monkeypatch.setattr("annotator.ui.messages.show_error",
+    monkeypatch.setattr("annotator.ui.widgets.messages.show_error",
                         lambda parent, problem, title="Annotator": shown.append(str(problem)))
     return shown
 

@@ -8,7 +8,14 @@ from panel_env import PanelEnv, show_panel
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
-from annotator.ui.segment_list import CODE, CODER, DOCUMENT, TEXT, CodingIdRole, SegmentListPanel
+from annotator.ui.panels.segment_list import (
+    CODE,
+    CODER,
+    DOCUMENT,
+    TEXT,
+    CodingIdRole,
+    SegmentListPanel,
+)
 
 Env = PanelEnv[SegmentListPanel]
 

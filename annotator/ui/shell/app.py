@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QApplication, QInputDialog, QMessageBox, QWidget
 
 from annotator.core.errors import AnnotatorError, ProjectInUse
 from annotator.io import locations
-from annotator.ui.main_window import MainWindow
+from annotator.ui.shell.main_window import MainWindow
 
 _windows: list[MainWindow] = []
 

@@ -53,12 +53,21 @@ from annotator.core.changes import ChangeSet
 from annotator.core.errors import AnnotatorError, InvalidInput
 from annotator.core.models import Code
 from annotator.store import Project
-from annotator.ui import code_dialogs, commands, messages
-from annotator.ui.bridge import ProjectEvents
-from annotator.ui.code_tree_model import CODINGS, DOCS, HEADERS, KEY, NAME, CodeTreeModel, NameRole
-from annotator.ui.coding_actions import CodingActions
-from annotator.ui.commands import UndoHistory
-from annotator.ui.state import SPAN_MIME, WorkbenchState, read_span_mime
+from annotator.ui.codebook import code_dialogs
+from annotator.ui.codebook.code_tree_model import (
+    CODINGS,
+    DOCS,
+    HEADERS,
+    KEY,
+    NAME,
+    CodeTreeModel,
+    NameRole,
+)
+from annotator.ui.widgets import commands, messages
+from annotator.ui.widgets.bridge import ProjectEvents
+from annotator.ui.widgets.coding_actions import CodingActions
+from annotator.ui.widgets.commands import UndoHistory
+from annotator.ui.widgets.state import SPAN_MIME, WorkbenchState, read_span_mime
 
 #: Up to this many codes the tree opens fully; a larger codebook opens at the top level.
 EXPAND_ALL_LIMIT = 200

@@ -37,10 +37,10 @@ from annotator.core.changes import ChangeSet
 from annotator.core.errors import AnnotatorError, InvalidInput, NotFound
 from annotator.core.models import Code, Coding
 from annotator.store import Project
-from annotator.ui import commands, messages
-from annotator.ui.bridge import ProjectEvents
-from annotator.ui.commands import UndoHistory
-from annotator.ui.state import WorkbenchState
+from annotator.ui.widgets import commands, messages
+from annotator.ui.widgets.bridge import ProjectEvents
+from annotator.ui.widgets.commands import UndoHistory
+from annotator.ui.widgets.state import WorkbenchState
 
 #: How much of a coded passage the pane quotes.
 QUOTE_LIMIT = 300

@@ -39,7 +39,7 @@ from annotator.core.changes import ChangeSet, Row
 from annotator.core.codebook import name_key
 from annotator.core.models import Code
 from annotator.store import Project
-from annotator.ui.state import CODE_MIME
+from annotator.ui.widgets.state import CODE_MIME
 
 Index = QModelIndex | QPersistentModelIndex
 #: The invisible root, as a default argument (Qt's own signatures default to it).

@@ -42,9 +42,9 @@ from annotator.core.changes import ChangeSet
 from annotator.core.codebook import CodeTree
 from annotator.core.errors import NotFound
 from annotator.store import Project
-from annotator.ui.bridge import ProjectEvents
-from annotator.ui.commands import UndoHistory
-from annotator.ui.state import WorkbenchState
+from annotator.ui.widgets.bridge import ProjectEvents
+from annotator.ui.widgets.commands import UndoHistory
+from annotator.ui.widgets.state import WorkbenchState
 
 Index = QModelIndex | QPersistentModelIndex
 

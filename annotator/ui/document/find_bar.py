@@ -26,9 +26,9 @@ from PySide6.QtWidgets import (
 
 from annotator.core.errors import InvalidInput
 from annotator.core.search import find_all
+from annotator.ui.widgets.messages import ERROR_COLOR
 
 #: Error text colour: a dark red that stays readable on light backgrounds.
-ERROR_COLOR = "#C62828"
 
 
 @runtime_checkable

@@ -15,10 +15,10 @@ from PySide6.QtWidgets import QApplication, QMessageBox, QProgressDialog
 
 from annotator.core.errors import AnnotatorError
 from annotator.io.extract import SUPPORTED_SUFFIXES, display_name
-from annotator.ui import commands, file_dialogs, messages
+from annotator.ui.widgets import commands, file_dialogs, messages
 
 if TYPE_CHECKING:
-    from annotator.ui.main_window import MainWindow
+    from annotator.ui.shell.main_window import MainWindow
 
 #: Above this many files, a progress dialog with Cancel is shown.
 PROGRESS_THRESHOLD = 3

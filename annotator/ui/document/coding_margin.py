@@ -43,7 +43,7 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QApplication, QToolTip, QWidget
 
 from annotator.core.colors import readable_text_color
-from annotator.ui.highlights import ShownCodings
+from annotator.ui.document.highlights import ShownCodings
 
 #: Pen styles that tell coders apart, in coder order (then repeating).
 CODER_STYLES = (

@@ -38,13 +38,13 @@ from annotator.core.changes import ChangeSet
 from annotator.core.errors import AnnotatorError, InvalidInput
 from annotator.core.search import Hit, HitList, search_documents
 from annotator.store import Project
-from annotator.ui import messages
-from annotator.ui.bridge import ProjectEvents
-from annotator.ui.code_picker import PickResult, pick_code
-from annotator.ui.coding_actions import CodingActions
-from annotator.ui.commands import UndoHistory
-from annotator.ui.find_bar import ERROR_COLOR
-from annotator.ui.state import WorkbenchState
+from annotator.ui.widgets import messages
+from annotator.ui.widgets.bridge import ProjectEvents
+from annotator.ui.widgets.code_picker import PickResult, pick_code
+from annotator.ui.widgets.coding_actions import CodingActions
+from annotator.ui.widgets.commands import UndoHistory
+from annotator.ui.widgets.messages import ERROR_COLOR
+from annotator.ui.widgets.state import WorkbenchState
 
 DOC, BEFORE, MATCH, AFTER = range(4)
 #: A runaway pattern stops starting new documents after this many seconds.

@@ -48,8 +48,7 @@ from annotator.core.wordsnap import (
     word_end_at,
     word_start_at,
 )
-from annotator.ui.coding_actions import CodingActions
-from annotator.ui.highlights import (
+from annotator.ui.document.highlights import (
     ShownCodings,
     caret_rect,
     cursor_at,
@@ -58,7 +57,8 @@ from annotator.ui.highlights import (
     span_cursor,
     top_line_start,
 )
-from annotator.ui.state import WorkbenchState
+from annotator.ui.widgets.coding_actions import CodingActions
+from annotator.ui.widgets.state import WorkbenchState
 
 RESIZE_HELP = (
     "Selected coding: Delete removes it; Alt+Shift+←/→ moves its end by a word, "

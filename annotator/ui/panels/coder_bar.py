@@ -23,9 +23,9 @@ from PySide6.QtWidgets import (
 from annotator.core.changes import ChangeSet
 from annotator.core.errors import AnnotatorError
 from annotator.store import Project
-from annotator.ui import messages
-from annotator.ui.bridge import ProjectEvents
-from annotator.ui.state import WorkbenchState
+from annotator.ui.widgets import messages
+from annotator.ui.widgets.bridge import ProjectEvents
+from annotator.ui.widgets.state import WorkbenchState
 
 NEW_CODER = "__new__"
 

@@ -16,10 +16,11 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QApplication, QMenu, QWidget
 
 from annotator.core.errors import AnnotatorError
-from annotator.ui import file_actions, messages
+from annotator.ui.shell import file_actions
+from annotator.ui.widgets import messages
 
 if TYPE_CHECKING:
-    from annotator.ui.main_window import MainWindow
+    from annotator.ui.shell.main_window import MainWindow
 
 StdKey = QKeySequence.StandardKey
 _FALLBACK_KEYS = {StdKey.Quit: "Ctrl+Q", StdKey.Find: "Ctrl+F", StdKey.New: "Ctrl+N", StdKey.Open: "Ctrl+O"}
@@ -207,7 +208,7 @@ def _selected_coding(w: MainWindow) -> str | None:
 
 
 def _reassign(w: MainWindow) -> None:
-    from annotator.ui.code_picker import choose_code
+    from annotator.ui.widgets.code_picker import choose_code
 
     coding = _selected_coding(w)
     if coding is None:
@@ -259,7 +260,7 @@ def _show_find(w: MainWindow) -> Callable[[], None]:
 
 
 def _search_all(w: MainWindow) -> None:
-    from annotator.ui.search_dialog import SearchDialog
+    from annotator.ui.panels.search_dialog import SearchDialog
 
     dialog = getattr(w, "_search_dialog", None)
     if dialog is None:
@@ -311,7 +312,7 @@ def _switch(w: MainWindow, path: Path | None) -> None:
     """Open ``path`` in a new window and close this one (its work is already saved)."""
     if path is None or path.resolve() == w.project.path.resolve():
         return
-    from annotator.ui.app import open_window
+    from annotator.ui.shell.app import open_window
 
     try:
         window = open_window(path, w.settings, w)

@@ -57,15 +57,10 @@ from annotator.core.errors import AnnotatorError, InvalidInput, NotFound
 from annotator.core.textpos import OffsetMap
 from annotator.core.wordsnap import snap_to_words
 from annotator.store import Project
-from annotator.ui import messages
-from annotator.ui.bridge import ProjectEvents
-from annotator.ui.code_picker import choose_code, pick_code
-from annotator.ui.coding_actions import CodingActions
-from annotator.ui.coding_margin import Bracket, CodingMargin, place_brackets
-from annotator.ui.commands import UndoHistory
-from annotator.ui.document_menu import build_context_menu
-from annotator.ui.document_text import EDGE_GRAB, RESIZE_HELP, DocumentText
-from annotator.ui.highlights import (
+from annotator.ui.document.coding_margin import Bracket, CodingMargin, place_brackets
+from annotator.ui.document.document_menu import build_context_menu
+from annotator.ui.document.document_text import EDGE_GRAB, RESIZE_HELP, DocumentText
+from annotator.ui.document.highlights import (
     HighlightBuilder,
     Piece,
     ShownCodings,
@@ -75,7 +70,12 @@ from annotator.ui.highlights import (
     span_cursor,
     visible_range,
 )
-from annotator.ui.state import WorkbenchState, span_mime
+from annotator.ui.widgets import messages
+from annotator.ui.widgets.bridge import ProjectEvents
+from annotator.ui.widgets.code_picker import choose_code, pick_code
+from annotator.ui.widgets.coding_actions import CodingActions
+from annotator.ui.widgets.commands import UndoHistory
+from annotator.ui.widgets.state import WorkbenchState, span_mime
 
 # EDGE_GRAB and RESIZE_HELP live with the text area that uses them; importable here as before.
 __all__ = ["EDGE_GRAB", "RESIZE_HELP", "DocumentView"]

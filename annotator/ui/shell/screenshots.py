@@ -1,6 +1,6 @@
 """Renders screenshots of the main window on the bundled corpus, coded.
 
-    QT_QPA_PLATFORM=offscreen python -m annotator.ui.screenshots docs/screenshots
+    QT_QPA_PLATFORM=offscreen python -m annotator.ui.shell.screenshots docs/screenshots
 
 Builds a throw-away copy of the bundled-corpus project, has two coders code
 the starter codebook's example passages (and some overlapping ones), then
@@ -78,7 +78,7 @@ def code_examples(project: Project) -> None:
 
 
 def shoot(out_dir: Path) -> list[Path]:
-    from annotator.ui.main_window import MainWindow
+    from annotator.ui.shell.main_window import MainWindow
 
     out_dir.mkdir(parents=True, exist_ok=True)
     app = QApplication.instance() or QApplication(sys.argv)

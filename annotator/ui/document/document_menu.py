@@ -23,11 +23,11 @@ from PySide6.QtWidgets import QInputDialog, QMenu, QPlainTextEdit, QWidget
 
 from annotator.core.errors import AnnotatorError, InvalidInput
 from annotator.store import Project
-from annotator.ui import messages
-from annotator.ui.code_picker import PickResult
-from annotator.ui.coding_actions import CodingActions
-from annotator.ui.highlights import ShownCodings
-from annotator.ui.state import WorkbenchState
+from annotator.ui.document.highlights import ShownCodings
+from annotator.ui.widgets import messages
+from annotator.ui.widgets.code_picker import PickResult
+from annotator.ui.widgets.coding_actions import CodingActions
+from annotator.ui.widgets.state import WorkbenchState
 
 #: ``pick_code(parent, project, recent_codes, title)``: a code or a new code's name, None if cancelled.
 PickCode = Callable[[QWidget | None, Project, Sequence[str], str], PickResult | None]

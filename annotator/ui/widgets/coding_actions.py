@@ -16,9 +16,9 @@ from PySide6.QtWidgets import QMessageBox
 from annotator.core.errors import InvalidInput
 from annotator.core.models import Code, Coding
 from annotator.store import Project
-from annotator.ui import commands
-from annotator.ui.commands import UndoHistory
-from annotator.ui.state import WorkbenchState
+from annotator.ui.widgets import commands
+from annotator.ui.widgets.commands import UndoHistory
+from annotator.ui.widgets.state import WorkbenchState
 
 #: How many recently used codes the picker and context menu offer first.
 RECENT_LIMIT = 8

@@ -23,18 +23,18 @@ from PySide6.QtWidgets import QDockWidget, QMainWindow, QVBoxLayout, QWidget
 from annotator.core.changes import ChangeSet
 from annotator.core.errors import AnnotatorError, ProjectInUse
 from annotator.store import Project
-from annotator.ui import commands, messages
-from annotator.ui.bridge import ProjectEvents
-from annotator.ui.code_tree import CodeTreePanel
-from annotator.ui.coder_bar import CoderBar
-from annotator.ui.coding_actions import CodingActions
-from annotator.ui.details_pane import DetailsPane
-from annotator.ui.document_list import DocumentListPanel
-from annotator.ui.document_view import DocumentView
-from annotator.ui.find_bar import FindBar
-from annotator.ui.menus import build_menus
-from annotator.ui.segment_list import SegmentListPanel
-from annotator.ui.state import WorkbenchState
+from annotator.ui.codebook.code_tree import CodeTreePanel
+from annotator.ui.document.document_view import DocumentView
+from annotator.ui.document.find_bar import FindBar
+from annotator.ui.panels.coder_bar import CoderBar
+from annotator.ui.panels.details_pane import DetailsPane
+from annotator.ui.panels.document_list import DocumentListPanel
+from annotator.ui.panels.segment_list import SegmentListPanel
+from annotator.ui.shell.menus import build_menus
+from annotator.ui.widgets import commands, messages
+from annotator.ui.widgets.bridge import ProjectEvents
+from annotator.ui.widgets.coding_actions import CodingActions
+from annotator.ui.widgets.state import WorkbenchState
 
 #: Bump when the dock layout changes so an old saved state is not restored onto it.
 LAYOUT_VERSION = 1
@@ -187,7 +187,7 @@ class MainWindow(QMainWindow):
         return self.apply_code_to_selection(code.id)
 
     def pick_and_apply(self) -> bool:
-        from annotator.ui.code_picker import pick_code
+        from annotator.ui.widgets.code_picker import pick_code
 
         sel = self._selection()
         if sel is None:
@@ -302,7 +302,7 @@ class MainWindow(QMainWindow):
     def backup_on_open(self) -> None:
         """The rolling automatic backup of this project (File -> Automatic backups)."""
         from annotator.store.backups import rolling_backup
-        from annotator.ui.file_actions import backups_kept
+        from annotator.ui.shell.file_actions import backups_kept
 
         if self.project.read_only:
             return
@@ -428,7 +428,7 @@ class MainWindow(QMainWindow):
             event.acceptProposedAction()
 
     def dropEvent(self, event: QDropEvent) -> None:
-        from annotator.ui.file_actions import import_paths
+        from annotator.ui.shell.file_actions import import_paths
 
         paths = [Path(u.toLocalFile()) for u in event.mimeData().urls() if u.isLocalFile()]
         if paths:

@@ -1,0 +1,1 @@
+"""The side panels: documents, retrieved segments, details, coders, search across documents."""

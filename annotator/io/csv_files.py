@@ -66,14 +66,15 @@ where there is one, the row as a spreadsheet numbers it (the header is row 1).
 
 from __future__ import annotations
 
+import codecs
 import contextlib
 import csv
-import io
 import os
 import re
 import uuid
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from itertools import chain
 from pathlib import Path
 
 from annotator.core.errors import InvalidInput
@@ -115,6 +116,16 @@ MAX_CELL_CHARS = 64 * 1024 * 1024
 _DELIMITERS = (",", ";", "\t")
 #: Excel's first line naming the delimiter, e.g. ``sep=;``.
 _SEP_LINE = re.compile(r"sep=(.)[ \t]*(?:\r\n|\n|\r|\Z)", re.IGNORECASE)
+#: A character that makes a line count for delimiter detection.
+_NOT_BLANK = re.compile(r"[^ \t,;\r\n]").search
+#: A line break as the csv module and ``io.StringIO(newline="")`` know them: CR, LF, CRLF.
+_BREAK = re.compile(r"\r\n?|\n").search
+#: The other boundaries ``str.splitlines`` splits at (which are not line breaks in a CSV).
+_OTHER_BREAKS = "\v\f\x1c\x1d\x1e\x85\u2028\u2029"
+#: Each line with its break (the last may have none).
+_LINE = re.compile(r"[^\r\n]*(?:\r\n?|\n)|[^\r\n]+").findall
+#: Characters of text cut into lines at a time.
+_LINES_CHUNK = 1 << 20
 
 
 def neutralise(value: str) -> str:
@@ -232,7 +243,15 @@ def shown(value: str, limit: int = 60) -> str:
 
 def _decode(name: str, data: bytes) -> str:
     """The file's text: by its byte-order mark, else UTF-8; NUL characters refused."""
-    text = decode_bom(data, name)
+    if data.startswith(codecs.BOM_UTF8):
+        # What our own exports start with: decoded past the mark in place, where decode_bom
+        # would first copy the bytes after it.
+        try:
+            text: str | None = str(memoryview(data)[len(codecs.BOM_UTF8):], "utf-8")
+        except UnicodeDecodeError:
+            text = decode_bom(data, name)  # raises, saying where
+    else:
+        text = decode_bom(data, name)
     if text is None:
         try:
             text = data.decode("utf-8")
@@ -246,16 +265,22 @@ def _decode(name: str, data: bytes) -> str:
                       "byte-order mark); save it as 'CSV UTF-8' and try again.")
 
 
-def _delimiter(text: str, known: Sequence[str]) -> tuple[str, str]:
-    """The delimiter and the text to parse: from a ``sep=`` line (then dropped), else the one
-    under which the first non-blank line names the most known columns (comma on a tie)."""
+def _delimiter(text: str, known: Sequence[str]) -> tuple[str, int]:
+    """The delimiter and where the records start: after a ``sep=`` line, else at the start,
+    the delimiter being the one under which the first line with something other than
+    separators and blanks names the most known columns (comma on a tie)."""
     sep = _SEP_LINE.match(text)
     if sep is not None:
-        return sep.group(1), text[sep.end():]
-    lines = io.StringIO(text, newline="")  # lazily: the file may be hundreds of MB
-    # A header is short; the start of a runaway first line is enough (and stays within
-    # the csv module's cell limit, which is not raised here).
-    first = next((line for line in lines if line.strip(" \t,;\r\n")), "")[:10_000].rstrip("\r\n")
+        return sep.group(1), sep.end()
+    # That line is found in place: the file may be hundreds of MB, and its first line too. A
+    # header is short; the start of a runaway first line is enough (and stays within the csv
+    # module's cell limit, which is not raised here).
+    found = _NOT_BLANK(text)
+    first = ""
+    if found is not None:
+        start = max(text.rfind("\n", 0, found.start()), text.rfind("\r", 0, found.start())) + 1
+        brk = _BREAK(text, found.start())
+        first = text[start : min(brk.start() if brk else len(text), start + 10_000)]
     wanted = set(known)
 
     def hits(delimiter: str) -> int:
@@ -265,7 +290,33 @@ def _delimiter(text: str, known: Sequence[str]) -> tuple[str, str]:
             return 0
         return sum(1 for cell in cells if cell.strip().lower() in wanted)
 
-    return max(_DELIMITERS, key=hits), text  # max keeps the first of equals: the comma
+    return max(_DELIMITERS, key=hits), 0  # max keeps the first of equals: the comma
+
+
+def _lines(text: str, start: int) -> Iterator[str]:
+    """The lines of ``text[start:]``, each with its line break, as iterating over
+    ``io.StringIO(text[start:], newline="")`` gives them (so the csv module counts the same
+    line numbers), without that copy of the whole text, which takes four bytes a character.
+
+    The text is cut into lines about a MB at a time, at a line break; ``str.splitlines``
+    does the cutting, unless a piece holds one of the other boundaries it knows (form feed,
+    U+2028, ...), which are cell content in a CSV file.
+    """
+
+    def pieces() -> Iterator[list[str]]:
+        pos, size = start, len(text)
+        while pos < size:
+            brk = _BREAK(text, pos + _LINES_CHUNK)  # a CRLF is never cut in two
+            end = brk.end() if brk else size
+            # Eight searches for one character each are several times faster than a regex for
+            # any of them.
+            if any(text.find(c, pos, end) >= 0 for c in _OTHER_BREAKS):
+                yield _LINE(text, pos, end)
+            else:
+                yield text[pos:end].splitlines(True)
+            pos = end
+
+    return chain.from_iterable(pieces())
 
 
 @contextlib.contextmanager
@@ -297,46 +348,76 @@ def read_csv(
     skipped; a row may leave out trailing empty cells but not have more cells
     than the header.
     Cells are ``restore``-d (the formula guard undone).
+
+    The text is parsed in one pass, cut into lines as it goes (see ``_lines``),
+    each record becoming its row at once; the file's bytes are let go once
+    decoded. Of several problems in a file, the one reported is one that stops
+    the parsing (malformed CSV, an oversized cell) wherever it is, else an empty
+    file, else the header's, else the first row with too many cells.
     """
     path = Path(path)
     name = display_name(path.name or path)
-    text = _decode(name, read_file(path, MAX_CSV_BYTES))
-    if not text.strip():
+    data = read_file(path, MAX_CSV_BYTES)
+    text = _decode(name, data)
+    del data  # the text is all that is needed from here on
+    if not text or text.isspace():
         raise InvalidInput(f"{name} is empty.")
     columns_known = [*known, *required, *one_of]
-    delimiter, text = _delimiter(text, columns_known)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
-    records: list[tuple[int, list[str]]] = []
+    delimiter, start = _delimiter(text, columns_known)
+    reader = csv.reader(_lines(text, start), delimiter=delimiter, strict=True)
+    number = 0  # records parsed so far (the spreadsheet's number of the last one)
+    columns: list[str] = []
+    rows: list[CsvRow] = []
+    problem: InvalidInput | None = None  # reported once the rest of the file has parsed
     with _cell_limit(MAX_CELL_CHARS):
         try:
             for record in reader:
-                records.append((len(records) + 1, record))
+                number += 1
+                if any(c.strip() for c in record):
+                    break
+            else:
+                raise InvalidInput(f"{name} is empty.")
+            columns = [c.strip().lower() for c in record]
+            try:
+                _check_header(name, number, columns, columns_known, required, one_of)
+            except InvalidInput as err:
+                problem = err
+            else:
+                width, join, append = len(columns), "\n".join, rows.append
+                for record in reader:
+                    number += 1
+                    # The cells joined by line breaks, to look at them at C speed: the row is
+                    # blank when that is all white space (its cells then are), and no cell
+                    # starts with a quote unless the join does or has one after a line break.
+                    joined = join(record)
+                    if not joined or joined.isspace():
+                        continue
+                    if len(record) != width:
+                        if len(record) > width:
+                            problem = InvalidInput(
+                                f"{name}, row {number}: has {len(record)} cells but the header has only "
+                                f"{width} columns (check the quoting of commas and line breaks)."
+                            )
+                            break
+                        # Short rows (trailing empty cells left out, as hand-written files do) are padded.
+                        record += [""] * (width - len(record))
+                    if joined[0] == "'" or "\n'" in joined:  # else restore would change no cell
+                        record = list(map(restore, record))
+                    append(CsvRow(number, dict(zip(columns, record, strict=True))))
+            if problem is not None:
+                rows.clear()
+                for _ in reader:  # a malformed record further on is what gets reported
+                    number += 1
         except csv.Error as err:
-            where = f"{name}, row {len(records) + 1} (line {reader.line_num})"
+            where = f"{name}, row {number + 1} (line {reader.line_num})"
             if "field larger than field limit" in str(err):
                 raise InvalidInput(
                     f"{where}: a cell is longer than {MAX_CELL_CHARS:,} characters; "
                     "the file is damaged or not a CSV file."
                 ) from err
             raise InvalidInput(f"{where}: not valid CSV ({err}).") from err
-    first = next(((n, r) for n, r in records if any(c.strip() for c in r)), None)
-    if first is None:
-        raise InvalidInput(f"{name} is empty.")
-    header_number, raw_header = first
-    columns = [c.strip().lower() for c in raw_header]
-    _check_header(name, header_number, columns, columns_known, required, one_of)
-    rows: list[CsvRow] = []
-    for number, record in records:
-        if number <= header_number or not any(c.strip() for c in record):
-            continue
-        if len(record) > len(columns):
-            raise InvalidInput(
-                f"{name}, row {number}: has {len(record)} cells but the header has only "
-                f"{len(columns)} columns (check the quoting of commas and line breaks)."
-            )
-        # Short rows (trailing empty cells left out, as hand-written files do) are padded.
-        record += [""] * (len(columns) - len(record))
-        rows.append(CsvRow(number, {col: restore(cell) for col, cell in zip(columns, record, strict=True)}))
+    if problem is not None:
+        raise problem
     return CsvTable(name, columns, rows)
 
 

@@ -1,14 +1,16 @@
-"""Ctrl+F: matches while typing, next/previous selecting the right text (emoji too), inline errors."""
+"""The Ctrl+F bar on its own: matches while typing, next/previous, inline errors, refresh.
+
+The bar searches a ``FakeTarget`` that records what it is asked. Its work on the real
+document view in a window (selections after emoji, F3 from the text, Esc clearing the
+highlights, Ctrl+F again) is in test_window_find.py.
+"""
 
 from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QColor, QTextCharFormat, QTextCursor
-from PySide6.QtWidgets import QPlainTextEdit, QTextEdit, QVBoxLayout, QWidget
 from pytestqt.qtbot import QtBot
 
-from annotator.core.textpos import OffsetMap
 from annotator.ui.document.find_bar import ERROR_COLOR, FindBar, FindTarget
 
 Key = Qt.Key
@@ -33,60 +35,6 @@ class FakeTarget:
 
     def select_span(self, start: int, end: int) -> None:
         self.selected = (start, end)
-
-
-class EditTarget(QWidget):
-    """A QPlainTextEdit-backed view converting code points to Qt's UTF-16, as the real view does."""
-
-    def __init__(self, text: str) -> None:
-        super().__init__()
-        self._text, self._map = text, OffsetMap(text)
-        self.current: int | None = None
-        self.edit = QPlainTextEdit(self)
-        self.edit.setPlainText(text)
-        self.edit.setReadOnly(True)
-        self.bar = FindBar(self, self)
-        self.bar.hide()
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.edit)
-        layout.addWidget(self.bar)
-
-    def document_text(self) -> str | None:
-        return self._text
-
-    def _cursor(self, start: int, end: int) -> QTextCursor:
-        cursor = QTextCursor(self.edit.document())
-        cursor.setPosition(self._map.to_utf16(start))
-        cursor.setPosition(self._map.to_utf16(end), QTextCursor.MoveMode.KeepAnchor)
-        return cursor
-
-    def set_find_matches(self, spans: list[tuple[int, int]], current: int | None) -> None:
-        self.current = current
-        selections = []
-        for i, (s, e) in enumerate(spans):
-            sel = QTextEdit.ExtraSelection()
-            sel.cursor = self._cursor(s, e)
-            fmt = QTextCharFormat()
-            fmt.setBackground(QColor("#FF9632" if i == current else "#FFFF00"))
-            sel.format = fmt
-            selections.append(sel)
-        self.edit.setExtraSelections(selections)
-
-    def select_span(self, start: int, end: int) -> None:
-        self.edit.setTextCursor(self._cursor(start, end))
-
-    def selected_text(self) -> str:
-        return self.edit.textCursor().selectedText()
-
-
-def show_view(qtbot: QtBot, text: str) -> EditTarget:
-    """A shown, active window, so window shortcuts (F3, Esc) are live as for the researcher."""
-    view = EditTarget(text)
-    qtbot.addWidget(view)
-    with qtbot.waitActive(view):
-        view.show()
-        view.activateWindow()
-    return view
 
 
 def open_bar(qtbot: QtBot, target: FakeTarget) -> FindBar:
@@ -132,31 +80,6 @@ def test_next_and_previous_cycle_through_matches(qtbot: QtBot) -> None:
     assert target.selected == spans[1] and bar.status.text() == "2 of 3"
 
 
-def test_f3_and_shift_f3_work_from_the_document_too(qtbot: QtBot) -> None:
-    view = show_view(qtbot, EMOJI)
-    view.bar.activate("rivalry")
-    view.edit.setFocus()
-    qtbot.keyClick(view.edit, Key.Key_F3)
-    assert view.selected_text() == "Rivalry" and view.bar.status.text() == "2 of 3"
-    qtbot.keyClick(view.edit, Key.Key_F3, Mod.ShiftModifier)
-    assert view.current == 0
-
-
-def test_selection_lands_on_the_right_characters_after_emoji(qtbot: QtBot) -> None:
-    view = show_view(qtbot, EMOJI)
-    view.bar.activate()
-    view.bar.query_edit.setText("💪")  # QTest cannot type astral characters; the rest is typed
-    qtbot.keyClicks(view.bar.query_edit, " b")
-    assert view.selected_text() == "💪 b"
-    view.bar.query_edit.clear()
-    qtbot.keyClicks(view.bar.query_edit, "heats")
-    assert view.selected_text() == "heats"  # a UTF-16 slip would select "🇳 hea" or similar
-    view.bar.regex_box.click()
-    view.bar.query_edit.setText(r"rivalry\.$")
-    assert view.selected_text() == "rivalry."
-    assert len(view.edit.extraSelections()) == 1
-
-
 def test_typing_more_keeps_the_place_when_it_still_matches(qtbot: QtBot) -> None:
     target = FakeTarget("cat car cart cat")
     bar = open_bar(qtbot, target)
@@ -185,18 +108,6 @@ def test_a_bad_regex_is_shown_inline_in_red_not_in_a_dialog(qtbot: QtBot, monkey
 
 def pytest_fail() -> None:
     raise AssertionError("the find bar must not open a dialog")
-
-
-def test_escape_hides_the_bar_and_clears_highlights(qtbot: QtBot) -> None:
-    view = show_view(qtbot, EMOJI)
-    view.bar.activate("rivalry")
-    assert len(view.edit.extraSelections()) == 3
-    with qtbot.waitSignal(view.bar.closed):
-        qtbot.keyClick(view.bar.query_edit, Key.Key_Escape)
-    assert not view.bar.isVisible()
-    assert view.edit.extraSelections() == []
-    qtbot.keyClick(view.edit, Key.Key_F3)  # a hidden bar's F3 does nothing
-    assert view.selected_text() == "rivalry"  # the last found match stays selected
 
 
 def test_refresh_follows_a_document_change_without_moving_the_selection(qtbot: QtBot) -> None:
@@ -232,16 +143,3 @@ def test_long_documents_are_searched_once_typing_pauses(qtbot: QtBot) -> None:
     qtbot.keyClicks(bar.query_edit, "s")
     qtbot.keyClick(bar.query_edit, Key.Key_Return)  # Enter flushes a pending search at once
     assert target.matches == [] and bar.status.text() == "No matches"
-
-
-def test_reopening_shows_the_previous_query_selected_and_its_matches(qtbot: QtBot) -> None:
-    view = show_view(qtbot, EMOJI)
-    view.bar.activate("heats")
-    qtbot.keyClick(view.bar.query_edit, Qt.Key.Key_Escape)
-    assert view.edit.extraSelections() == []
-    view.bar.show()
-    view.bar.focus_query()  # Ctrl+F again
-    assert view.bar.query_edit.selectedText() == "heats"
-    assert len(view.edit.extraSelections()) == 1 and view.selected_text() == "heats"
-    qtbot.keyClicks(view.bar.query_edit, "Tech")  # typing replaces the old query
-    assert view.bar.query_edit.text() == "Tech" and view.selected_text() == "Tech"

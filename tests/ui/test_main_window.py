@@ -74,10 +74,16 @@ def test_builds_without_showing_with_stable_object_names(qtbot, sample, settings
     assert shortcuts["actionOpenProject"] and shortcuts["actionQuit"] and shortcuts["actionImportDocuments"]
 
 
-def test_active_coder_is_in_the_title_and_the_toolbar(window, sample):
+def test_active_coder_is_in_the_title_and_the_toolbar(window, sample, qtbot):
     assert "coding as Ann" in window.windowTitle()
-    window.coder_bar.selector.setCurrentIndex(window.coder_bar.selector.findData(sample.ben.id))
-    window.coder_bar.selector.activated.emit(window.coder_bar.selector.currentIndex())
+    selector = window.coder_bar.selector
+    qtbot.mouseClick(selector, LEFT)  # opens the list of coders
+    popup = selector.view()
+    qtbot.waitUntil(popup.isVisible)
+    qtbot.wait(QApplication.doubleClickInterval() + 50)  # the combo ignores a release at once
+    ben = popup.visualRect(selector.model().index(selector.findData(sample.ben.id), 0))
+    qtbot.mouseClick(popup.viewport(), LEFT, pos=ben.center())
+    assert not popup.isVisible()
     assert "coding as Ben" in window.windowTitle()
     assert window.state.active_coder_id == sample.ben.id
 
@@ -101,7 +107,11 @@ def test_quick_key_codes_the_mouse_selection_and_undo_redo_work(window, sample, 
 
 def test_double_clicking_a_code_applies_it_to_the_selection(window, sample, qtbot, errors):
     select(window, 0, 5)
-    window.code_tree.codeActivated.emit(sample.rivalry.id)
+    tree = window.code_tree
+    row = tree.view.visualRect(tree.proxy.mapFromSource(tree.model.index_of(sample.rivalry.id)))
+    # A real double-click: the first click (press, release), then the double-click event.
+    qtbot.mouseClick(tree.view.viewport(), LEFT, pos=row.center())
+    qtbot.mouseDClick(tree.view.viewport(), LEFT, pos=row.center())
     spans = {(c.start, c.end) for c in window.project.codings(code_ids=[sample.rivalry.id], coder_ids=[sample.ann.id])}
     assert (0, 5) in spans and errors == []
 

@@ -349,6 +349,9 @@ def test_undo_history_survives_closing_and_reopening_the_project(qtbot, sample, 
     assert first.apply_code_to_selection(sample.norms.id)
     coding = first.state.current_coding_id
     first.close()
+    with fresh(sample.project.path) as other:  # another coder's later step is not Ann's to undo
+        other.actor = "Ben"
+        other.add_coder("Cem")
     second = MainWindow(sample.project.path, settings)
     qtbot.addWidget(second)
     undo = second.menu_actions["actionUndo"]

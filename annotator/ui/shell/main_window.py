@@ -98,6 +98,7 @@ class MainWindow(QMainWindow):
         self.state.activeCoderChanged.connect(lambda _c: self._update_title())
         self.state.activeCoderChanged.connect(self._remember_coder)
         self.state.activeCoderChanged.connect(self._act_as)
+        self._act_as(self.state.active_coder_id)  # the coder restored from the last session
         self.events.changed.connect(self._on_changes)
         self.events.reloaded.connect(self._on_reloaded)
         self.coding_actions.notice.connect(lambda text: self.statusBar().showMessage(text, 6000))

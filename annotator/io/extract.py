@@ -22,6 +22,12 @@ bidirectional-override characters so that a hostile name cannot break a
 message into several lines or make ``txt.exe`` read as ``exe.txt``.
 ``read_file`` reads only regular files (a pipe or device would block or never
 end) up to a size limit; the CSV importers use it too.
+
+``extract`` reads in the calling process, with each extractor's own limits (file
+size, ``MAX_TEXT_CHARS``, unpacked and per-part XML sizes, pages, seconds). The
+import (``sources.extract_many``, ``sources.import_files``) runs it for the
+structured formats in a worker process with a deadline and a memory cap
+(``isolated``), for what those limits do not foresee.
 """
 
 from __future__ import annotations
@@ -38,6 +44,14 @@ from annotator.io.decode import decode_text
 
 #: Largest source file accepted (bytes). Bigger files are refused before reading.
 MAX_BYTES = 50 * 1024 * 1024
+
+#: Most characters of text one source may have. The longest sources in our field (a book,
+#: a year of one outlet's articles in one file) hold a few million characters; 20 million is
+#: several times that, yet small enough that building, tidying and storing it stays within a
+#: few hundred MB of memory. Compressed formats (.docx, .odt, PDF streams) could otherwise
+#: unpack a small file into gigabytes of honest-looking text; their extractors count as they
+#: go and stop at this limit instead of building the text first.
+MAX_TEXT_CHARS = 20_000_000
 
 #: File suffix -> format name.
 SUPPORTED_SUFFIXES: dict[str, str] = {
@@ -202,6 +216,8 @@ def extract(path: Path, *, format: str | None = None) -> ExtractedSource:
             f"{name} cannot be read as {FORMATS[fmt]}: it is damaged or unusual "
             f"({type(err).__name__})."
         ) from err
+    if len(source.text) > MAX_TEXT_CHARS:
+        raise InvalidInput(too_much_text(name))
     text = normalise_newlines(source.text) if fmt == "txt" else tidy(source.text)
     if "\x00" in text:
         # NUL never occurs in text (an RTF \\u0 escape, a damaged file); stored, it
@@ -212,6 +228,15 @@ def extract(path: Path, *, format: str | None = None) -> ExtractedSource:
         raise InvalidInput(f"{name} has no text to import.")
     title = " ".join(source.title.split()) or first_line_title(text)
     return ExtractedSource(title, text, fmt, dict(source.attributes), list(source.notes))
+
+
+def too_much_text(name: str) -> str:
+    """The message for a source with more than ``MAX_TEXT_CHARS`` characters of text."""
+    return (
+        f"{name} holds more than {MAX_TEXT_CHARS / 1e6:.0f} million characters of text, more "
+        "than any real source; it may be damaged or built to exhaust memory (split a genuine "
+        "one into parts and import those)."
+    )
 
 
 def tidy(text: str) -> str:

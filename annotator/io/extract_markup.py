@@ -18,23 +18,30 @@ arrived:
   as plain text ("5<sup>th</sup>" reads "5th").
 
 Markdown is parsed into markdown-it-py tokens (CommonMark plus tables and
-strikethrough), HTML by BeautifulSoup with lxml; no regular expressions touch
-the markup itself.
+strikethrough), HTML by lxml's HTML parser (libxml2, as browsers repair broken
+pages); no regular expressions touch the markup itself.
+
+HTML is laid out from the parser's events as they come, without building a
+tree: BeautifulSoup, used before, built a Python object per tag (some 15
+microseconds and a few hundred bytes each) and its recursive walk gave up on
+deep nesting, so a page of 200,000 nested tags took seconds and came out as one
+flow of text; now it takes a quarter of that and keeps its paragraphs. Files with
+more than ``MAX_HTML_TAGS`` tags are still refused before parsing: real pages
+have tens of thousands.
 """
 
 from __future__ import annotations
 
 import codecs
 import re
-from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING
 
+from annotator.core.errors import InvalidInput
 from annotator.core.text import normalise_newlines
 from annotator.io.decode import decode_text
 from annotator.io.extract import ExtractedSource
 
 if TYPE_CHECKING:
-    from bs4 import PageElement, Tag
     from markdown_it.tree import SyntaxTreeNode
 
 _SUPER = str.maketrans("0123456789+-=()", "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻⁼⁽⁾")
@@ -188,6 +195,9 @@ def _md_inline(node: SyntaxTreeNode) -> str:
 
 # -- HTML -------------------------------------------------------------------------
 
+#: Most tags (counted as "<") an HTML file may have. Real pages have tens of thousands; each
+#: open tag is a frame of the walk, so this also bounds its memory.
+MAX_HTML_TAGS = 1_000_000
 #: Elements whose content is never shown as text.
 _SKIP = frozenset({
     "script", "style", "noscript", "template", "head", "title", "iframe", "object",
@@ -275,95 +285,268 @@ class _Lines:
         return "".join(self.parts)
 
 
-def _walk(node: Tag, out: _Lines, cap: int = 2, pre: bool = False, depth: int = 0) -> None:
-    """Append the visible text under ``node``; ``cap`` limits breaks inside lists (1) and cells (0)."""
-    _walk_nodes(node.children, out, cap, pre, depth)
+# -- the HTML reader: lxml parser events, walked as a stream ----------------------
+
+# What an open element is to the walk.
+_NORMAL, _BLOCK, _LIST, _ITEM, _ROW, _CELL = range(6)
 
 
-def _walk_nodes(
-    nodes: Iterable[PageElement], out: _Lines, cap: int, pre: bool, depth: int
-) -> None:
-    from bs4 import CData, NavigableString, Tag
+class _Frame:
+    """An open element: how its content is laid out (into ``out``, with at most ``cap``
+    breaks: 2 a paragraph, 1 a line, 0 a space), and what its end does."""
 
-    for child in nodes:
-        if isinstance(child, NavigableString):
-            if type(child) is NavigableString or isinstance(child, CData):
-                out.add(str(child), raw=pre)
-            continue  # comments, doctype, processing instructions
-        if not isinstance(child, Tag):
-            continue
-        name = (child.name or "").lower()
-        if name in _SKIP:
-            continue
-        if name == "br":
-            out.line_break(cap)
-        elif name in ("sup", "sub"):
-            scripted = script_digits(child.get_text(), superscript=name == "sup")
-            if scripted is not None:
-                out.add(scripted)
+    __slots__ = ("cap", "cells", "depth", "kind", "level", "nested", "number", "ordered", "out", "pre")
+
+    def __init__(self, kind: int, out: _Lines, cap: int, pre: bool, depth: int) -> None:
+        self.kind = kind
+        self.out = out
+        self.cap = cap
+        self.pre = pre
+        self.depth = depth  # list nesting, for the indent of items
+        self.level = 0  # _BLOCK: the break before and after it
+        self.cells: list[str] = []  # _ROW: the text of its cells so far
+        self.number = 1  # _LIST: the next item's number
+        self.ordered = False  # _LIST: numbered (<ol>) or bulleted
+        self.nested = False  # _LIST: directly inside an item (no blank lines around it)
+
+
+#: Elements whose strings a page's title or heading does not include (they are code).
+_UNSEEN = frozenset({"script", "style", "template"})
+#: Characters a <sup>/<sub> may hold and still be raised or lowered (see ``script_digits``).
+_SCRIPT_CHARS = re.compile(r"[0-9+\-=(),\s]*")
+#: Most parser events held back while a <sup>/<sub> may still turn out to be digits only.
+_MAX_HELD = 64
+
+
+class _Held:
+    """A <sup>/<sub> whose events are held back until it is known to be digits only
+    (then it is one raised or lowered string) or not (then its events are replayed)."""
+
+    def __init__(self, name: str, frame: _Frame) -> None:
+        self.name = name
+        self.frame = frame  # where it stands: its text goes there
+        self.events: list[tuple[str, str, dict[str, str]]] = []
+        self.text: list[str] = []
+        self.open: list[bool] = []  # the elements open inside it: whether each is skipped
+
+
+class _HtmlReader:
+    """An lxml ``HTMLParser`` target that lays out the visible text as the events arrive.
+
+    No tree is built: each start tag pushes a frame, each end tag pops it, so a page
+    of 200,000 nested tags costs what 200,000 paragraphs cost, and nothing recurses.
+    The rules are those of the module docstring. On the side it keeps the text of the
+    first <title> and <h1> and the attributes of every <meta>.
+    """
+
+    def __init__(self) -> None:
+        self.out = _Lines()
+        self.frames = [_Frame(_NORMAL, self.out, 2, False, 0)]
+        self.skip = 0  # depth inside an element whose content is not shown
+        self.held: _Held | None = None
+        self.metas: list[dict[str, str]] = []
+        self.title: str | None = None
+        self.h1: str | None = None
+        # The <title> and first <h1> being read: its parts, depth, and skipped depth inside.
+        self._side: list[tuple[str, list[str], list[int]]] = []
+
+    # -- the parser target: side information, then the walk -----------------------
+
+    def start(self, tag: str, attrib: dict[str, str]) -> None:
+        name = tag.lower() if isinstance(tag, str) else ""
+        if name == "meta":
+            self.metas.append(dict(attrib))
+        for _, _, state in self._side:
+            state[0] += 1
+            state[1] += name in _UNSEEN or state[1] > 0
+        wanted = (name == "title" and self.title is None) or (name == "h1" and self.h1 is None)
+        if wanted and not any(which == name for which, _, _ in self._side):
+            self._side.append((name, [], [0, 0]))
+        self._start(name, dict(attrib))
+
+    def end(self, tag: str) -> None:
+        for index in range(len(self._side) - 1, -1, -1):
+            which, parts, state = self._side[index]
+            if state[0] == 0:
+                del self._side[index]
+                if which == "title":
+                    self.title = "".join(parts)
+                else:
+                    self.h1 = "".join(parts)
             else:
-                _walk(child, out, cap, pre, depth)
+                state[0] -= 1
+                state[1] = max(state[1] - 1, 0) if state[1] else 0
+        self._end()
+
+    def data(self, text: str) -> None:
+        for _, parts, state in self._side:
+            if not state[1]:
+                parts.append(text)
+        self._data(text)
+
+    def comment(self, text: str) -> None:
+        pass  # not visible
+
+    def close(self) -> None:
+        while self.held is not None:  # a <sup> the page never closed: keep its text as it is
+            self._release(closed=False)
+
+    # -- the walk -------------------------------------------------------------------
+
+    def _start(self, name: str, attrib: dict[str, str]) -> None:
+        if self.skip:
+            self.skip += 1
+            return
+        if self.held is not None:
+            self.held.events.append(("start", name, attrib))
+            self.held.open.append(name in _SKIP or any(self.held.open))
+            if len(self.held.events) > _MAX_HELD:
+                self._release(closed=False)
+            return
+        top = self.frames[-1]
+        out, cap, pre, depth = top.out, top.cap, top.pre, top.depth
+        if top.kind == _ROW:  # a row has cells; anything else in it is not shown
+            if name in ("td", "th"):
+                self.frames.append(_Frame(_CELL, _Lines(), 0, False, 0))
+            else:
+                self.skip = 1
+            return
+        if top.kind == _LIST and name == "li":
+            out.hold = False
+            out.brk(cap)
+            if cap:
+                out.add("  " * depth, raw=True)
+            out.add(f"{top.number}. " if top.ordered else "• ")
+            out.hold = True
+            top.number += 1
+            self.frames.append(_Frame(_ITEM, out, cap, pre, depth))
+            return
+        if top.kind == _ITEM and name in ("ul", "ol"):  # a list in an item: indented under it
+            out.brk(cap)
+            self._open_list(name, attrib, out, cap, pre, depth + 1, nested=True)
+            return
+        if name in _SKIP:
+            self.skip = 1
+        elif name == "br":
+            out.line_break(cap)
+            self.skip = 1  # a <br> has no content; whatever a broken page put in it is not shown
+        elif name in ("sup", "sub"):
+            self.held = _Held(name, top)
         elif name == "tr":
-            cells = [_cell_text(c) for c in child.find_all(["td", "th"], recursive=False)]
-            out.brk(min(1, cap))
-            out.add("\t".join(cells) if cap else " ".join(cells), raw=bool(cap))
-            out.brk(min(1, cap))
+            self.frames.append(_Frame(_ROW, out, cap, pre, depth))
         elif name in ("ul", "ol"):
             out.brk(min(2, cap))
-            _walk_list(child, out, cap, pre, depth)
-            out.brk(min(2, cap))
+            self._open_list(name, attrib, out, cap, pre, depth, nested=False)
         elif name in _PARAGRAPH or name in _LINE:
-            level = min(2 if name in _PARAGRAPH else 1, cap)
-            out.brk(level)
-            _walk(child, out, min(cap, 1) if name in _LINE else cap, pre or name == "pre", depth)
-            out.brk(level)
+            frame = _Frame(_BLOCK, out, min(cap, 1) if name in _LINE else cap, pre or name == "pre", depth)
+            frame.level = min(2 if name in _PARAGRAPH else 1, cap)
+            out.brk(frame.level)
+            self.frames.append(frame)
         else:
-            _walk(child, out, cap, pre, depth)
+            self.frames.append(_Frame(_NORMAL, out, cap, pre, depth))
 
+    def _open_list(
+        self, name: str, attrib: dict[str, str], out: _Lines, cap: int, pre: bool, depth: int, *, nested: bool
+    ) -> None:
+        frame = _Frame(_LIST, out, min(cap, 1), pre, depth)
+        frame.ordered = name == "ol"
+        frame.nested = nested
+        frame.level = min(2, cap)  # the break after it, unless nested
+        try:
+            frame.number = int(str(attrib.get("start") or 1))
+        except ValueError:
+            frame.number = 1
+        self.frames.append(frame)
 
-def _walk_list(node: Tag, out: _Lines, cap: int, pre: bool, depth: int) -> None:
-    """List items one per line with a bullet or number, nested lists indented."""
-    from bs4 import Tag
+    def _end(self) -> None:
+        if self.skip:
+            self.skip -= 1
+            return
+        held = self.held
+        if held is not None:
+            if held.open:
+                held.open.pop()
+                held.events.append(("end", "", {}))
+                return
+            self.held = None
+            shown = "".join(held.text)
+            scripted = script_digits(shown, superscript=held.name == "sup")
+            if scripted is not None:
+                held.frame.out.add(scripted)
+                return
+            self.held = held
+            self._release(closed=True)
+            return
+        if len(self.frames) == 1:
+            return  # more end tags than start tags: nothing is open
+        frame = self.frames.pop()
+        if frame.kind == _BLOCK:
+            frame.out.brk(frame.level)
+        elif frame.kind == _ITEM:
+            frame.out.hold = False
+            frame.out.brk(frame.cap)
+        elif frame.kind == _LIST and not frame.nested:
+            frame.out.brk(frame.level)
+        elif frame.kind == _ROW:
+            cap = min(1, frame.cap)
+            frame.out.brk(cap)
+            frame.out.add("\t".join(frame.cells) if frame.cap else " ".join(frame.cells), raw=bool(frame.cap))
+            frame.out.brk(cap)
+        elif frame.kind == _CELL:
+            self.frames[-1].cells.append(frame.out.text().replace("\t", " "))
 
-    ordered = (node.name or "").lower() == "ol"
-    try:
-        number = int(str(node.get("start") or 1))
-    except ValueError:
-        number = 1
-    cap = min(cap, 1)
-    for item in node.children:
-        if not (isinstance(item, Tag) and (item.name or "").lower() == "li"):
-            _walk_nodes([item], out, cap, pre, depth)  # stray text or tags between items
-            continue
-        out.hold = False
-        out.brk(cap)
-        if cap:
-            out.add("  " * depth, raw=True)
-        out.add(f"{number}. " if ordered else "• ")
-        out.hold = True
-        number += 1
-        for child in item.children:
-            if isinstance(child, Tag) and (child.name or "").lower() in ("ul", "ol"):
-                out.brk(cap)
-                _walk_list(child, out, cap, pre, depth + 1)
+    def _data(self, text: str) -> None:
+        if self.skip:
+            return
+        held = self.held
+        if held is not None:
+            held.events.append(("data", text, {}))
+            if not any(held.open):
+                held.text.append(text)
+                if not _SCRIPT_CHARS.fullmatch(text):  # not digits: lay it out as usual now
+                    self._release(closed=False)
+            return
+        top = self.frames[-1]
+        if top.kind != _ROW:  # text between a row's cells is not shown
+            top.out.add(text, raw=top.pre)
+
+    def _release(self, *, closed: bool) -> None:
+        """A held <sup>/<sub> that is not digits only: an ordinary element after all."""
+        held = self.held
+        assert held is not None
+        self.held = None
+        self.frames.append(_Frame(_NORMAL, held.frame.out, held.frame.cap, held.frame.pre, held.frame.depth))
+        for kind, value, attrib in held.events:
+            if kind == "start":
+                self._start(value, attrib)
+            elif kind == "end":
+                self._end()
             else:
-                _walk_nodes([child], out, cap, pre, depth)
-        out.hold = False
-        out.brk(cap)
+                self._data(value)
+        if closed:
+            self._end()
 
 
-def _cell_text(cell: Tag) -> str:
-    inner = _Lines()
-    _walk(cell, inner, cap=0)
-    return inner.text().replace("\t", " ")
+def _read_html(markup: str) -> _HtmlReader:
+    """``markup`` parsed by lxml's HTML parser (what BeautifulSoup used), walked as it is read."""
+    from lxml import etree
+
+    reader = _HtmlReader()
+    parser = etree.HTMLParser(target=reader, recover=True)
+    try:
+        for start in range(0, len(markup), 1 << 16):
+            parser.feed(markup[start : start + (1 << 16)])
+        parser.close()
+    except etree.XMLSyntaxError:
+        # Even when recovering, libxml2 reports a page without a single element (empty,
+        # or a few stray characters); what it read has been laid out already.
+        reader.close()
+    return reader
 
 
 def html_fragment_text(fragment: str) -> str:
     """The visible text of a piece of HTML (a Markdown HTML block)."""
-    from bs4 import BeautifulSoup
-
-    text, _ = _visible_text(BeautifulSoup(fragment, "lxml"))
-    return _BLANK_RUNS.sub("\n\n", text)
+    return _BLANK_RUNS.sub("\n\n", _read_html(fragment).out.text())
 
 
 def _decode_html(data: bytes, name: str) -> tuple[str, list[str]]:
@@ -387,60 +570,19 @@ def _decode_html(data: bytes, name: str) -> tuple[str, list[str]]:
 
 def extract_html(data: bytes, name: str) -> ExtractedSource:
     """An HTML page's visible text; title from <title> or the first <h1>; author/date from <meta>."""
-    from bs4 import BeautifulSoup
-
+    tags = data.count(b"<")
+    if tags > MAX_HTML_TAGS:
+        raise InvalidInput(
+            f"{name} holds more than {MAX_HTML_TAGS / 1e6:.0f} million HTML tags ({tags / 1e6:.1f} "
+            "million), far more than a real page; it may be damaged or built to stall readers."
+        )
     markup, notes = _decode_html(data, name)
-    soup = BeautifulSoup(markup, "lxml")
-    text, more_notes = _visible_text(soup)
-    notes.extend(more_notes)
-    title = ""
-    for tag in (soup.title, soup.find("h1")):
-        if tag is not None and tag.get_text().strip():
-            title = tag.get_text()
-            break
+    reader = _read_html(markup)
+    title = next((t for t in (reader.title, reader.h1) if t is not None and t.strip()), "")
     attributes: dict[str, str] = {}
-    for meta in soup.find_all("meta"):
+    for meta in reader.metas:
         key = str(meta.get("name") or meta.get("property") or "").strip().lower()
         value = " ".join(str(meta.get("content") or "").split())
         if key in _META_FIELDS and value:
             attributes.setdefault(_META_FIELDS[key], value)
-    return ExtractedSource(title, _BLANK_RUNS.sub("\n\n", text), "html", attributes, notes)
-
-
-def _visible_text(soup: Tag) -> tuple[str, list[str]]:
-    """The laid-out text of a parsed page, and a note if the layout had to be given up."""
-    try:
-        out = _Lines()
-        _walk(soup, out)
-        return out.text(), []
-    except RecursionError:
-        # Hundreds of unclosed tags (old pages repeat <font> without closing it)
-        # nest deeper than the walk can follow: keep the words, lose the layout.
-        note = "nested too deeply to keep its paragraphs; read as one flow of text"
-        return _flat_text(soup), [note]
-
-
-def _flat_text(soup: Tag) -> str:
-    """All visible strings in document order, spaces collapsed (an explicit stack, no layout)."""
-    from bs4 import CData, NavigableString, Tag
-
-    parts: list[str] = []
-    # Each frame: the children still to visit, and whether a block element owns them.
-    stack: list[tuple[Iterator[PageElement], bool]] = [(iter(soup.children), False)]
-    while stack:
-        children, block = stack[-1]
-        child = next(children, None)
-        if child is None:
-            stack.pop()
-            if block:
-                parts.append(" ")  # the end of a block separates words too
-        elif isinstance(child, NavigableString):
-            if type(child) is NavigableString or isinstance(child, CData):
-                parts.append(str(child))
-        elif isinstance(child, Tag) and (child.name or "").lower() not in _SKIP:
-            name = (child.name or "").lower()
-            block = name in _PARAGRAPH or name in _LINE or name in ("br", "td", "th")
-            if block:
-                parts.append(" ")  # blocks separate words (<p>a</p><p>b</p>); inline tags do not
-            stack.append((iter(child.children), block))
-    return " ".join("".join(parts).split())
+    return ExtractedSource(title, _BLANK_RUNS.sub("\n\n", reader.out.text()), "html", attributes, notes)

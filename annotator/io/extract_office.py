@@ -10,10 +10,23 @@ a damaged file, a renamed file of another kind, a password-protected document,
 an archive that would unpack to an absurd size (a zip bomb, also one whose
 headers lie) or an XML part with a DTD (entity expansion, external entities)
 gives a clear ``InvalidInput`` instead of a library traceback or a hang.
+
+Memory is bounded, not only the unpacked size: a zip bomb need not lie, it can
+be a small file of honest, tiny paragraphs that unpack to hundreds of MB of XML,
+and a parser turns each tag into an object (odfpy took 12 GB for one such
+1.2 MB file). So each XML part is limited in size and in tags before any parser
+sees it, and the text is counted while it is built (``MAX_TEXT_CHARS``).
+
+A .docx is read by python-docx (lxml, strict: a damaged part is an error). An
+.odt is read here, as a stream of expat events over content.xml and meta.xml:
+odfpy builds a heavy object per node, and on a damaged part prints "SAX FAILED
+TO PARSE" and the whole XML to stdout, then carries on with what it had, which
+imported documents silently cut short. Here any parse error refuses the file.
 """
 
 from __future__ import annotations
 
+import codecs
 import io
 import re
 import struct
@@ -22,14 +35,28 @@ import zipfile
 import zlib
 from collections.abc import Iterable
 from datetime import datetime
-from typing import Any
+from typing import IO, Any
 
 from annotator.core.errors import InvalidInput
+from annotator.io import extract as extract_module
 from annotator.io.extract import ExtractedSource, display_name
 from annotator.io.extract_markup import script_digits
 
-#: Largest total size a .docx/.odt may unpack to (its parts, uncompressed).
-MAX_UNPACKED_BYTES = 500 * 1024 * 1024
+#: Largest total size a .docx/.odt may unpack to (its parts, uncompressed). The file itself
+#: is at most 50 MB and pictures, most of a large document, barely compress, so a real
+#: document unpacks to not much more than its own size; python-docx holds every part in
+#: memory, so this is also a bound on what it allocates for them.
+MAX_UNPACKED_BYTES = 250_000_000
+#: Largest one XML part may unpack to. Word writes about 2-5 bytes of XML per character of
+#: text, so a source of a few million characters has a document.xml of 10-30 MB; a parsed
+#: tree takes about ten times its XML in memory.
+MAX_XML_PART_BYTES = 64_000_000
+#: Most tags (counted as "<") one XML part may hold. A 1,000-page book has a few hundred
+#: thousand; each becomes a parser node of 100-1,000 bytes, so this bounds the tree, and the
+#: time to walk it, where a part of tiny honest paragraphs stays under the size limit.
+MAX_XML_TAGS = 5_000_000
+#: Deepest element nesting read in an .odt (real documents nest a few dozen levels).
+MAX_XML_DEPTH = 1_000
 #: Most members an archive may have (Word writes a few dozen, plus one per picture).
 MAX_MEMBERS = 10_000
 
@@ -83,14 +110,17 @@ def _check_zip(data: bytes, name: str, kind: str, required: str) -> None:
                 _check_prolog(archive, info, name, kind)
     except InvalidInput:
         raise
-    except (zipfile.BadZipFile, ValueError, OSError, EOFError, struct.error, zlib.error) as err:
+    # NotImplementedError: zipfile's word for archives spanning disks and unknown methods.
+    except (zipfile.BadZipFile, ValueError, OSError, EOFError, struct.error, zlib.error,
+            NotImplementedError) as err:
         raise InvalidInput(
             f"{name} cannot be read as {kind}: the file is damaged or of another kind."
         ) from err
 
 
 def _check_sizes(data: bytes, infos: list[zipfile.ZipInfo], name: str, kind: str) -> None:
-    """The declared sizes within the limit, and every member unpacking to exactly its declared size."""
+    """The declared sizes within the limit, every member unpacking to exactly its declared
+    size, and every XML part within the per-part limits."""
     declared = sum(info.file_size for info in infos)
     if declared > MAX_UNPACKED_BYTES:
         raise InvalidInput(
@@ -108,40 +138,69 @@ def _check_sizes(data: bytes, infos: list[zipfile.ZipInfo], name: str, kind: str
                 f"{name} cannot be read as {kind}: it uses a zip compression method "
                 "that office programs never write."
             )
-        actual = _unpacked_size(data, info)
+        actual, tags, head = _unpacked_size(data, info)
+        part = display_name(info.filename)
         if actual != info.file_size:
-            part = display_name(info.filename)
             raise InvalidInput(
                 f"{name} cannot be read as {kind}: its part {part} unpacks to "
                 f"{'more' if actual > info.file_size else 'less'} than the archive says "
                 "(a damaged file or a zip bomb)."
             )
+        # A part is XML by what it holds, not by its name: the package's relationships may
+        # point a parser at a part called anything.
+        if not _looks_like_xml(head):
+            continue
+        if actual > MAX_XML_PART_BYTES:
+            raise InvalidInput(
+                f"{name} cannot be read as {kind}: its part {part} unpacks to "
+                f"{actual / 1e6:.0f} MB of XML, more than the {MAX_XML_PART_BYTES / 1e6:.0f} MB "
+                "any real document has; it may be damaged or built to exhaust memory."
+            )
+        if tags > MAX_XML_TAGS:
+            raise InvalidInput(
+                f"{name} cannot be read as {kind}: its part {part} holds more than "
+                f"{MAX_XML_TAGS / 1e6:.0f} million XML tags, more than any real document has; "
+                "it may be damaged or built to exhaust memory."
+            )
 
 
-def _unpacked_size(data: bytes, info: zipfile.ZipInfo) -> int:
-    """What the member really inflates to, counted in small steps (never held in memory),
-    stopping one chunk past the declared size: enough to prove a header lies."""
+def _looks_like_xml(head: bytes) -> bool:
+    """Whether a part's first bytes may start XML: "<" after a byte-order mark and white
+    space, or a NUL byte first (UTF-16 or UTF-32 without a mark, which parsers detect)."""
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE, b"\x00")):
+        return True
+    return head.removeprefix(codecs.BOM_UTF8).lstrip(b" \t\r\n").startswith(b"<")
+
+
+def _unpacked_size(data: bytes, info: zipfile.ZipInfo) -> tuple[int, int, bytes]:
+    """What the member really inflates to, its count of "<" and its first bytes, counted in
+    small steps (never held in memory), stopping one chunk past the declared size: enough to
+    prove a header lies."""
     header = _LOCAL_HEADER.unpack_from(data, info.header_offset)
     if header[0] != b"PK\x03\x04":
         raise zipfile.BadZipFile(f"no local header for {info.filename!r}")
     begin = info.header_offset + _LOCAL_HEADER.size + header[10] + header[11]
-    compressed = memoryview(data)[begin : begin + info.compress_size]
-    if len(compressed) < info.compress_size:
+    end = begin + info.compress_size
+    if len(data) < end:
         raise zipfile.BadZipFile(f"{info.filename!r} is cut short")
     if info.compress_type == zipfile.ZIP_STORED:
-        return len(compressed)
+        return info.compress_size, data.count(b"<", begin, end), data[begin : min(end, begin + 64)]
+    compressed = memoryview(data)[begin:end]
     inflater = zlib.decompressobj(-zlib.MAX_WBITS)
-    total, position, pending = 0, 0, b""
+    total, tags, head, position, pending = 0, 0, b"", 0, b""
     while not inflater.eof and total <= info.file_size:
         if not pending and position < len(compressed):
             pending = bytes(compressed[position : position + _CHUNK])
             position += _CHUNK
         out = inflater.decompress(pending, _CHUNK)
         pending = inflater.unconsumed_tail
+        if len(head) < 64:
+            head += out[: 64 - len(head)]
         total += len(out)
+        tags += out.count(b"<")
         if not out and not pending and position >= len(compressed):
             break  # the input is used up: a stream cut short
-    return total
+    return total, tags, head
 
 
 def _check_encryption(archive: zipfile.ZipFile, infos: list[zipfile.ZipInfo], name: str) -> None:
@@ -173,8 +232,9 @@ def _check_prolog(archive: zipfile.ZipFile, info: zipfile.ZipInfo, name: str, ki
     until memory runs out, or external entities that pull /etc/passwd into
     the text. Only the prolog is read, in small chunks, stopping at the first
     element; what is not XML at all (pictures) stops at once, and a part that
-    is not well-formed is left to the library to refuse (python-docx parses
-    with entities off, odfpy through defusedxml: neither expands any).
+    is not well-formed is left to the parser to refuse (python-docx parses
+    with entities off; the .odt reader refuses any DTD or entity declaration
+    it meets: neither expands any).
     """
 
     def on_doctype(*_: object) -> None:
@@ -194,9 +254,10 @@ def _check_prolog(archive: zipfile.ZipFile, info: zipfile.ZipInfo, name: str, ki
                 parser.Parse(chunk, False)
         except _Prolog as stop:
             doctype = stop.doctype
-        except (xml.parsers.expat.ExpatError, ValueError):
+        except (xml.parsers.expat.ExpatError, ValueError, LookupError):
             # Not XML, or an encoding expat cannot read (it refuses multi-byte ones such
-            # as Shift_JIS, which keep ASCII as it is): look for the declaration itself.
+            # as Shift_JIS, which keep ASCII as it is; a damaged name is no encoding at
+            # all): look for the declaration itself.
             doctype = b"<!DOCTYPE" in chunk
     if doctype:
         raise InvalidInput(
@@ -214,19 +275,40 @@ Block = tuple[str, object | None]
 _LIST = "list"
 
 
-def _join_blocks(blocks: Iterable[Block]) -> str:
-    """Paragraphs separated by a blank line; consecutive lines of one list or table by a newline."""
-    parts: list[str] = []
-    previous: object | None = None
-    for text, group in blocks:
+class _Joiner:
+    """Blocks joined as they come: paragraphs separated by a blank line, consecutive lines
+    of one list or table by a newline; the characters are counted as they are added, so a
+    document of endless tiny paragraphs is refused at ``MAX_TEXT_CHARS``, not after."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.parts: list[str] = []
+        self.size = 0
+        self.previous: object | None = None
+        self.limit = extract_module.MAX_TEXT_CHARS
+
+    def add(self, text: str, group: object | None) -> None:
         if not text.strip():
-            previous = None  # an empty paragraph ends a run of list items
-            continue
-        if parts:
-            parts.append("\n" if group is not None and group is previous else "\n\n")
-        parts.append(text)
-        previous = group
-    return "".join(parts)
+            self.previous = None  # an empty paragraph ends a run of list items
+            return
+        if self.parts:
+            self.parts.append("\n" if group is not None and group is self.previous else "\n\n")
+        self.parts.append(text)
+        self.previous = group
+        self.size += len(text) + 2
+        if self.size > self.limit:
+            raise InvalidInput(extract_module.too_much_text(self.name))
+
+    def text(self) -> str:
+        return "".join(self.parts)
+
+
+def _join_blocks(blocks: Iterable[Block], name: str) -> str:
+    """The blocks as one text (see ``_Joiner``)."""
+    joiner = _Joiner(name)
+    for text, group in blocks:
+        joiner.add(text, group)
+    return joiner.text()
 
 
 def _date(value: datetime | None) -> str:
@@ -242,10 +324,12 @@ def extract_docx(data: bytes, name: str) -> ExtractedSource:
         import docx
 
         document = docx.Document(io.BytesIO(data))
-        text = _join_blocks(_docx_blocks(document))
+        text = _join_blocks(_docx_blocks(document), name)
         props = document.core_properties
         title = props.title or ""
         attributes = {"author": props.author or "", "created": _date(props.created)}
+    except InvalidInput:
+        raise
     except Exception as err:  # python-docx raises many kinds on damaged parts
         raise InvalidInput(
             f"{name} cannot be read as a Word document (.docx): "
@@ -262,15 +346,25 @@ def _docx_blocks(document: Any) -> Iterable[Block]:
 
     body = document._body
     p_tag, tbl_tag, sdt_tag = qn("w:p"), qn("w:tbl"), qn("w:sdt")
+    # Style name by style id. python-docx looks a paragraph's style up afresh each time, and
+    # for a paragraph without one walks every style of the document to find the default:
+    # about 2 ms a paragraph, minutes for a long document.
+    style_names: dict[str | None, str] = {}
+
+    def listed(element: Any) -> bool:
+        ppr = element.pPr
+        if ppr is not None and ppr.numPr is not None:
+            return True
+        style_id = element.style
+        if style_id not in style_names:
+            style = Paragraph(element, body).style
+            style_names[style_id] = (style.name or "") if style is not None else ""
+        return style_names[style_id].startswith("List")
 
     def walk(parent: Any) -> Iterable[Block]:
         for element in parent.iterchildren():
             if element.tag == p_tag:
-                paragraph = Paragraph(element, body)
-                style = paragraph.style.name if paragraph.style is not None else ""
-                ppr = element.pPr
-                listed = style.startswith("List") or (ppr is not None and ppr.numPr is not None)
-                yield _docx_paragraph_text(element), _LIST if listed else None
+                yield _docx_paragraph_text(element), _LIST if listed(element) else None
             elif element.tag == tbl_tag:
                 yield from _docx_table(Table(element, body))
             elif element.tag == sdt_tag:  # a content control (cover page fields, boxes)
@@ -280,12 +374,27 @@ def _docx_blocks(document: Any) -> Iterable[Block]:
     return walk(document.element.body)
 
 
+#: The pieces of a paragraph's text, in order: what python-docx's ``Run.text`` reads, in all
+#: runs a reader sees: also inside tracked insertions, fields and inline controls (its
+#: ``Paragraph.text`` sees only plain runs and hyperlinks); not deleted text, and not text
+#: boxes anchored in the paragraph (Word stores those twice). Compiled once: an XPath
+#: string given to ``xpath()`` is compiled again for every paragraph.
+_DOCX_PIECES = (
+    ".//w:r[not(ancestor::w:del) and not(ancestor::w:txbxContent)]"
+    "/*[self::w:br or self::w:cr or self::w:noBreakHyphen or self::w:ptab or self::w:t or self::w:tab]"
+)
+_docx_pieces: Any = None
+
+
 def _docx_paragraph_text(p: Any) -> str:
-    """All runs a reader sees: also inside tracked insertions, fields and inline controls
-    (python-docx's ``Paragraph.text`` sees only plain runs and hyperlinks); not deleted
-    text, and not text boxes anchored in the paragraph (Word stores those twice)."""
-    runs = p.xpath(".//w:r[not(ancestor::w:del) and not(ancestor::w:txbxContent)]")
-    return "".join(run.text for run in runs)
+    """The text of a paragraph (see ``_DOCX_PIECES``); each piece as python-docx renders it."""
+    global _docx_pieces
+    if _docx_pieces is None:
+        from docx.oxml.ns import nsmap
+        from lxml import etree
+
+        _docx_pieces = etree.XPath(_DOCX_PIECES, namespaces=nsmap)
+    return "".join(str(piece) for piece in _docx_pieces(p))
 
 
 def _docx_table(table: Any) -> Iterable[Block]:
@@ -319,81 +428,261 @@ _ODT_SKIP = {
     (_TEXT_NS, "note-body"), (_TEXT_NS, "tracked-changes"),
     (_TEXT_NS, "sequence-decls"), (_TEXT_NS, "variable-decls"),
 }
+#: The namespaces of the usual ODF prefixes, for parts that use a prefix without declaring
+#: it: some writers do, and odfpy accepted them (it patched the declarations in).
+_ODF_PREFIXES = {
+    "office": _OFFICE_NS, "text": _TEXT_NS, "table": _TABLE_NS, "draw": _DRAW_NS,
+    "svg": _SVG_NS, "dc": _DC_NS, "meta": _META_NS,
+    **{p: f"urn:oasis:names:tc:opendocument:xmlns:{p}:1.0"
+       for p in ("style", "fo", "number", "presentation", "chart", "form", "script", "config",
+                 "dr3d", "anim", "smil", "manifest")},
+}  # fmt: skip
+
+# What an open element is to the reader of an .odt body: a container of blocks, a table row,
+# or (from _PARAGRAPH on) an element whose text is read.
+_BLOCKS, _ROW, _PARAGRAPH, _CELL, _INLINE, _CITATION, _INNER_P = range(7)
+
+
+class _Frame:
+    """One open element of the body: what it is, its list/table group, its text so far."""
+
+    __slots__ = ("cells", "group", "kind", "parts")
+
+    def __init__(self, kind: int, group: object | None = None) -> None:
+        self.kind = kind
+        self.group = group
+        self.parts: list[str] = []
+        self.cells: list[str] = []
+
+
+class _OdtReader:
+    """An .odt part read as a stream of expat events, never built as a tree.
+
+    In content.xml, the ``office:text`` of ``office:body`` becomes blocks, by the same rules
+    the earlier tree walk had: text:p/h are paragraphs, text:list and table:table group
+    their lines, table rows are lines of tab-separated cells, everything else is a
+    container; inside a paragraph, runs of white space collapse, ``<text:s text:c=n/>`` is n
+    spaces, and a footnote keeps its raised mark. In meta.xml, each child of
+    ``office:meta`` becomes a metadata value. The text is counted as it grows, nesting is
+    limited, and any parse error is raised, never printed or skipped.
+    """
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.joiner = _Joiner(name)
+        self.meta: dict[tuple[str, str], str] = {}
+        self.size = 0
+        self.in_meta = False
+        self.found = False  # an office:text body (content.xml) or office:meta (meta.xml)
+        self.frames: list[_Frame] = []
+        self.outer: list[tuple[str, str]] = []  # open elements around the body (or the meta)
+        self.pending: list[str] = []  # character data not yet added to its frame
+        self.skip = 0  # depth inside an element whose content is not read
+        self.scopes: list[dict[str, str]] = [{}]  # namespace declarations in force
+        self.declares: list[bool] = []  # per open element: whether it pushed a scope
+
+    def feed(self, stream: IO[bytes], *, meta: bool) -> bool:
+        """Read one part (content.xml, or meta.xml if ``meta``); whether it had what was sought."""
+        self.in_meta, self.found, self.skip = meta, False, 0
+        self.frames, self.outer, self.pending, self.scopes, self.declares = [], [], [], [{}], []
+        parser = xml.parsers.expat.ParserCreate()
+        parser.buffer_text = True
+        parser.buffer_size = _CHUNK
+        parser.StartElementHandler = self.start
+        parser.EndElementHandler = self.end
+        parser.CharacterDataHandler = self.characters
+        # The prolog check refused any DTD already; these are the second line of defence.
+        parser.SetParamEntityParsing(xml.parsers.expat.XML_PARAM_ENTITY_PARSING_NEVER)
+        parser.StartDoctypeDeclHandler = self._refuse_dtd
+        parser.EntityDeclHandler = self._refuse_dtd
+        while chunk := stream.read(_CHUNK):  # read to the end: zipfile checks the CRC there
+            parser.Parse(chunk, False)
+        parser.Parse(b"", True)
+        return self.found
+
+    def _refuse_dtd(self, *_: object) -> None:
+        raise InvalidInput(f"{self.name} cannot be read as an OpenDocument text (.odt): it declares "
+                           "a document type, which can smuggle in XML entity attacks.")
+
+    def _qname(self, name: str, scope: dict[str, str]) -> tuple[str, str]:
+        prefix, _, local = name.rpartition(":")
+        return scope.get(prefix) or _ODF_PREFIXES.get(prefix, prefix), local
+
+    def _flush(self) -> None:
+        if self.pending:
+            text = _ODF_SPACE.sub(" ", "".join(self.pending))
+            self.pending.clear()
+            self._add(text, counted=True)
+
+    def _add(self, text: str, *, counted: bool = False) -> None:
+        self.frames[-1].parts.append(text)
+        if not counted:
+            self.size += len(text)
+            if self.size > self.joiner.limit:
+                raise InvalidInput(extract_module.too_much_text(self.name))
+
+    def characters(self, data: str) -> None:
+        if not self.skip and self.frames and self.frames[-1].kind >= _PARAGRAPH:
+            self.pending.append(data)
+            # Counted as it arrives (white space not yet collapsed): one endless paragraph
+            # is refused as early as endless small ones.
+            self.size += len(data)
+            if self.size > self.joiner.limit:
+                raise InvalidInput(extract_module.too_much_text(self.name))
+
+    def start(self, name: str, attrs: dict[str, str]) -> None:
+        self._flush()
+        scope = self.scopes[-1]
+        declares = any(key.startswith("xmlns") for key in attrs)
+        if declares:
+            scope = dict(scope)
+            for key, value in attrs.items():
+                if key == "xmlns" or key.startswith("xmlns:"):
+                    scope[key[6:]] = value
+            self.scopes.append(scope)
+        self.declares.append(declares)
+        if len(self.declares) > MAX_XML_DEPTH:
+            raise InvalidInput(
+                f"{self.name} cannot be read as an OpenDocument text (.odt): its elements nest "
+                f"more than {MAX_XML_DEPTH} deep, deeper than any real document."
+            )
+        if self.skip:
+            self.skip += 1
+            return
+        qname = self._qname(name, scope)
+        if not self.frames:
+            self._start_outside(qname)
+            return
+        if qname in _ODT_SKIP:
+            self.skip = 1
+            return
+        top = self.frames[-1]
+        ns, local = qname
+        if top.kind == _BLOCKS:
+            if ns == _TEXT_NS and local in ("p", "h"):
+                self.frames.append(_Frame(_PARAGRAPH, top.group))
+            elif ns == _TEXT_NS and local == "list":
+                self.frames.append(_Frame(_BLOCKS, top.group if top.group is not None else object()))
+            elif ns == _TABLE_NS and local == "table":
+                self.frames.append(_Frame(_BLOCKS, object()))
+            elif ns == _TABLE_NS and local == "table-row":
+                self.frames.append(_Frame(_ROW, top.group))
+            else:  # sections, list items, table bodies: containers of blocks
+                self.frames.append(_Frame(_BLOCKS, top.group))
+        elif top.kind == _ROW:
+            if qname == (_TABLE_NS, "table-cell"):
+                self.frames.append(_Frame(_CELL))
+            else:
+                self.skip = 1  # covered cells (the far side of a merged cell) and the like
+        elif ns != _TEXT_NS:
+            self.frames.append(_Frame(_INLINE))
+        elif local in ("s", "tab", "line-break"):
+            self._add(self._spacing(local, attrs, scope))
+            self.skip = 1  # their content, if any, is not text
+        elif local == "note-citation":
+            self.frames.append(_Frame(_CITATION))
+        elif local in ("p", "h"):  # a paragraph inside a frame or cell
+            self.frames.append(_Frame(_INNER_P))
+        else:
+            self.frames.append(_Frame(_INLINE))
+
+    def _spacing(self, local: str, attrs: dict[str, str], scope: dict[str, str]) -> str:
+        if local == "tab":
+            return "\t"
+        if local == "line-break":
+            return "\n"
+        count = next((v for k, v in attrs.items() if self._qname(k, scope) == (_TEXT_NS, "c")), "1")
+        try:
+            spaces = int(count or 1)
+        except ValueError:
+            spaces = 1  # a space count that is not a number: still a space
+        if spaces > self.joiner.limit:
+            raise InvalidInput(extract_module.too_much_text(self.name))
+        return " " * max(spaces, 0)
+
+    def _start_outside(self, qname: tuple[str, str]) -> None:
+        parent = self.outer[-1] if self.outer else None
+        if not self.found and not self.in_meta and qname == (_OFFICE_NS, "text") and parent == (
+            _OFFICE_NS, "body"
+        ):
+            self.found = True
+            self.frames.append(_Frame(_BLOCKS))
+        elif self.in_meta and parent == (_OFFICE_NS, "meta"):
+            self.frames.append(_Frame(_INLINE, qname))  # a meta field: its text is the value
+        else:
+            if self.in_meta and qname == (_OFFICE_NS, "meta"):
+                self.found = True
+            self.outer.append(qname)
+
+    def end(self, name: str) -> None:
+        self._flush()
+        if self.declares.pop():
+            self.scopes.pop()
+        if self.skip:
+            self.skip -= 1
+            return
+        if not self.frames:
+            self.outer.pop()
+            return
+        frame = self.frames.pop()
+        if self.in_meta and not self.frames:
+            key = frame.group
+            assert isinstance(key, tuple)
+            self.meta[key] = "".join(frame.parts)
+            return
+        text = "".join(frame.parts)
+        if frame.kind == _PARAGRAPH:
+            self.joiner.add(text.strip(" "), frame.group)
+        elif frame.kind == _ROW:
+            self.joiner.add("\t".join(frame.cells), frame.group)
+        elif frame.kind == _CELL:
+            self.frames[-1].cells.append(" ".join(text.split()))
+        elif frame.kind == _CITATION:
+            self.frames[-1].parts.append(script_digits(text, superscript=True) or text)
+        elif frame.kind == _INNER_P:
+            self.frames[-1].parts.append(" " + text + " ")
+        elif frame.kind == _INLINE:
+            self.frames[-1].parts.append(text)
+        # a closed block container adds nothing itself; the body's end leaves frames empty
 
 
 def extract_odt(data: bytes, name: str) -> ExtractedSource:
     """An OpenDocument text's body; title, author and creation date from its meta.xml."""
     _check_zip(data, name, "an OpenDocument text (.odt)", "content.xml")
+    reader = _OdtReader(name)
     try:
-        from odf.opendocument import load
-
-        document = load(io.BytesIO(data))
-        text = _join_blocks(_odt_blocks(document.text))
-        meta = {
-            node.qname: _odt_inline(node) for node in document.meta.childNodes if node.nodeType == 1
-        }
-    except Exception as err:  # odfpy raises parser and KeyError alike on damaged parts
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            with archive.open("content.xml") as stream:
+                found = reader.feed(stream, meta=False)
+            if not found:
+                raise InvalidInput(
+                    f"{name} cannot be read as an OpenDocument text (.odt): it has no text body "
+                    "(it may be a spreadsheet, drawing or presentation renamed .odt)."
+                )
+            if "meta.xml" in archive.namelist():
+                with archive.open("meta.xml") as stream:
+                    reader.feed(stream, meta=True)
+    except InvalidInput:
+        raise
+    except xml.parsers.expat.ExpatError as err:
+        raise InvalidInput(
+            f"{name} cannot be read as an OpenDocument text (.odt): it is damaged "
+            f"(its XML breaks off or is malformed: {xml.parsers.expat.ErrorString(err.code)}, "
+            f"line {err.lineno})."
+        ) from err
+    except Exception as err:  # a bad CRC, a broken stream: damage all the same
         raise InvalidInput(
             f"{name} cannot be read as an OpenDocument text (.odt): "
             f"it is damaged ({type(err).__name__})."
         ) from err
+    meta = reader.meta
     title = meta.get((_DC_NS, "title"), "")
     attributes = {
         "author": meta.get((_DC_NS, "creator")) or meta.get((_META_NS, "initial-creator"), ""),
         "created": meta.get((_META_NS, "creation-date"), ""),
     }
     attributes = {k: v.strip() for k, v in attributes.items() if v.strip()}
-    return ExtractedSource(title, _BLANK_RUNS.sub("\n\n", text), "odt", attributes, [])
-
-
-def _odt_blocks(node: Any, group: object | None = None) -> Iterable[Block]:
-    for child in node.childNodes:
-        if child.nodeType != 1 or child.qname in _ODT_SKIP:
-            continue
-        ns, local = child.qname
-        if ns == _TEXT_NS and local in ("p", "h"):
-            yield _odt_inline(child).strip(" "), group
-        elif ns == _TEXT_NS and local == "list":
-            yield from _odt_blocks(child, group if group is not None else child)
-        elif ns == _TABLE_NS and local == "table":
-            yield from _odt_blocks(child, child)
-        elif ns == _TABLE_NS and local == "table-row":
-            cells = [
-                " ".join(_odt_inline(cell).split())
-                for cell in child.childNodes
-                if cell.nodeType == 1 and cell.qname == (_TABLE_NS, "table-cell")
-            ]
-            yield "\t".join(cells), group
-        else:  # sections, list items, table bodies: containers of blocks
-            yield from _odt_blocks(child, group)
-
-
-def _odt_inline(node: Any) -> str:
-    """A paragraph's text with ODF's white-space rules: runs collapse, <text:s c=n/> is n spaces."""
-    parts: list[str] = []
-    for child in node.childNodes:
-        if child.nodeType == 3:
-            parts.append(_ODF_SPACE.sub(" ", child.data))
-            continue
-        if child.nodeType != 1 or child.qname in _ODT_SKIP:
-            continue
-        ns, local = child.qname
-        if ns != _TEXT_NS:
-            parts.append(_odt_inline(child))
-        elif local == "s":
-            parts.append(" " * int(child.attributes.get((_TEXT_NS, "c"), "1") or 1))
-        elif local == "tab":
-            parts.append("\t")
-        elif local == "line-break":
-            parts.append("\n")
-        elif local == "note-citation":
-            mark = _odt_inline(child)
-            parts.append(script_digits(mark, superscript=True) or mark)
-        elif local in ("p", "h"):  # a paragraph inside a frame or cell
-            parts.append(" " + _odt_inline(child) + " ")
-        else:
-            parts.append(_odt_inline(child))
-    return "".join(parts)
+    return ExtractedSource(title, _BLANK_RUNS.sub("\n\n", reader.joiner.text()), "odt", attributes, [])
 
 
 # -- Rich Text --------------------------------------------------------------------

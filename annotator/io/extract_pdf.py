@@ -15,7 +15,10 @@ hostile PDF (one highly compressed content stream shared by many pages) could
 keep it busy for hours. Reading is therefore bounded: at most ``MAX_PAGES``
 pages; a page with more than ``MAX_PAGE_CONTENT_BYTES`` of instructions (real
 text pages have kilobytes; only huge vector drawings come near) is skipped
-with a note; and a file still not read after ``MAX_SECONDS`` is refused.
+with a note; a file still not read after ``MAX_SECONDS`` is refused, and so is one whose
+text grows past ``extract.MAX_TEXT_CHARS`` (counted page by page). One page can still stall
+pypdf for longer than that (the check runs between pages): the import runs this in a
+worker process that is killed at its deadline (``annotator.io.isolated``).
 """
 
 from __future__ import annotations
@@ -26,6 +29,7 @@ import time
 from typing import Any
 
 from annotator.core.errors import InvalidInput
+from annotator.io import extract as extract_module
 from annotator.io.extract import ExtractedSource
 
 # pypdf logs a warning for every small defect it repairs; the researcher cannot
@@ -36,8 +40,10 @@ logging.getLogger("pypdf").setLevel(logging.ERROR)
 MAX_PAGES = 10_000
 #: Most drawing instructions (decoded content stream bytes) one page may have to be read.
 MAX_PAGE_CONTENT_BYTES = 8 * 1024 * 1024
-#: Reading time after which the file is refused (checked before each page).
-MAX_SECONDS = 120.0
+#: Reading time after which the file is refused (checked before each page). Seconds, not
+#: minutes: a real PDF of a thousand pages reads in a few seconds, and the worker process
+#: that runs this is killed at 20 s anyway.
+MAX_SECONDS = 15.0
 
 #: Producers that put their own name where the title belongs.
 _TITLE_JUNK = ("Microsoft Word - ", "Microsoft PowerPoint - ")
@@ -110,6 +116,7 @@ def _read_pages(reader: Any, name: str) -> tuple[list[str], list[int]]:
     deadline = time.monotonic() + MAX_SECONDS
     pages: list[str] = []
     oversized: list[int] = []
+    size = 0
     for number, page in enumerate(reader.pages, start=1):
         if time.monotonic() > deadline:
             raise InvalidInput(
@@ -122,6 +129,9 @@ def _read_pages(reader: Any, name: str) -> tuple[list[str], list[int]]:
             pages.append("")
             continue
         pages.append(_page_text(page))
+        size += len(pages[-1])
+        if size > extract_module.MAX_TEXT_CHARS:
+            raise InvalidInput(extract_module.too_much_text(name))
     return pages, oversized
 
 

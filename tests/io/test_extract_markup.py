@@ -178,10 +178,10 @@ def test_markdown_nested_beyond_the_parser_limit_keeps_every_word(tmp_path: Path
     assert source.notes == ["nested too deeply to read as Markdown; imported as plain text"]
 
 
-def test_html_nested_too_deeply_for_layout_keeps_every_word(tmp_path: Path) -> None:
-    # Old pages repeat <font> without closing it: thousands of levels deep.
-    page = "<p>un<b>believ</b>able</p>" + "<font>word " * 3000 + "end"
+def test_html_nested_thousands_deep_keeps_every_word_and_its_paragraphs(tmp_path: Path) -> None:
+    # Old pages repeat <font> without closing it: thousands of levels deep. The walk follows
+    # the parser's events without recursing, so depth costs nothing and the layout stays.
+    page = "<p>un<b>believ</b>able</p>" + "<font>word " * 3000 + "<p>end</p>"
     source = extract(write(tmp_path, "old.html", page))
-    assert source.text.startswith("unbelievable word word")
-    assert source.text.endswith("word end")
-    assert source.notes == ["nested too deeply to keep its paragraphs; read as one flow of text"]
+    assert source.text == "unbelievable\n\n" + " ".join(["word"] * 3000) + "\n\nend"
+    assert source.notes == []

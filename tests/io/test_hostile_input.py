@@ -454,3 +454,150 @@ def test_malformed_pdf_is_damage_not_a_traceback(tmp_path: Path, data: bytes) ->
     else:  # pypdf repaired it: then the words are right
         assert source.text == "Fine."
     assert time.monotonic() - started < 2
+
+
+# -- damaged parts: refused whole, nothing printed ---------------------------------------
+
+
+def odt_of_paragraphs(count: int = 20) -> bytes:
+    document = OpenDocumentText()
+    for i in range(count):
+        document.text.addElement(P(text=f"Paragraph number {i} with words."))
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("suffix", "part", "damage"),
+    [
+        (".odt", "content.xml", lambda xml: xml[: len(xml) * 2 // 3]),  # cut mid-document
+        (".odt", "content.xml", lambda xml: xml.replace("</text:p>", "</text:q>", 3)),  # bit rot
+        (".odt", "meta.xml", lambda xml: xml[: len(xml) // 2]),
+        (".docx", "word/document.xml", lambda xml: xml[: len(xml) * 2 // 3]),
+        (".docx", "word/document.xml", lambda xml: xml.replace("</w:t>", "</w:x>", 1)),
+        (".docx", "word/styles.xml", lambda xml: xml[: len(xml) // 2]),
+    ],
+    ids=["odt cut", "odt bad tag", "odt meta cut", "docx cut", "docx bad tag", "docx styles cut"],
+)
+def test_a_damaged_xml_part_refuses_the_file_and_prints_nothing(
+    tmp_path: Path, capfd: pytest.CaptureFixture[str], suffix: str, part: str, damage: Callable[[str], str]
+) -> None:
+    """odfpy used to print "SAX FAILED TO PARSE" and the whole XML, then import what it had
+    (333 of 458 characters): a part that does not parse must refuse the file, silently."""
+    base = odt_of_paragraphs() if suffix == ".odt" else docx_bytes("Paragraph number 0 with words.")
+    path = write(tmp_path / f"damaged{suffix}", rewrite_zip(base, part, damage))
+    with pytest.raises(InvalidInput) as caught:
+        extract(path)
+    message = str(caught.value)
+    assert message.startswith(f"damaged{suffix} cannot be read as ") and "damaged" in message[10:]
+    assert "\n" not in message
+    assert capfd.readouterr() == ("", "")
+
+
+def test_odt_damaged_through_the_import_is_one_failure_and_prints_nothing(
+    tmp_path: Path, capfd: pytest.CaptureFixture[str]
+) -> None:
+    """The same through import_files, where the file is read in the worker process."""
+    from annotator.io.sources import import_files
+    from annotator.store import Project
+
+    good = write(tmp_path / "good.odt", odt_of_paragraphs(3))
+    bad = write(tmp_path / "bad.odt", rewrite_zip(odt_of_paragraphs(), "content.xml", lambda x: x[:-200]))
+    with Project.create(tmp_path / "p.sqlite") as project:
+        report = import_files(project, [bad, good])
+        assert [d.source_name for d in project.documents()] == ["good.odt"]
+    assert [(p, m.split(":")[0]) for p, m in report.failed] == [
+        (bad, "bad.odt cannot be read as an OpenDocument text (.odt)")
+    ]
+    assert capfd.readouterr() == ("", "")
+
+
+def test_odt_reader_keeps_the_old_rules_for_undeclared_prefixes(tmp_path: Path) -> None:
+    """Some writers use ODF prefixes without declaring them; odfpy accepted that, and so do we."""
+
+    def undeclare(xml: str) -> str:
+        return xml.replace(' xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"', "", 1)
+
+    path = write(tmp_path / "lax.odt", rewrite_zip(odt_of_paragraphs(2), "content.xml", undeclare))
+    assert extract(path).text == "Paragraph number 0 with words.\n\nParagraph number 1 with words."
+
+
+def test_an_odt_without_a_text_body_is_named_as_such(tmp_path: Path) -> None:
+    def spreadsheet(xml: str) -> str:
+        return xml.replace("<office:text>", "<office:spreadsheet>").replace("</office:text>", "</office:spreadsheet>")
+
+    path = write(tmp_path / "sheet.odt", rewrite_zip(odt_bytes(), "content.xml", spreadsheet))
+    with pytest.raises(InvalidInput, match=r"^sheet\.odt cannot be read as .*: it has no text body"):
+        extract(path)
+
+
+# -- zip bombs of honest XML: refused early, with bounded memory ---------------------------
+
+
+def honest_bomb(kind: str, paragraph: bytes, megabytes: int) -> bytes:
+    """A real document whose main part is padded with ``megabytes`` MB of honest XML (after
+    its first paragraph, or inside it if ``paragraph`` is plain text), written in a stream
+    (the test itself never holds it): a small file, a huge part."""
+    part = "word/document.xml" if kind == "docx" else "content.xml"
+    marker = b"</w:p>" if kind == "docx" else b"</text:p>"
+    base = docx_bytes() if kind == "docx" else odt_bytes()
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(base)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for item in src.infolist():
+            data = src.read(item)
+            if item.filename != part:
+                dst.writestr(item, data)
+                continue
+            cut = data.index(marker) + (len(marker) if paragraph.startswith(b"<") else 0)
+            info = zipfile.ZipInfo(part)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            block = paragraph * ((1 << 20) // len(paragraph))
+            with dst.open(info, "w", force_zip64=True) as fh:
+                fh.write(data[:cut])
+                for _ in range(megabytes):
+                    fh.write(block)
+                fh.write(data[cut:])
+    return out.getvalue()
+
+
+def peak_rss_mb() -> float:
+    import resource
+
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KB on Linux
+
+
+@pytest.mark.parametrize(
+    ("kind", "paragraph", "megabytes", "refusal"),
+    [
+        # 100 MB of "<w:p><w:r><w:t>a</w:t></w:r></w:p>": python-docx took 7.9 GB and hours.
+        ("docx", b"<w:p><w:r><w:t>a</w:t></w:r></w:p>", 100, r"unpacks to 10\d MB of XML, more than the 64 MB"),
+        # Under the size limit, but 15 million tags: a tree of them would be gigabytes.
+        ("odt", b"<text:p/>", 60, r"holds more than 5 million XML tags"),
+        # Few tags, but 21 million characters of text in one paragraph.
+        ("odt", b"words " * 10, 21, r"holds more than 20 million characters of text"),
+    ],
+    ids=["docx part too large", "odt too many tags", "odt too much text"],
+)
+def test_honest_zip_bomb_is_refused_early_with_bounded_memory(
+    tmp_path: Path, kind: str, paragraph: bytes, megabytes: int, refusal: str
+) -> None:
+    data = honest_bomb(kind, paragraph, megabytes)
+    assert len(data) < 1_000_000  # a small file...
+    path = write(tmp_path / f"bomb.{kind}", data)
+    del data
+    before = peak_rss_mb()
+    with pytest.raises(InvalidInput, match=rf"^bomb\.{kind} (cannot be read as .*: its part \S+ )?{refusal}"):
+        extract(path)
+    # ...refused without building what it unpacks to (the peak is the process's high-water
+    # mark, so this only bounds the growth loosely).
+    assert peak_rss_mb() - before < 300
+
+
+def test_html_with_a_million_tags_is_refused_before_parsing(tmp_path: Path) -> None:
+    """3 MB of unclosed "<b>": a million open elements, far beyond any real page."""
+    path = write(tmp_path / "tags.html", b"<b>" * 1_000_001)
+    before = peak_rss_mb()
+    with pytest.raises(InvalidInput, match=r"^tags\.html holds more than 1 million HTML tags \(1\.0 million\)"):
+        extract(path)
+    assert peak_rss_mb() - before < 100

@@ -5,13 +5,12 @@ Each shows one clear message on failure and leaves the project unchanged.
 
 from __future__ import annotations
 
-import contextlib
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QSettings, Qt
-from PySide6.QtWidgets import QApplication, QMessageBox, QProgressDialog
+from PySide6.QtCore import QSettings
+from PySide6.QtWidgets import QMessageBox
 
 from annotator.core.errors import AnnotatorError
 from annotator.io.extract import SUPPORTED_SUFFIXES, display_name
@@ -20,14 +19,8 @@ from annotator.ui.widgets import commands, file_dialogs, messages
 if TYPE_CHECKING:
     from annotator.ui.shell.main_window import MainWindow
 
-#: Above this many files, a progress dialog with Cancel is shown.
-PROGRESS_THRESHOLD = 3
-
-
 def import_paths(window: MainWindow, paths: Sequence[Path]) -> None:
     """Import source files (each its own transaction) and say what happened."""
-    from annotator.io.sources import import_files
-
     files: list[Path] = []
     for path in paths:
         if path.is_dir():
@@ -44,27 +37,13 @@ def import_paths(window: MainWindow, paths: Sequence[Path]) -> None:
     if not files:
         messages.show_error(window, "There are no importable files there.")
         return
-    dialog: QProgressDialog | None = None
-    if len(files) > PROGRESS_THRESHOLD:
-        dialog = QProgressDialog("Importing documents…", "Cancel", 0, len(files), window)
-        dialog.setObjectName("importProgress")
-        dialog.setWindowModality(Qt.WindowModality.WindowModal)
-        dialog.setMinimumDuration(300)
+    from annotator.ui.shell.import_run import ImportRun
 
-    def progress(done: int, total: int, path: Path) -> bool:
-        if dialog is None:
-            return True
-        dialog.setValue(done)
-        dialog.setLabelText(f"Importing {display_name(path.name)} ({done + 1} of {total})…" if done < total else "Done")
-        QApplication.processEvents()
-        return not dialog.wasCanceled()
-
-    # One transaction per file (a broken file costs only itself), one undo step for all.
-    with window.stack.batch(f"Import {len(files)} documents") if len(files) > 1 else contextlib.nullcontext():
-        report = import_files(window.project, files, progress=progress)
-    if dialog is not None:
-        dialog.close()
-    lines = [f"Imported {len(report.imported)} of {len(files)} file(s)."]
+    # Read off the GUI thread, each file in a guarded worker process; stored here, one
+    # transaction per file (a broken file costs only itself), one undo step for all.
+    report = ImportRun(window, window.project, window.stack, files).run()
+    lines = [f"Imported {len(report.imported)} of {len(files)} file(s)."
+             + (" Stopped: the rest were not read." if report.cancelled else "")]
     lines += [f"Already in the project: {display_name(p.name)}" for p, _ in report.duplicates]
     lines += [m for _, m in report.failed]
     lines += [f"{display_name(p.name)}: {n}" for p, n in report.notes]

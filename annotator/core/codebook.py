@@ -48,6 +48,18 @@ def name_key(name: str) -> str:
     return " ".join(name.split()).casefold()
 
 
+#: A code's place as the names along its path, each as ``name_key`` folds it.
+PathKey = tuple[str, ...]
+
+
+def order_key(code: Code) -> tuple[int, str]:
+    """Where a code stands among its siblings: by ``sort_order``, then by name.
+
+    The one sibling order of the codebook: the tree, the Qt model and imports all use it.
+    """
+    return (code.sort_order, name_key(code.name))
+
+
 @dataclass
 class CodeTree:
     """An in-memory view of the codebook for path lookups and structural checks."""
@@ -59,16 +71,43 @@ class CodeTree:
     def of(cls, codes: Iterable[Code]) -> CodeTree:
         return cls({c.id: c for c in codes})
 
-    def children(self, parent_id: str | None) -> list[Code]:
+    def _index(self) -> dict[str | None, list[Code]]:
         if self._kids is None:
             # Indexed once: walking a 1,000-code tree must not rescan every code per node.
             kids: dict[str | None, list[Code]] = {}
             for code in self.codes.values():
                 kids.setdefault(code.parent_id, []).append(code)
             for group in kids.values():
-                group.sort(key=lambda c: (c.sort_order, name_key(c.name)))
+                group.sort(key=order_key)
             self._kids = kids
-        return list(self._kids.get(parent_id, ()))
+        return self._kids
+
+    def children(self, parent_id: str | None) -> list[Code]:
+        return list(self._index().get(parent_id, ()))
+
+    def child_ids(self) -> dict[str | None, list[str]]:
+        """Every parent's children (ids, in display order) at once; None is the top level."""
+        return {parent: [c.id for c in group] for parent, group in self._index().items()}
+
+    # -- keeping a tree up to date (the Qt model follows the store with one) ----------
+    def put(self, code: Code) -> None:
+        """Add the code, or replace the one with its id."""
+        old = self.codes.get(code.id)
+        self.codes[code.id] = code
+        if old is None or order_key(old) != order_key(code) or old.parent_id != code.parent_id:
+            self._kids = None  # re-indexed when next asked
+        elif self._kids is not None:
+            group = self._kids.get(code.parent_id, [])
+            at = next((i for i, c in enumerate(group) if c.id == code.id), None)
+            if at is None:
+                self._kids = None
+            else:
+                group[at] = code  # same place: only its other fields changed
+
+    def drop(self, code_id: str) -> None:
+        """Remove one code (its sub-codes are the caller's to remove)."""
+        if self.codes.pop(code_id, None) is not None:
+            self._kids = None
 
     def ancestors(self, code_id: str) -> list[Code]:
         """From the root down to the code's parent."""
@@ -83,8 +122,26 @@ class CodeTree:
         chain.reverse()
         return chain
 
+    def names(self, code_id: str) -> list[str]:
+        """The names along the code's path, from the top level down to its own."""
+        return [c.name for c in self.ancestors(code_id)] + [self.codes[code_id].name]
+
     def path(self, code_id: str) -> str:
-        return join_path([c.name for c in self.ancestors(code_id)] + [self.codes[code_id].name])
+        """``Parent/Child``, with a ``/`` inside a name escaped: the one path format shown."""
+        return join_path(self.names(code_id))
+
+    def path_keys(self) -> dict[PathKey, str]:
+        """Every code by its path key (the folded names along its path)."""
+        index: dict[PathKey, str] = {}
+        kids = self._index()
+        stack: list[tuple[str | None, PathKey]] = [(None, ())]
+        while stack:
+            parent, prefix = stack.pop()
+            for code in kids.get(parent, ()):
+                key = (*prefix, name_key(code.name))
+                index[key] = code.id
+                stack.append((code.id, key))
+        return index
 
     def level(self, code_id: str) -> int:
         """1 for a top-level code."""
@@ -100,10 +157,13 @@ class CodeTree:
         return out
 
     def walk(self, parent_id: str | None = None) -> Iterator[Code]:
-        """Depth-first, in display order."""
-        for child in self.children(parent_id):
-            yield child
-            yield from self.walk(child.id)
+        """Depth-first, in display order (iteratively: a deep tree does not hit the recursion limit)."""
+        kids = self._index()
+        stack = list(reversed(kids.get(parent_id, ())))
+        while stack:
+            code = stack.pop()
+            yield code
+            stack.extend(reversed(kids.get(code.id, ())))
 
     def find_path(self, path: str) -> Code | None:
         parent: str | None = None

@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from typing import Any, Literal
 
 from annotator.core.codebook import CodeTree, name_key, split_path
+from annotator.core.codebook_plan import AppliedPlan, CodebookPlan
 from annotator.core.colors import next_palette_color, normalise_color
 from annotator.core.errors import Conflict, InvalidInput, NotFound
 from annotator.core.models import Code, clean_name
@@ -170,6 +171,25 @@ class CodeOps(ProjectBase):
             tree = self.code_tree()
             self._reorder(new_parent_id, code_id, len(tree.children(new_parent_id)) if position is None else position, tree)
         return self.code(code_id)
+
+    def apply_codebook_plan(self, plan: CodebookPlan, label: str) -> AppliedPlan:
+        """Write a checked plan (``core.codebook_plan``: an import, a merge) as one action.
+
+        One pass over the plan's steps, each one row: temporary names, new codes
+        parents first, then one update per changed code, all recorded for undo and
+        redo. The plan must have been made against the codebook as it is now
+        (another program may have changed it since): else nothing is written.
+        """
+        with self.action(label) as changes:
+            if {c.id: c for c in self.codes()} != plan.base:
+                raise Conflict(f"'{label}' was not done: the codebook changed while it was being checked. "
+                               "Nothing was changed; try again.")
+            for step in plan.steps:
+                if step.kind == "create":
+                    self._insert("codes", dict(step.values))
+                else:
+                    self._update("codes", (step.code_id,), step.values)
+        return AppliedPlan(plan.ids("created"), plan.ids("updated"), plan.ids("unchanged"), changes)
 
     def _move_codings(self, from_ids: list[str], to_id: str) -> None:
         """Re-assign codings to ``to_id``; a coding that would duplicate one already

@@ -116,8 +116,10 @@ def test_any_codebook_survives_export_and_import_into_a_fresh_project(spec: list
         assert snapshot(fresh, d / "b.csv") == first
         # Importing the same file again into either project changes nothing.
         for p in (source, fresh):
+            history = p.last_history_id()
             again = import_codebook(p, d / "a.csv")
             assert (again.created, again.updated, again.unchanged) == (0, 0, len(source.codes()))
+            assert p.last_history_id() == history  # no rows written, not even an empty undo step
             assert snapshot(p, d / "c.csv") == first
         source.close()
         fresh.close()

@@ -325,6 +325,25 @@ def test_merge_moves_codings_and_undoes(ui, monkeypatch):
     assert ui.errors == ["A code cannot be merged into one of its own sub-codes."]
 
 
+def test_merge_and_delete_dialogs_offer_the_paths_the_picker_shows(ui, monkeypatch):
+    """One path format (core.codebook): a "/" inside a name is escaped, as in the code picker."""
+    s = ui.sample
+    slashed = ui.panel.add_code("either/or")
+    assert slashed is not None
+    ui.project.move_code(slashed.id, s.norm_shaper.id)
+    offered: list[list[tuple[str, str]]] = []
+    monkeypatch.setattr(code_dialogs, "ask_merge_target", lambda parent, name, choices: offered.append(choices))
+    monkeypatch.setattr(code_dialogs, "ask_delete",
+                        lambda parent, name, codings, subs, choices: offered.append(choices))
+    ui.panel.select_code(s.rivalry.id)
+    ui.panel.actions_by_name["actionMergeCode"].trigger()
+    ui.panel.actions_by_name["actionDeleteCode"].trigger()
+    tree = ui.project.code_tree()
+    expected = [(c.id, tree.path(c.id)) for c in tree.walk() if c.id != s.rivalry.id]
+    assert offered == [expected, expected]
+    assert (slashed.id, "Norms/Norm-shaper/either\\/or") in expected
+
+
 def test_delete_with_its_codings_and_undo(ui):
     s = ui.sample
     assert ui.panel.delete(s.rivalry.id, "delete")
@@ -391,7 +410,7 @@ def test_delete_dialog_offers_both_choices(qtbot):
 
 
 def test_merge_dialog_wants_a_listed_code(qtbot):
-    dialog = code_dialogs.MergeCodeDialog("Norms", [("a", "Rivalry"), ("b", "Governance / Standards")])
+    dialog = code_dialogs.MergeCodeDialog("Norms", [("a", "Rivalry"), ("b", "Governance/Standards")])
     qtbot.addWidget(dialog)
     dialog.show()
     line = dialog.target.lineEdit()
@@ -401,7 +420,7 @@ def test_merge_dialog_wants_a_listed_code(qtbot):
     dialog.ok_button.click()
     assert dialog.isVisible() and dialog.error.text() == "Choose one of the listed codes."
     line.clear()
-    qtbot.keyClicks(line, "governance / standards")
+    qtbot.keyClicks(line, "governance/standards")
     dialog.ok_button.click()
     assert dialog.result() == dialog.DialogCode.Accepted and dialog.choice() == "b"
 

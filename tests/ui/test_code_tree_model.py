@@ -252,3 +252,44 @@ def test_a_changeset_that_does_not_fit_the_tree_rebuilds_it(sample, model):
     model.apply_changes(ChangeSet("odd", [RowChange("codes", ("no-such-code",), None, ghost)]))
     assert rec.resets == 1
     assert shape(model) == store_shape(sample.project)
+
+
+def test_paths_subtrees_and_order_come_from_the_core_tree(sample, model):
+    """The model's paths are core.codebook's (the picker's), and follow renames and moves."""
+    p = sample.project
+    slashed = p.add_code("either/or", sample.norm_shaper.id)
+    assert model.path(slashed.id) == p.code_tree().path(slashed.id) == "Norms/Norm-shaper/either\\/or"
+    p.update_code(sample.norms.id, name="Rules")
+    p.move_code(sample.norm_shaper.id, sample.rivalry.id, 0)
+    tree = p.code_tree()
+    assert {cid: model.path(cid) for cid in model.code_ids()} == {c.id: tree.path(c.id) for c in tree.walk()}
+    assert model.code_ids() == [c.id for c in tree.walk()]
+    assert model.subtree(sample.rivalry.id) == tree.subtree(sample.rivalry.id)
+    assert "Geopolitical rivalry/Norm-shaper/either\\/or" in model.data(
+        model.index_of(slashed.id), Qt.ItemDataRole.ToolTipRole)
+
+
+def test_a_codebook_import_and_its_undo_are_followed_row_by_row(sample, model, tmp_path):
+    """Names swapped, codes moved under a new parent and a renamed one: one action, no reset."""
+    from annotator.io.codebook_csv import import_codebook
+
+    p = sample.project
+    rec = Recorder(model)
+    path = tmp_path / "cb.csv"
+    path.write_text(
+        "id,name,parent_path\r\n"
+        ",Attitudes,\r\n"
+        f"{sample.rivalry.id},Norms,Attitudes\r\n"
+        f"{sample.norms.id},Geopolitical rivalry,\r\n"
+        f"{sample.norm_shaper.id},Shaper,Attitudes/Norms\r\n",
+        encoding="utf-8",
+    )
+    import_codebook(p, path)
+    assert shape(model) == store_shape(p)
+    assert model.path(sample.norm_shaper.id) == "Attitudes/Norms/Shaper"
+    p.undo()
+    assert shape(model) == store_shape(p)
+    assert model.path(sample.norm_shaper.id) == "Norms/Norm-shaper"
+    p.redo()
+    assert shape(model) == store_shape(p)
+    assert rec.resets == 0

@@ -134,8 +134,8 @@ def test_cli_additions_show_in_every_panel(window, sample, tmp_path, errors):
     assert coder_names(w) == ["Ann", "Ben", "Chen"]
     assert document_rows(w) == {"Speech": 4, "Emoji post": 1, "Interview": 0}
     codes = code_rows(w)
-    assert codes["Norms"] == 1 and codes["Norms / Soft law"] == 0 and codes["Safety"] == 0
-    assert codes["Norms / Norm-shaper"] == 1 and codes["Geopolitical rivalry"] == 3
+    assert codes["Norms"] == 1 and codes["Norms/Soft law"] == 0 and codes["Safety"] == 0
+    assert codes["Norms/Norm-shaper"] == 1 and codes["Geopolitical rivalry"] == 3
     assert new_coding in segment_ids(w) and len(segment_ids(w)) == 2  # Norms with its sub-codes
     assert highlighted(w) == before_highlights | {new_coding}
     assert w.document_view.shown.describe(new_coding) == "Norms — Chen"
@@ -260,7 +260,7 @@ def test_reload_keeps_the_tree_branches_current_code_and_scroll(window, sample):
     assert tree.view.isExpanded(tree.proxy.mapFromSource(tree.model.index_of(fresh.id)))
     assert tree.current_code_id() == sample.rivalry.id == w.state.current_code_id
     assert bar.value() == value
-    assert "Norms / Soft law" in code_rows(w)
+    assert "Norms/Soft law" in code_rows(w)
 
 
 def test_reload_keeps_the_tree_filter(window, sample):
@@ -283,7 +283,7 @@ def test_details_pane_keeps_a_half_typed_field_and_shows_the_rest(window, sample
     assert definition.value() == "Half typed"
     assert w.details.code_fields["name"].value() == "Norms and rules"
     assert w.details.code_fields["memo"].value() == "Written elsewhere"
-    assert "Norms and rules / Norm-shaper" in code_rows(w)
+    assert "Norms and rules/Norm-shaper" in code_rows(w)
     w.details.commit_pending()  # the researcher's words win, as one undo step
     assert w.project.code(sample.norms.id).definition == "Half typed"
     assert w.stack.count() == 1

@@ -1,7 +1,10 @@
 """The codebook as a Qt item model: a thin, incrementally updated view of the store.
 
 ``CodeTreeModel`` is built once from ``project.codes()`` and
-``project.code_counts()``. After that it changes only through
+``project.code_counts()``. Its rows are Qt bookkeeping only; what the
+codebook says (paths, sub-codes, sibling order, the codes in display order)
+comes from a ``core.codebook.CodeTree`` kept in step with them, so the tree,
+its dialogs and the code picker show the same paths. After that it changes only through
 ``apply_changes(ChangeSet)``: inserted, deleted, moved or edited codes become
 row inserts, removals, moves and ``dataChanged`` on exactly those rows, and new
 or removed codings recount only the codes they name. A model reset would
@@ -36,7 +39,7 @@ from PySide6.QtGui import QColor, QIcon, QPainter, QPalette, QPixmap
 from PySide6.QtWidgets import QApplication
 
 from annotator.core.changes import ChangeSet, Row
-from annotator.core.codebook import name_key
+from annotator.core.codebook import CodeTree, order_key
 from annotator.core.models import Code
 from annotator.store import Project
 from annotator.ui.widgets.state import CODE_MIME
@@ -76,9 +79,8 @@ class _Node:
         self.docs = 0
 
     def sort_key(self) -> tuple[int, str]:
-        # The same order as core.codebook.CodeTree.children.
         assert self.code is not None
-        return (self.code.sort_order, name_key(self.code.name))
+        return order_key(self.code)
 
     def renumber(self, start: int = 0) -> None:
         for i in range(start, len(self.children)):
@@ -127,13 +129,16 @@ class CodeTreeModel(QAbstractItemModel):
         self._root = _Node(None)
         self._nodes: dict[str, _Node] = {}
         self._by_serial: dict[int, _Node] = {}
+        self._tree = CodeTree({})
         self._icons: dict[str, QIcon] = {}
         self._build()
 
     # -- building ----------------------------------------------------------------------
     def _build(self) -> None:
+        codes = self.project.codes()
+        self._tree = CodeTree.of(codes)
         self._root = _Node(None)
-        self._nodes = {c.id: _Node(c) for c in self.project.codes()}
+        self._nodes = {c.id: _Node(c) for c in codes}
         for node in self._nodes.values():
             assert node.code is not None
             parent = self._nodes.get(node.code.parent_id or "", self._root)
@@ -187,31 +192,15 @@ class CodeTreeModel(QAbstractItemModel):
 
     def code_ids(self) -> list[str]:
         """Every code, depth first in display order."""
-        out: list[str] = []
-        stack = list(reversed(self._root.children))
-        while stack:
-            node = stack.pop()
-            assert node.code_id is not None
-            out.append(node.code_id)
-            stack.extend(reversed(node.children))
-        return out
+        return [c.id for c in self._tree.walk()]
 
     def subtree(self, code_id: str) -> list[str]:
         """The code and its descendants."""
-        out = [self._nodes[code_id]]
-        i = 0
-        while i < len(out):
-            out.extend(out[i].children)
-            i += 1
-        return [n.code_id for n in out if n.code_id is not None]
+        return self._tree.subtree(code_id)
 
     def path(self, code_id: str) -> str:
-        names: list[str] = []
-        node: _Node | None = self._nodes[code_id]
-        while node is not None and node.code is not None:
-            names.append(node.code.name)
-            node = node.parent
-        return " / ".join(reversed(names))
+        """``Parent/Child`` as everywhere else (``core.codebook``: a ``/`` in a name is ``\\/``)."""
+        return self._tree.path(code_id)
 
     def coder_filter(self) -> frozenset[str] | None:
         return self._coders
@@ -308,9 +297,10 @@ class CodeTreeModel(QAbstractItemModel):
             stack = [node]
             while stack:
                 n = stack.pop()
-                assert n.code_id is not None
+                assert n.code_id is not None and n.code is not None
                 self._nodes[n.code_id] = n
                 self._by_serial[n.serial] = n
+                self._tree.put(n.code)
                 stack.extend(n.children)
             self.endInsertRows()
             touched[id(parent)] = parent
@@ -323,6 +313,7 @@ class CodeTreeModel(QAbstractItemModel):
                 return False
             old = node.code
             node.code = _code(row)
+            self._tree.put(node.code)
             if old.parent_id != row["parent_id"]:
                 new_parent = self._root if row["parent_id"] is None else self._nodes.get(row["parent_id"])
                 if new_parent is None or self._inside(new_parent, node):
@@ -347,19 +338,15 @@ class CodeTreeModel(QAbstractItemModel):
             self.beginRemoveRows(self._index(parent), node.row, node.row)
             del parent.children[node.row]
             parent.renumber(node.row)
-            for gone in self.subtree(cid):
+            for gone in self._tree.subtree(cid):
                 self._by_serial.pop(self._nodes.pop(gone).serial, None)
+                self._tree.drop(gone)
             self.endRemoveRows()
             touched[id(parent)] = parent
         return True
 
     def _depth(self, code_id: str) -> int:
-        depth = 0
-        node = self._nodes.get(code_id)
-        while node is not None and node.parent is not None:
-            depth += 1
-            node = node.parent
-        return depth
+        return self._tree.level(code_id) if code_id in self._tree.codes else 0
 
     @staticmethod
     def _inside(node: _Node, ancestor: _Node) -> bool:

@@ -66,8 +66,7 @@ def _renamed(export: Path, out: Path) -> None:
     id_to_new = {r.get("id"): f"{r.get('name')} (renamed)" for r in table.rows}
     rows = [[r.get("id"), id_to_new[r.get("id")], r.get("color"), r.get("definition"), r.get("inclusion"),
              r.get("exclusion"), r.get("example")] for r in table.rows]
-    # Without path columns a row's path is its name alone: as the import reads it today, the
-    # codes matched by id are renamed and also moved to the top level (renumbered there).
+    # Without path columns the codes matched by id are renamed where they are.
     write_csv(out, header, rows)
 
 

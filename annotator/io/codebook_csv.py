@@ -8,8 +8,9 @@ counts for readers; import ignores them.
 Import creates or updates codes so that exporting again gives the same
 codebook. Each row is matched to a code by its ``id``, else by its ``path``,
 else it becomes a new code (keeping the row's id when that is an unused UUID).
-A row's path is its ``path``, else its ``parent_path`` and ``name`` (a row with
-neither path column is a top-level code). The file is checked completely and
+A row's path is its ``path``, else its ``parent_path`` and ``name``; in a file
+with neither column, a matched code stays where it is and a new one goes to the
+top level. The file is checked completely and
 the resulting tree validated before anything is written; the writes are one
 store action, so an import is one undo step and either happens whole or not at
 all. Colour and text columns missing from the file leave existing codes' values
@@ -126,8 +127,11 @@ def _parse(table: CsvTable, r: CsvRow) -> CodeSpec:
     def text(column: str) -> str | None:  # a missing column leaves the code's text alone
         return r.get(column) if table.has(column) else None
 
+    # A file without either path column says nothing of where codes go: matched codes stay
+    # where they are (renaming by id must not flatten the tree); new ones go to the top.
+    placed = table.has("path") or table.has("parent_path")
     return CodeSpec(
         name=parts[-1], source=f"row {r.number}", id=r.get("id").strip() or None,
-        parent_path=tuple(parts[:-1]), color=normalised, definition=text("definition"),
+        parent_path=tuple(parts[:-1]) if placed else None, color=normalised, definition=text("definition"),
         inclusion=text("inclusion"), exclusion=text("exclusion"), example=text("example"),
     )

@@ -386,3 +386,13 @@ def test_an_import_that_moves_codes_under_new_parents_undoes_and_redoes(project,
     assert project.codes() == before
     project.apply_changes(changes)
     assert project.codes() == after
+
+
+def test_a_file_of_ids_and_names_renames_codes_where_they_are(tmp_path, sample):
+    """Renaming by id in a spreadsheet (no path columns) must not flatten the tree."""
+    p = sample.project
+    path = tmp_path / "names.csv"
+    path.write_text(f"id,name\r\n{sample.norm_shaper.id},Norm entrepreneur\r\n", encoding="utf-8")
+    import_codebook(p, path)
+    renamed = p.code(sample.norm_shaper.id)
+    assert renamed.name == "Norm entrepreneur" and renamed.parent_id == sample.norms.id

@@ -12,7 +12,10 @@ tracing slows the import down) and the process's peak resident size; and, for
 each file, the same figures for ``read_csv`` alone (the CSV reader's share). Run from
 the repository root:
 
-    .venv/bin/python bench/bench_segments_import.py [--codings N] [--repeat R]
+    .venv/bin/python bench/bench_segments_import.py [--codings N] [--repeat R] [--profile N]
+
+``--profile N`` then imports the large file once more under ``cProfile`` and prints the N
+functions that took the most time of their own (where the import's time goes).
 
 Timings are printed, never asserted: the machine may be busy (CPU time is
 less disturbed by other processes than wall-clock time).
@@ -21,7 +24,9 @@ less disturbed by other processes than wall-clock time).
 from __future__ import annotations
 
 import argparse
+import cProfile
 import csv
+import pstats
 import random
 import resource
 import sqlite3
@@ -146,6 +151,16 @@ def reading(csv_path: Path, repeat: int) -> tuple[float, float]:
     return min(cpus), top / 1e6
 
 
+def profile(make: Callable[[], Project], csv_path: Path, top: int) -> None:
+    """One import under ``cProfile`` (slower than without): the ``top`` functions by own time."""
+    project = make()
+    profiler = cProfile.Profile()
+    profiler.runcall(import_segments, project, csv_path)
+    project.close()
+    print(f"profile of one import ({top} functions with the most time of their own):")
+    pstats.Stats(profiler, stream=sys.stdout).strip_dirs().sort_stats("tottime").print_stats(top)
+
+
 def show(label: str, walls: list[float], cpus: list[float], report: str, memory: float,
          read: tuple[float, float]) -> None:
     print(f"{label}: {report}")
@@ -161,6 +176,8 @@ def main() -> None:
     parser.add_argument("--codings", type=int, default=100_000)
     parser.add_argument("--small", type=int, default=1_000)
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--profile", type=int, default=0, metavar="N",
+                        help="then profile one import of the large file, printing N functions")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
@@ -201,6 +218,8 @@ def main() -> None:
         # ru_maxrss is in KiB on Linux (bytes on macOS).
         scale = 1e6 if sys.platform == "darwin" else 1e3
         print(f"process peak resident size: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / scale:.0f} MB")
+        if args.profile:
+            profile(fresh, big, args.profile)
 
 
 if __name__ == "__main__":

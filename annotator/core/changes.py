@@ -10,9 +10,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from operator import attrgetter
 from typing import Any
 
 Row = dict[str, Any]
+
+_KEY = attrgetter("key")
 
 
 @dataclass(frozen=True)
@@ -85,8 +88,15 @@ class ChangeSet:
         out.discard(None)
         return out
 
+    def rewrites(self) -> bool:
+        """Whether some row may have been written more than once (what ``compact`` merges):
+        False if no key repeats (in any table; the keys alone are quicker to compare)."""
+        return len(set(map(_KEY, self.rows))) != len(self.rows)
+
     def compact(self) -> ChangeSet:
         """Merge repeated writes to one row into one change (first before, last after)."""
+        if not self.rewrites():  # the common case (a bulk import): only no-op updates to drop
+            return ChangeSet(self.label, [rc for rc in self.rows if rc.before != rc.after])
         merged: dict[tuple[str, tuple[Any, ...]], RowChange] = {}
         order: list[tuple[str, tuple[Any, ...]]] = []
         for rc in self.rows:

@@ -32,6 +32,7 @@ import json
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
+from operator import attrgetter, itemgetter
 from typing import Any
 
 from annotator.core.changes import ChangeSet, Row, RowChange
@@ -50,6 +51,7 @@ _NOUNS = {
     "codings": ("coding", "codings"), "memos": ("memo", "memos"), "settings": ("setting", "settings"),
 }  # fmt: skip
 _VERBS = {"insert": "added", "update": "changed", "delete": "removed"}
+_TABLE, _KIND = attrgetter("table"), attrgetter("kind")
 
 
 @dataclass(frozen=True)
@@ -76,25 +78,122 @@ class HistoryEntry:
 
 def summarise(changes: ChangeSet) -> str:
     """"2 codings added, 1 code changed": what an action did, for the audit trail."""
-    counts: Counter[tuple[str, str]] = Counter((rc.table, rc.kind) for rc in changes.compact().rows)
+    rows = changes.compact().rows  # no merging to do (a quick pass) unless a row was written twice
+    counts: Counter[tuple[str, str]] = Counter(zip(map(_TABLE, rows), map(_KIND, rows), strict=True))
     parts = []
     for (table, kind), n in counts.items():
         singular, plural = _NOUNS.get(table, (table, table))
         parts.append(f"{n} {singular if n == 1 else plural} {_VERBS[kind]}")
     return ", ".join(parts) or "no change"
 
+# -- the rows of an action, as the history keeps them ---------------------------------------
+#
+# A JSON list of runs. Consecutive changes of one table, of one kind, whose images have the
+# same columns (a bulk import's 100,000 codings: one run) are one run
+# ``[table, kind, columns, data]``, stored column by column: ``data`` holds each column's
+# values in row order: the image's for an "insert" (the row after) or a "delete" (the row
+# before); for an "update", the before image's columns, then the after image's. A column of
+# strings that repeat (document, code and coder ids) is written once per value:
+# ``{"v": [distinct values], "i": [each row's index into them]}``. A change that fits no
+# columns (an update whose two images differ in columns) is a run of kind "change" whose data
+# is its ``[before, after]`` images. Document texts never change and are not copied: a
+# document's "text" is stored as null, and read back from the document (or, once it is
+# deleted, from ``removed_texts``).
 
-def _encode_row(table: str, row: Row | None) -> Row | None:
-    if row is None or table != "documents":
-        return row
-    return {k: v for k, v in row.items() if k != "text"}  # texts are referenced, not copied
+#: Columns the history stores as null: they are read back, not copied.
+_REFERENCED = {"documents": "text"}
+#: Rows in a run from which a column of repeated strings is stored by index.
+_SHARED_FROM = 16
+#: How many of a column's first values show whether it repeats enough.
+_SAMPLE = 256
+
+
+def _columns(columns: tuple[str, ...], images: list[Row]) -> list[tuple[Any, ...]]:
+    return [tuple(map(itemgetter(c), images)) for c in columns]
+
+
+def _column(values: tuple[Any, ...]) -> Any:
+    """One column of a run: its values, or its distinct strings and an index per row."""
+    if len(values) < _SHARED_FROM or type(values[0]) is not str:
+        return values
+    try:
+        if len(set(values[:_SAMPLE])) * 2 > min(len(values), _SAMPLE):
+            return values  # ids and times hardly repeat: not worth a look
+        distinct = dict.fromkeys(values)
+    except TypeError:  # pragma: no cover - not a value a row holds
+        return values
+    # Only strings: 1, 1.0 and True are one key, but "1" is no other type's equal.
+    if len(distinct) * 2 <= len(values) and all(type(v) is str for v in distinct):
+        index = {v: i for i, v in enumerate(distinct)}
+        return {"v": list(distinct), "i": list(map(index.__getitem__, values))}
+    return values
+
+
+def _run(table: str, kind: str, columns: tuple[str, ...], images: list[Any]) -> list[Any]:
+    if kind == "change":
+        blank = _REFERENCED.get(table)
+        return [table, kind, [], [[_without(blank, b), _without(blank, a)] for b, a in images]]
+    if kind == "update":
+        data = [*_columns(columns, [b for b, _ in images]), *_columns(columns, [a for _, a in images])]
+    else:
+        data = _columns(columns, images)
+    blank = _REFERENCED.get(table)
+    if blank in columns:
+        at = columns.index(blank)
+        for i in (at, at + len(columns)) if kind == "update" else (at,):
+            data[i] = (None,) * len(images)
+    return [table, kind, columns, [_column(values) for values in data]]
+
+
+def _without(blank: str | None, row: Row | None) -> Row | None:
+    return {**row, blank: None} if row is not None and blank in row else row
 
 
 def encode(changes: ChangeSet) -> str:
-    return json.dumps(
-        [[rc.table, _encode_row(rc.table, rc.before), _encode_row(rc.table, rc.after)] for rc in changes.rows],
-        ensure_ascii=False, separators=(",", ":"),
-    )
+    """The rows ``changes`` wrote, as the history's ``rows`` (JSON, in runs; see above)."""
+    runs: list[list[Any]] = []
+    table = kind = ""
+    columns: tuple[str, ...] = ()
+    images: list[Any] = []
+    for rc in changes.rows:
+        before, after = rc.before, rc.after
+        image: Any
+        if before is None and after:
+            k, cols, image = "insert", tuple(after), after
+        elif after is None and before:
+            k, cols, image = "delete", tuple(before), before
+        elif before and after and (cols := tuple(before)) == tuple(after):
+            k, image = "update", (before, after)
+        else:  # an update whose images differ in columns
+            k, cols, image = "change", (), (before, after)
+        if k != kind or cols != columns or rc.table != table:
+            if images:
+                runs.append(_run(table, kind, columns, images))
+            table, kind, columns, images = rc.table, k, cols, []
+        images.append(image)
+    if images:
+        runs.append(_run(table, kind, columns, images))
+    return json.dumps(runs, ensure_ascii=False, separators=(",", ":"))
+
+
+def decode(rows: str) -> Iterator[tuple[str, list[Row | None], list[Row | None]]]:
+    """What ``encode`` wrote: per run, its table and the before and after images of its rows
+    (a document's text still None)."""
+    for table, kind, columns, data in json.loads(rows):
+        if kind == "change":
+            yield table, [b for b, _ in data], [a for _, a in data]
+            continue
+        values = [c if type(c) is list else list(map(c["v"].__getitem__, c["i"])) for c in data]
+        width = len(columns)
+        images: list[Row | None] = [dict(zip(columns, r, strict=True))
+                                      for r in zip(*values[:width], strict=True)]
+        if kind == "update":
+            yield table, images, [dict(zip(columns, r, strict=True))
+                                  for r in zip(*values[width:], strict=True)]
+        elif kind == "insert":
+            yield table, [None] * len(images), images
+        else:
+            yield table, images, [None] * len(images)
 
 
 class HistoryOps(ProjectBase):
@@ -249,16 +348,28 @@ class HistoryOps(ProjectBase):
         row = self.conn.execute("SELECT label, rows FROM history WHERE id = ?", (entry_id,)).fetchone()
         if row is None or row["rows"] is None:
             raise NotFound(f"The history no longer holds what step {entry_id} changed.")
-        return ChangeSet(row["label"], [self._decode(t, b, a) for t, b, a in json.loads(row["rows"])])
+        return ChangeSet(row["label"], self._decode(row["rows"]))
 
-    def _decode(self, table: str, before: Row | None, after: Row | None) -> RowChange:
-        if table == "documents":
-            for image in (before, after):
-                if image is not None:
-                    image["text"] = self._kept_text(image["id"])
-        image = after if after is not None else before
-        assert image is not None
-        return RowChange(table, tuple(image[c] for c in KEYS[table]), before, after)
+    def _decode(self, rows: str) -> list[RowChange]:
+        """The history's ``rows`` as the RowChanges ``encode`` was given."""
+        out: list[RowChange] = []
+        texts: dict[str, str] = {}
+        for table, befores, afters in decode(rows):
+            blank = _REFERENCED.get(table)
+            if blank is not None:  # a document's text, read back
+                for image in (*befores, *afters):
+                    if image is not None and blank in image:
+                        doc_id = image["id"]
+                        if doc_id not in texts:
+                            texts[doc_id] = self._kept_text(doc_id)
+                        image[blank] = texts[doc_id]
+            key = itemgetter(*KEYS[table])
+            single = len(KEYS[table]) == 1
+            for before, after in zip(befores, afters, strict=True):
+                image = after if after is not None else before
+                assert image is not None
+                out.append(RowChange(table, (key(image),) if single else key(image), before, after))
+        return out
 
     def _kept_text(self, document_id: str) -> str:
         for sql in ("SELECT text FROM documents WHERE id = ?", "SELECT text FROM removed_texts WHERE document_id = ?"):

@@ -181,6 +181,16 @@ def test_a_minimal_file_adds_codings_with_new_ids_and_missing_coders(sample, tmp
     assert (coding.document_id, coding.code_id, coding.start, coding.end) == (sample.speech.id, sample.norms.id, 3, 8)
 
 
+def test_ids_are_kept_when_they_are_uuids_in_any_spelling(sample, tmp_path: Path) -> None:
+    p = sample.project
+    canonical, upper, braced = "0f0e0d0c-0b0a-4908-8706-050403020100", "0F0E0D0C-0B0A-4908-8706-050403020101", "{0f0e0d0c-0b0a-4908-8706-050403020102}"
+    path = write_file(tmp_path / "s.csv", HEAD + "".join(f"{cid},Speech,Norms,Ann,{n},9,,,\n" for n, cid in
+                                                    enumerate([canonical, upper, braced, "not-a-uuid", ""])))
+    assert import_segments(p, path).added == 5
+    ids = {c.id for c in p.codings(sample.speech.id, code_ids=[sample.norms.id])}
+    assert {canonical, upper.lower(), braced[1:-1]} <= ids and "not-a-uuid" not in ids and len(ids) == 5
+
+
 def test_the_quoted_text_may_use_other_line_endings(sample, tmp_path: Path) -> None:
     start = sample.speech.text.index("AI.")
     quoted = sample.speech.text[start:start + 10].replace("\n", "\r\n")
@@ -231,11 +241,15 @@ BAD_FILES = [
     (HEAD + ",Speech,Nope,Ann,0,5,,,\n", r"^s\.csv, row 2: no code 'Nope' in the codebook"),
     (HEAD + ",Speech,Norms, ,0,5,,,\n", r"^s\.csv, row 2: the coder is empty; every coding needs a coder"),
     (HEAD + ",Speech,Norms,Ann,zero,5,,,\n", r"^s\.csv, row 2: start 'zero' is not a whole number"),
+    (HEAD + ",Speech,Norms,Ann,zero,five,,,\n", r"^s\.csv, row 2: start 'zero' is not a whole number"),
+    (HEAD + GOOD + ",Speech,Norms,Ann,0, 5x,,,\n", r"^s\.csv, row 3: end '5x' is not a whole number"),
     (HEAD + ",Speech,Norms,Ann,5,5,,,\n", r"^s\.csv, row 2: offsets 5\.\.5 are impossible in 'Speech'"),
     (HEAD + ",Speech,Norms,Ann,0,100000,,,\n", r"^s\.csv, row 2: offsets 0\.\.100000 are impossible in 'Speech' \(need 0 <= start < end <= 164\)"),
     (HEAD + GOOD + ",Speech,Norms,Ann,1,6,China,,\n",
      r"^s\.csv, row 3: the offsets 1\.\.6 do not match the quoted text: the document has 'hina ' there, the file quotes 'China'"),
     (HEAD + ",Speech,Norms,Ann,0,5,,,yesterday\n", r"^s\.csv, row 2: created 'yesterday' is not a date and time"),
+    (HEAD + ",Speech,Norms,Ann,0,5,,,2024-05-01T10:00:00Z\n,Speech,Norms,Ann,1,5,,,2024-05-01T10:00:00Z\n"
+     ",Speech,Norms,Ann,2,5,,,2024-13-01T10:00:00Z\n", r"^s\.csv, row 4: created '2024-13-01T10:00:00Z' is not a date"),
     (HEAD + "abc,Speech,Norms,Ann,0,5,,,\nabc,Speech,Norms,Ann,1,5,,,\n", r"^s\.csv, row 3: the coding id abc is already in row 2"),
     (HEAD + ',Speech,Norms,Ann,0,5,"China\n', r"^s\.csv, row 2 \(line 2\): not valid CSV"),
 ]  # fmt: skip
@@ -249,6 +263,23 @@ def test_bad_files_are_refused_with_file_and_row_and_change_nothing(sample, tmp_
         import_segments(p, write_file(tmp_path / "s.csv", content))
     assert snapshot(p, tmp_path / "after.csv") == before
     assert [c.name for c in p.coders()] == ["Ann", "Ben"]
+
+
+def test_an_import_leaves_garbage_collection_as_it_found_it(sample, tmp_path: Path) -> None:
+    import gc
+
+    assert gc.isenabled()
+    import_segments(sample.project, write_file(tmp_path / "s.csv", HEAD + GOOD))
+    assert gc.isenabled()
+    with pytest.raises(InvalidInput):
+        import_segments(sample.project, write_file(tmp_path / "bad.csv", HEAD + ",Nowhere,Norms,Ann,0,5,,,\n"))
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        import_segments(sample.project, write_file(tmp_path / "s2.csv", HEAD + ",Speech,Norms,Ben,0,5,China,,\n"))
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
 
 
 def test_an_existing_id_with_other_values_is_refused(sample, tmp_path: Path) -> None:

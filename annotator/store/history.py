@@ -269,10 +269,18 @@ class HistoryOps(ProjectBase):
         ).fetchone()
         if row is None:
             return
+        cut = row[0]
+        # Only a text that a pruned step mentions can stop being needed: look at those,
+        # not at every kept text against every kept step (quadratic over a long session).
+        removed = [d for (d,) in self.conn.execute("SELECT document_id FROM removed_texts").fetchall()]
+        candidates: list[str] = []
+        if removed:  # (the partial index history_kept makes this read only the steps pruned now)
+            pruned = [r[0] for r in self.conn.execute(
+                "SELECT rows FROM history WHERE rows IS NOT NULL AND id <= ?", (cut,)).fetchall()]
+            candidates = [d for d in removed if any(f'"{d}"' in r for r in pruned)]
         # Undo and redo lines older than the cut go too: they only serve other windows.
-        self.conn.execute("UPDATE history SET rows = NULL WHERE rows IS NOT NULL AND id <= ?", (row[0],))
-        # Texts no remaining history row can re-insert are let go.
-        for (doc_id,) in self.conn.execute("SELECT document_id FROM removed_texts").fetchall():
+        self.conn.execute("UPDATE history SET rows = NULL WHERE rows IS NOT NULL AND id <= ?", (cut,))
+        for doc_id in candidates:
             needed = self.conn.execute(
                 "SELECT 1 FROM history WHERE rows IS NOT NULL AND instr(rows, ?) LIMIT 1", (f'"{doc_id}"',)
             ).fetchone()

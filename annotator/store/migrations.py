@@ -214,7 +214,8 @@ def m005_history(db: Database) -> None:
             rows TEXT
         );
         CREATE INDEX history_actions ON history(state, id) WHERE kind = 'action';
-        CREATE INDEX history_replayable ON history(id) WHERE kind = 'action' AND rows IS NOT NULL;
+        -- The steps whose rows are kept: undo, redo and pruning read only these.
+        CREATE INDEX history_kept ON history(id) WHERE rows IS NOT NULL;
         CREATE TABLE removed_texts (
             document_id TEXT PRIMARY KEY,
             text TEXT NOT NULL

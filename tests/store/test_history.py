@@ -139,3 +139,14 @@ def test_a_batch_of_actions_undoes_and_redoes_as_one_step(project):
     project.redo()
     assert [d.title for d in project.documents()] == ["Doc 0", "Doc 1", "Doc 2"]
     assert [e.label for e in project.history()][-2:] == ["Undo Import 3 documents", "Redo Import 3 documents"]
+
+
+def test_a_deleted_documents_text_is_let_go_once_no_kept_step_needs_it(project):
+    project.set_history_limit(2)
+    doc = project.add_document("Speech", "A text to delete.")
+    project.delete_document(doc.id)
+    assert project.conn.execute("SELECT count(*) FROM removed_texts").fetchone()[0] == 1
+    project.add_coder("Ann")  # the import is pruned; the delete still needs the text
+    assert project.conn.execute("SELECT count(*) FROM removed_texts").fetchone()[0] == 1
+    project.add_coder("Ben")  # now the delete is pruned too: nothing can re-insert it
+    assert project.conn.execute("SELECT count(*) FROM removed_texts").fetchone()[0] == 0

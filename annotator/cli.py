@@ -1,4 +1,4 @@
-"""The command line: the same operations as the GUI, without Qt.
+"""The command line: the same operations as the GUI, without Qt (``annotator.app``).
 
 Every error prints one line to stderr and exits non-zero; every command that
 writes does so in store actions (transactions), so nothing half-written remains.
@@ -10,15 +10,16 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import re
 import sqlite3
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 from typing import NoReturn
 
+from annotator.app import operations
+from annotator.app.session import Session
 from annotator.core.codebook import split_path
-from annotator.core.errors import AnnotatorError, InvalidInput, NotFound
+from annotator.core.errors import AnnotatorError, InvalidInput
 from annotator.io import locations
 from annotator.store import Project
 
@@ -38,31 +39,6 @@ def _busy_timeout() -> float:
 
 def _open(path: str) -> Project:
     return Project.open(Path(path), busy_timeout=_busy_timeout())
-
-
-def find_quote(text: str, quote: str, occurrence: int | None) -> tuple[int, int]:
-    """Offsets of ``quote`` in ``text``; white space in the quote matches any run of
-    white space (quotes copied from a PDF or e-mail often re-wrap lines)."""
-    words = quote.split()
-    if not words:
-        raise InvalidInput("The quote is empty.")
-    # Whole words at the ends: "the" must not match inside "other".
-    head = r"(?<!\w)" if re.match(r"\w", words[0]) else ""
-    tail = r"(?!\w)" if re.search(r"\w$", words[-1]) else ""
-    pattern = re.compile(head + r"\s+".join(re.escape(w) for w in words) + tail)
-    hits = [(m.start(), m.end()) for m in pattern.finditer(text)]
-    if not hits:
-        raise NotFound(f"The quote \"{quote[:60]}\" does not occur in the document.")
-    if occurrence is None:
-        if len(hits) > 1:
-            raise InvalidInput(
-                f"The quote occurs {len(hits)} times; say which with --occurrence 1..{len(hits)}."
-            )
-        return hits[0]
-    if not 1 <= occurrence <= len(hits):
-        times = "once" if len(hits) == 1 else f"{len(hits)} times"
-        raise InvalidInput(f"The quote occurs {times}; say which with --occurrence 1..{len(hits)}.")
-    return hits[occurrence - 1]
 
 
 def plural(n: int, word: str) -> str:
@@ -207,13 +183,16 @@ def cmd_code(args: argparse.Namespace) -> int:
         if args.quote is not None:
             if args.start is not None or args.end is not None:
                 raise InvalidInput("Give either --quote or --start/--end, not both.")
-            start, end = find_quote(project.document_text(doc.id), args.quote, args.occurrence)
+            start, end = operations.find_quote(project.document_text(doc.id), args.quote, args.occurrence)
         elif args.start is None or args.end is None:
             raise InvalidInput("Give --start and --end, or --quote.")
         else:
             start, end = args.start, args.end
-        coding = project.add_coding(doc.id, code.id, coder.id, start, end, memo=args.memo or "")
-    print(coding.id)
+        # As in the window: the coder acts (the history names them), one step named once.
+        session = Session(project)
+        session.set_active_coder(coder.id)
+        coded = operations.code_span(session, doc.id, start, end, code_id=code.id, memo=args.memo or "")
+    print(coded.coding.id)
     return 0
 
 

@@ -91,7 +91,7 @@ def make_view(project: Project, coder_id: str):
     state = WorkbenchState()
     state.set_active_coder(coder_id)
     actions = CodingActions(project, stack, state)
-    view = DocumentView(project, events, stack, state, actions)
+    view = DocumentView(project, events, state, actions)
     view.resize(1000, 800)
     view.show()
     QApplication.processEvents()

@@ -10,8 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from annotator.cli import find_quote, main
-from annotator.core.errors import InvalidInput, NotFound
+from annotator.cli import main
 from annotator.store import Project
 
 REPO = Path(__file__).resolve().parents[2]
@@ -75,6 +74,25 @@ def test_code_by_quote_and_by_offsets_then_export(demo, tmp_path, capsys):
     assert any(r["text"] == "Remarks" for r in rows)
 
 
+def test_code_is_the_app_s_operation_done_by_the_coder(tmp_path, capsys):
+    """``code`` runs the window's operation: the step is named as in the window, the coder
+    is who acted, and a memo is kept."""
+    path = tmp_path / "p.sqlite"
+    with Project.create(path) as p:
+        ben = p.add_coder("Ben")
+        doc = p.add_document("Speech", "We must build capacity in developing countries.")
+        p.add_code("Capacity")
+    code, out, err = run(capsys, "code", str(path), "--document", "Speech", "--code", "Capacity",
+                         "--coder", "ben", "--quote", "build capacity", "--memo", "Key claim.")
+    assert code == 0, err
+    with Project.open(path) as p:
+        coding = p.coding(out.strip())
+        entry = p.history()[-1]
+    assert (coding.document_id, coding.coder_id, coding.start, coding.end) == (doc.id, ben.id, 8, 22)
+    assert coding.memo == "Key claim."
+    assert (entry.label, entry.actor) == ("Code with Capacity", "Ben")
+
+
 @pytest.mark.parametrize(
     ("argv", "message"),
     [
@@ -133,21 +151,6 @@ def test_codebook_round_trip_through_the_cli(demo, tmp_path, capsys):
     assert run(capsys, "codebook", "import", str(fresh), str(out1))[0] == 0
     assert run(capsys, "codebook", "export", str(fresh), "-o", str(out2))[0] == 0
     assert out1.read_bytes() == out2.read_bytes()
-
-
-def test_find_quote_tolerates_rewrapped_white_space():
-    text = "We must build\ncapacity in developing countries."
-    assert text[slice(*find_quote(text, "build capacity", None))] == "build\ncapacity"
-    with pytest.raises(NotFound):
-        find_quote(text, "missing words", None)
-    with pytest.raises(InvalidInput, match=r"occurs once; say which with --occurrence 1\.\.1"):
-        find_quote(text, "build", 3)
-
-
-def test_a_quote_matches_whole_words_only():
-    text = "The other one. Then the end."
-    # Not inside "other" (nor "Then"): the only whole-word "the" is unambiguous.
-    assert find_quote(text, "the", None) == (text.index("the end"), text.index("the end") + 3)
 
 
 def test_usage_mistakes_are_one_line(tmp_path):

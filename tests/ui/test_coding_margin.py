@@ -24,7 +24,7 @@ TEXT = "".join(f"Paragraph {i} talks about governance and rivalry at some length
 def make(qtbot, project: Project, state: WorkbenchState | None = None) -> DocumentView:
     state = state or WorkbenchState()
     stack = UndoHistory(project)
-    view = DocumentView(project, ProjectEvents(project), stack, state, CodingActions(project, stack, state))
+    view = DocumentView(project, ProjectEvents(project), state, CodingActions(project, stack, state))
     qtbot.addWidget(view)
     view.resize(700, 500)
     view.show()

@@ -47,7 +47,7 @@ def make_env(qtbot, project: Project, coder_id: str, document_id: str | None, si
     state = WorkbenchState()
     state.set_active_coder(coder_id)
     actions = CodingActions(project, stack, state)
-    view = DocumentView(project, events, stack, state, actions)
+    view = DocumentView(project, events, state, actions)
     qtbot.addWidget(view)
     view.resize(*size)
     view.show()
@@ -311,10 +311,12 @@ def test_dragging_the_end_edge_of_the_selected_coding_resizes_it(env, sample):
     assert project.coding(coding.id).end == coding.end
 
 
-def test_dragging_the_start_edge_snaps_to_a_word_when_snapping_is_on(env, sample):
+def test_dragging_the_start_edge_snaps_to_a_word_when_snapping_is_on(env, sample, monkeypatch):
     view, project = env.view, sample.project
     text = project.document_text(sample.speech.id)
     coding = next(c for c in project.codings(document_id=sample.speech.id) if c.coder_id == sample.ben.id)
+    asked: list[str] = []  # Ben's coding, Ann coding: she is asked first, and says yes
+    monkeypatch.setattr(messages, "confirm", lambda _parent, question, title="": asked.append(question) or True)
     env.state.set_current_coding(coding.id)
     view.snap_to_words = True
     vp = view.text_edit.viewport()
@@ -323,6 +325,7 @@ def test_dragging_the_start_edge_snaps_to_a_word_when_snapping_is_on(env, sample
     QTest.mouseMove(vp, point(view, target))
     QTest.mouseRelease(vp, LEFT, NOMOD, point(view, target))
     assert project.coding(coding.id).start == text.index("US and")
+    assert asked == ["This Geopolitical rivalry coding is Ben's. Change the passage it covers anyway?"]
 
 
 def test_dragging_a_selection_out_carries_the_span(env, sample, monkeypatch):
@@ -521,7 +524,7 @@ def test_tooltips_appear_on_hover_over_text_and_brackets(env, sample):
 def test_a_passage_revealed_before_the_window_settles_stays_centred(qtbot, project):
     _coder, _code, doc, text = long_project(project, lines=1500)
     events, stack, state = ProjectEvents(project), UndoHistory(project), WorkbenchState()
-    view = DocumentView(project, events, stack, state, CodingActions(project, stack, state))
+    view = DocumentView(project, events, state, CodingActions(project, stack, state))
     qtbot.addWidget(view)
     view.resize(300, 120)  # as when a window is built, before its geometry is restored
     start = text.index("Line 900 ")

@@ -8,15 +8,13 @@ shared state (the selected coding).
 
 from __future__ import annotations
 
-import random
-
 import pytest
 from PySide6.QtGui import QTextCursor
 from PySide6.QtWidgets import QLineEdit
 from test_document_view import Env, highlighted, long_project, make_env
 
 from annotator.core.errors import InvalidInput, NotFound
-from annotator.ui.document.highlights import ShownCodings, caret_rect, top_line_start
+from annotator.ui.document.highlights import caret_rect, top_line_start
 
 
 @pytest.fixture
@@ -97,31 +95,6 @@ def test_selecting_the_coding_at_the_caret_cycles_through_the_codings_there(env,
     assert env.state.current_coding_id is None
     put_caret(env, 5)
     assert env.view.select_coding_at_cursor() == _first.id
-
-
-def test_stepping_visits_every_coding_once_in_reading_order_long_ones_too():
-    """Against a plain sort: random codings, some longer than the index's LONG limit,
-    some sharing a start, far apart and close together."""
-    rng = random.Random(5)
-    length = 60_000
-    spans = []
-    for i in range(400):
-        start = rng.choice([rng.randrange(0, 1000), rng.randrange(0, length - 10), 30_000])
-        size = rng.choice([rng.randint(1, 60), rng.randint(5000, 20_000)])
-        spans.append((f"c{i:03d}", "code", "coder", start, min(length, start + size)))
-    shown = ShownCodings()
-    shown.load(spans)
-    order = [k for _s, _e, k in sorted((s, e, k) for k, _c, _d, s, e in spans)]
-    rows = shown.rows
-    for i, key in enumerate(order):
-        row = rows[key]
-        assert shown.step(row.start, key, True, length) == order[(i + 1) % len(order)]
-        assert shown.step(row.start, key, False, length) == order[i - 1]
-    for caret in [0, length, *(rng.randrange(length) for _ in range(50))]:
-        after = [k for k in order if rows[k].start >= caret] or order
-        before = [k for k in order if rows[k].start < caret] or order
-        assert shown.step(caret, None, True, length) == after[0]
-        assert shown.step(caret, None, False, length) == before[-1]
 
 
 def test_navigation_without_codings_returns_none_and_changes_nothing(qtbot, sample):

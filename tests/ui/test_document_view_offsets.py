@@ -58,7 +58,7 @@ class Bench:
         state = WorkbenchState()
         state.set_active_coder(ann.id)
         stack = UndoHistory(self.project)
-        self.view = DocumentView(self.project, ProjectEvents(self.project), stack, state,
+        self.view = DocumentView(self.project, ProjectEvents(self.project), state,
                                  CodingActions(self.project, stack, state))
         qtbot.addWidget(self.view)
         self.view.resize(*size)

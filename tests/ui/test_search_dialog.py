@@ -7,7 +7,7 @@ from collections.abc import Callable
 import pytest
 from conftest import EMOJI, SPEECH, Sample
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
+from PySide6.QtWidgets import QApplication, QCheckBox, QMessageBox, QWidget
 from pytestqt.qtbot import QtBot
 
 from annotator.ui.document.find_bar import ERROR_COLOR
@@ -27,14 +27,22 @@ class Harness:
         self.state = WorkbenchState()
         self.state.set_active_coder(sample.ann.id)
         self.actions = CodingActions(sample.project, self.stack, self.state)
-        self.dialog = SearchDialog(sample.project, self.events, self.stack, self.state, self.actions)
+        self.dialog = SearchDialog(sample.project, self.events, self.state, self.actions)
         qtbot.addWidget(self.dialog)
         self.dialog.show()
 
     def search(self, qtbot: QtBot, query: str) -> None:
+        """Type the query and press Enter; return once every hit is listed (the search
+        runs off the GUI thread)."""
         self.dialog.query_edit.clear()
         qtbot.keyClicks(self.dialog.query_edit, query)
-        qtbot.keyClick(self.dialog.query_edit, Qt.Key.Key_Return)
+        with qtbot.waitSignal(self.dialog.searchFinished):
+            qtbot.keyClick(self.dialog.query_edit, Qt.Key.Key_Return)
+
+    def click_option(self, qtbot: QtBot, box: QCheckBox) -> None:
+        """Tick or untick an option: the search runs again; return once it has finished."""
+        with qtbot.waitSignal(self.dialog.searchFinished):
+            box.click()
 
     def cell(self, row: int, col: int) -> str:
         return str(self.dialog.model.index(row, col).data())
@@ -82,8 +90,8 @@ def test_hits_are_listed_in_context_across_documents(qtbot: QtBot, h: Harness) -
     assert h.cell(0, BEFORE).endswith("We must build ")
     assert h.dialog.model.index(0, MATCH).data(Qt.ItemDataRole.FontRole).bold()
     assert h.dialog.count_label.text() == "2 matches in 2 documents."
-    h.dialog.word_box.click()  # options re-run the search
-    h.dialog.case_box.click()
+    h.click_option(qtbot, h.dialog.word_box)  # options re-run the search
+    h.click_option(qtbot, h.dialog.case_box)
     assert h.dialog.model.rowCount() == 1 and h.cell(0, DOC) == "Speech"  # "Capacity" left out
     h.search(qtbot, "unicorns")
     assert h.dialog.count_label.text() == "No matches." and not h.dialog.code_all_button.isEnabled()
@@ -185,7 +193,7 @@ def test_double_click_reveals_the_hit(qtbot: QtBot, h: Harness) -> None:
 
 
 def test_bad_regex_is_reported_inline(qtbot: QtBot, h: Harness, errors: list[str]) -> None:
-    h.dialog.regex_box.click()
+    h.dialog.regex_box.click()  # no query yet: nothing is searched
     h.search(qtbot, "(China")
     assert "not a valid regular expression" in h.dialog.count_label.text()
     assert ERROR_COLOR in h.dialog.count_label.styleSheet()

@@ -101,10 +101,6 @@ def test_code_with_new_code_makes_a_top_level_code_coding_exactly_the_selection(
         assert {c.id for c in p.codes()} == before and len(p.codings()) == 4
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "bug: menus._new_code passes the typed name as it is; the code is stored under the tidied "
-    "name (clean_name) but CodingActions.code_with_new_code labels the undo step with "
-    "name.strip(), so Edit -> Undo names a code that does not exist"))
 def test_the_undo_step_names_the_new_code_as_the_codebook_does(
         qtbot: QtBot, window: MainWindow, sample: Sample, errors: list[str]) -> None:
     before = {c.id for c in window.project.codes()}

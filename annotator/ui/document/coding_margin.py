@@ -20,13 +20,12 @@ per coder (solid, dashed, dotted, dash-dot). The selected coding is drawn
 thicker.
 
 The margin draws what its owner (the document view) computes for the visible
-range only; it keeps no model of its own.
+range only (``core.brackets.place_brackets``, no Qt); it keeps no model of its own.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import NamedTuple
 
 from PySide6.QtCore import QEvent, QPoint, QRect, Qt, Signal
 from PySide6.QtGui import (
@@ -42,8 +41,8 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QApplication, QToolTip, QWidget
 
+from annotator.core.brackets import Bracket
 from annotator.core.colors import readable_text_color
-from annotator.ui.document.highlights import ShownCodings
 
 #: Pen styles that tell coders apart, in coder order (then repeating).
 CODER_STYLES = (
@@ -52,59 +51,6 @@ CODER_STYLES = (
     Qt.PenStyle.DotLine,
     Qt.PenStyle.DashDotLine,
 )
-
-
-class Bracket(NamedTuple):
-    """A coding as the margin draws it; ``top``/``bottom`` are viewport y coordinates."""
-
-    coding_id: str
-    lane: int
-    top: int
-    bottom: int
-    open_top: bool  # the coding starts above the view: no top tick
-    open_bottom: bool  # ... ends below it: no bottom tick
-    color: str
-    initial: str
-    style: int
-    selected: bool
-
-
-def place_brackets(shown: ShownCodings, lo: int, hi: int, caret: Callable[[int], QRect], height: int,
-                   current: str | None, lanes: int) -> list[Bracket]:
-    """Brackets for the shown codings touching code points ``[lo, hi)`` (the visible lines).
-
-    ``caret(cp)`` is the viewport rectangle of the caret at a code point, ``height``
-    the viewport's. Each bracket keeps its stable lane from the index unless that
-    would draw it over another bracket on the same line (two codings side by side
-    on one line may share a lane in the index); then it moves to the nearest free
-    lane below ``lanes``.
-    """
-    rows, index_lanes = shown.rows, shown.index.lanes
-    spots = []
-    for cid in shown.overlapping(lo, hi):
-        row = rows[cid]
-        top = -8 if row.start < lo else caret(row.start).top()
-        # The caret before the last character sits on the coding's last line.
-        bottom = height + 8 if row.end > hi else caret(row.end - 1).bottom()
-        spots.append((min(index_lanes.get(cid, 0), lanes - 1), top, bottom, cid))
-    spots.sort()
-    # Each lane's occupied pixel rows: checking and marking a span is one C-level call.
-    pad = 10
-    busy = [bytearray(height + 2 * pad) for _ in range(lanes)]
-    full = b"\x01" * (height + 2 * pad)
-    # For each preferred lane, the others nearest first.
-    order = [sorted(range(lanes), key=lambda ln: abs(ln - pref) * 2 + (ln < pref)) for pref in range(lanes)]
-    out: list[Bracket] = []
-    for lane, top, bottom, cid in spots:
-        a, b = max(top + pad, 0), min(bottom + pad + 1, height + 2 * pad)
-        if busy[lane].find(1, a, b) >= 0:
-            lane = next((ln for ln in order[lane] if busy[ln].find(1, a, b) < 0), lane)
-        busy[lane][a:b] = full[: max(b - a, 0)]
-        row = rows[cid]
-        name, number = shown.coder(cid)
-        out.append(Bracket(cid, lane, top, bottom, row.start < lo, row.end > hi, shown.color(cid),
-                           name[:1].upper(), number, cid == current))
-    return out
 
 
 class CodingMargin(QWidget):

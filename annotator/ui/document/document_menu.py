@@ -7,8 +7,10 @@ new coding becomes the selected one. Over a coding (the selected one if the
 click is on it, else the shortest under the mouse) it offers Remove, Re-assign
 and Edit memo. "Copy" is always last, enabled with a selection.
 
-Every edit goes through the view's ``CodingActions`` (one undoable action each);
-a failure is shown with ``messages.show_error`` and changes nothing. The dialogs
+Every edit goes through the view's ``CodingActions``, that is through
+``app.operations`` (one undoable action each; another coder's coding is changed
+only after a yes); a failure is shown with ``messages.show_error`` and changes
+nothing. The dialogs
 that choose a code are passed in (``pick``, ``choose``) so that the view decides
 which ones run.
 """
@@ -16,14 +18,14 @@ which ones run.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import Any, Protocol
+from typing import Protocol
 
 from PySide6.QtCore import QPoint
 from PySide6.QtWidgets import QInputDialog, QMenu, QPlainTextEdit, QWidget
 
-from annotator.core.errors import AnnotatorError, InvalidInput
+from annotator.core.errors import AnnotatorError
+from annotator.core.shown_codings import ShownCodings
 from annotator.store import Project
-from annotator.ui.document.highlights import ShownCodings
 from annotator.ui.widgets import messages
 from annotator.ui.widgets.code_picker import PickResult
 from annotator.ui.widgets.coding_actions import CodingActions
@@ -65,12 +67,12 @@ def build_context_menu(view: MenuHost, pos: QPoint, parent: QWidget,
             if code_id in view.shown.codes:
                 act = menu.addAction(f"Code with {view.shown.codes[code_id][0]}")
                 act.triggered.connect(
-                    lambda _c=False, c=code_id: _code(view, parent, lambda: acts.apply(c, doc, start, end)))
+                    lambda _c=False, c=code_id: _code(parent, lambda: acts.apply(c, doc, start, end)))
         menu.addAction("Code with…").triggered.connect(
             lambda: _code_with_picker(view, parent, pick, doc, start, end))
         menu.addAction("Code with new code…").triggered.connect(lambda: _code_new(view, parent, doc, start, end))
         menu.addAction("Code in vivo").triggered.connect(
-            lambda: _code(view, parent, lambda: acts.code_in_vivo(doc, start, end)[1]))
+            lambda: _code(parent, lambda: acts.code_in_vivo(doc, start, end)))
     # The selected coding if the click is on it, else the shortest one under the mouse.
     current, cp = view._current(), view._char_at(pos)
     on_current = current is not None and cp is not None and current in view.shown.at(cp)
@@ -90,35 +92,30 @@ def build_context_menu(view: MenuHost, pos: QPoint, parent: QWidget,
     return menu
 
 
-def _code(view: MenuHost, parent: QWidget, operation: Callable[[], Any]) -> None:
-    """Run a coding operation; the new coding becomes the selected one."""
+def _code(parent: QWidget, operation: Callable[[], object]) -> None:
+    """Run a coding operation (the new coding becomes the selected one); show a failure."""
     try:
-        result = operation()
+        operation()
     except AnnotatorError as err:
         messages.show_error(parent, err)
-        return
-    view.state.set_current_coding(result.id)
 
 
 def _code_new(view: MenuHost, parent: QWidget, doc: str, start: int, end: int) -> None:
     name, ok = QInputDialog.getText(parent, "Code with new code", "Name of the new code:")
-    if not ok:
-        return
-    if not name.strip():
-        messages.show_error(parent, InvalidInput("A code needs a name."))
-        return
-    _code(view, parent, lambda: view.coding_actions.code_with_new_code(name, None, doc, start, end)[1])
+    if ok:  # "Parent/Child" makes Child under the code Parent
+        _code(parent, lambda: view.coding_actions.code(doc, start, end, new_name=name))
 
 
 def _code_with_picker(view: MenuHost, parent: QWidget, pick: PickCode, doc: str, start: int, end: int) -> None:
     acts = view.coding_actions
     result = pick(parent, view.project, list(acts.recent_codes), "Code with")
-    if result is not None and result.code_id is not None:
-        code_id = result.code_id
-        _code(view, parent, lambda: acts.apply(code_id, doc, start, end))
-    elif result is not None and result.new_name:
-        name = result.new_name
-        _code(view, parent, lambda: acts.code_with_new_code(name, None, doc, start, end)[1])
+    if result is None:
+        return
+    code_id, new_name = result.code_id, result.new_name
+    if code_id is not None:
+        _code(parent, lambda: acts.code(doc, start, end, code_id=code_id))
+    elif new_name:
+        _code(parent, lambda: acts.code(doc, start, end, new_name=new_name))
 
 
 def _reassign(view: MenuHost, parent: QWidget, choose: ChooseCode, coding_id: str) -> None:

@@ -19,7 +19,8 @@
 
 It draws nothing and owns no document state: it reads the shown codings, the
 text and its offsets from its host view (``TextHost``) and codes through the
-host's ``CodingActions``. Positions reach the store in code points only, via the
+host's ``CodingActions`` (which asks before another coder's coding is removed or
+resized). Positions reach the store in code points only, via the
 host's ``OffsetMap``.
 """
 
@@ -39,6 +40,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QApplication, QMenu, QPlainTextEdit, QToolTip, QWidget
 
+from annotator.core.shown_codings import ShownCodings
 from annotator.core.textpos import OffsetMap
 from annotator.core.wordsnap import (
     next_word_end,
@@ -49,7 +51,6 @@ from annotator.core.wordsnap import (
     word_start_at,
 )
 from annotator.ui.document.highlights import (
-    ShownCodings,
     caret_rect,
     cursor_at,
     position_at,

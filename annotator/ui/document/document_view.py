@@ -2,11 +2,13 @@
 
 ``DocumentView`` shows the current document in a read-only, selectable text
 area with a margin of coding brackets (``coding_margin``). Codings are drawn as
-highlights in their code's colour (``highlights``), only for the coders shown.
+highlights in their code's colour (``highlights``), only for the coders the
+text shows (``state.visible_coders("text")``).
 
 Speed is designed in: the document's codings live in a ``SpanIndex``
-(``ShownCodings``); on open, scroll, resize or change, only the codings that
-touch the visible range become ExtraSelections and brackets. A store change
+(``core.shown_codings.ShownCodings``); on open, scroll, resize or change, only
+the codings that touch the visible range become ExtraSelections and brackets
+(placed by ``core.brackets``). A store change
 updates the index for just the rows it names, then re-highlights the visible
 range: the text is never reloaded. After a change made outside this window
 (``ProjectEvents.reloaded``) the codebook and the document's codings are re-read
@@ -48,22 +50,24 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QMimeData, QPoint, QRect, Qt, Signal
+from PySide6.QtCore import QMimeData, QPoint, Qt, Signal
 from PySide6.QtGui import QDrag, QPalette
 from PySide6.QtWidgets import QMenu, QPlainTextEdit, QTextEdit, QVBoxLayout, QWidget
 
+from annotator.app.session import TEXT
+from annotator.core.brackets import Bracket, place_brackets
 from annotator.core.changes import ChangeSet
 from annotator.core.errors import AnnotatorError, InvalidInput, NotFound
+from annotator.core.shown_codings import ShownCodings
 from annotator.core.textpos import OffsetMap
 from annotator.core.wordsnap import snap_to_words
 from annotator.store import Project
-from annotator.ui.document.coding_margin import Bracket, CodingMargin, place_brackets
+from annotator.ui.document.coding_margin import CodingMargin
 from annotator.ui.document.document_menu import build_context_menu
 from annotator.ui.document.document_text import EDGE_GRAB, RESIZE_HELP, DocumentText
 from annotator.ui.document.highlights import (
     HighlightBuilder,
     Piece,
-    ShownCodings,
     caret_rect,
     char_at,
     cursor_at,
@@ -74,7 +78,6 @@ from annotator.ui.widgets import messages
 from annotator.ui.widgets.bridge import ProjectEvents
 from annotator.ui.widgets.code_picker import choose_code, pick_code
 from annotator.ui.widgets.coding_actions import CodingActions
-from annotator.ui.widgets.commands import UndoHistory
 from annotator.ui.widgets.state import WorkbenchState, span_mime
 
 # EDGE_GRAB and RESIZE_HELP live with the text area that uses them; importable here as before.
@@ -87,13 +90,13 @@ class DocumentView(QWidget):
     #: The selection changed: ``(start, end)`` in code points (snapped if on), or None.
     selectionSpanChanged = Signal(object)
 
-    def __init__(self, project: Project, events: ProjectEvents, stack: UndoHistory,
-                 state: WorkbenchState, actions: CodingActions, parent: QWidget | None = None) -> None:
+    def __init__(self, project: Project, events: ProjectEvents, state: WorkbenchState,
+                 actions: CodingActions, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.project, self.events, self.stack, self.state = project, events, stack, state
+        self.project, self.events, self.state = project, events, state
         self.coding_actions = actions  # not ``self.actions``: QWidget.actions() is taken
         self.shown = ShownCodings()
-        self.shown.visible = state.visible_coder_ids
+        self.shown.visible = state.visible_coders(TEXT)
         self._builder = HighlightBuilder()
         self._doc_id: str | None = None
         self._text = ""
@@ -103,7 +106,7 @@ class DocumentView(QWidget):
         self._find_current: int | None = None
         self._built: tuple[int, int] | None = None
         self._bracket_cache: tuple[tuple[Any, ...], list[Bracket]] | None = None
-        self._carets: dict[int, QRect] = {}
+        self._carets: dict[int, tuple[int, int]] = {}
         self._caret_key: tuple[Any, ...] | None = None
         self._find_sels: list[QTextEdit.ExtraSelection] = []
         self._emphasised: str | None = state.current_coding_id
@@ -133,7 +136,7 @@ class DocumentView(QWidget):
         events.reloaded.connect(self.reload)
         state.currentDocumentChanged.connect(self._on_current_document)
         state.revealRequested.connect(self._on_reveal)
-        state.visibleCodersChanged.connect(self._on_visible_coders)
+        state.viewCodersChanged.connect(self._on_visible_coders)
         state.currentCodingChanged.connect(self._on_current_coding)
         self._place_margin()
         if state.current_document_id is not None:
@@ -513,13 +516,14 @@ class DocumentView(QWidget):
         return (edit.verticalScrollBar().value(), edit.horizontalScrollBar().value(),
                 edit.viewport().size().toTuple(), self._doc_id, self.margin.lanes)
 
-    def _caret(self, cp: int) -> QRect:
-        """Viewport rectangle of the caret at ``cp``; remembered until the layout or
-        scroll position changes (``brackets`` clears it), so a change costs only its own."""
-        rect = self._carets.get(cp)
-        if rect is None:
-            rect = self._carets[cp] = caret_rect(self._edit, self._offsets, cp)
-        return rect
+    def _caret(self, cp: int) -> tuple[int, int]:
+        """Top and bottom (viewport y) of the caret at ``cp``; remembered until the layout
+        or scroll position changes (``brackets`` clears it), so a change costs only its own."""
+        span = self._carets.get(cp)
+        if span is None:
+            rect = caret_rect(self._edit, self._offsets, cp)
+            span = self._carets[cp] = (rect.top(), rect.bottom())
+        return span
 
     def brackets(self) -> list[Bracket]:
         """Brackets for the codings in view (the margin draws these); cached until
@@ -579,8 +583,11 @@ class DocumentView(QWidget):
     def _on_user_scroll(self, _action: int) -> None:
         self._edit.release_hold()
 
-    def _on_visible_coders(self, _ids: object) -> None:
-        self.shown.visible = self.state.visible_coder_ids
+    def _on_visible_coders(self, _view: object) -> None:
+        visible = self.state.visible_coders(TEXT)
+        if visible == self.shown.visible:
+            return  # another view's set
+        self.shown.visible = visible
         self.shown.reindex()
         self._changed()
 

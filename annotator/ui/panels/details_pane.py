@@ -4,7 +4,10 @@ The upper section shows ``state.current_code_id``: name, colour, path, usage,
 definition, inclusion and exclusion criteria, example and memo. The lower one
 shows ``state.current_coding_id``: its code, coder, times, quoted text, offsets
 and memo. A field is committed when it loses focus or on Ctrl+Enter (Enter in
-the name), each edit one undo step; nothing is written per keystroke. Before
+the name), each edit one undo step; nothing is written per keystroke. The
+coding's memo is written through ``CodingActions`` (``app.operations``): another
+coder's memo only after the researcher says yes, else the field goes back to
+what is stored. Before
 the selection changes, pending edits are committed, so nothing typed is lost.
 Store changes (undo, other panels) refresh every field the user is not
 editing at that moment; so does a change made outside this window
@@ -39,6 +42,7 @@ from annotator.core.models import Code, Coding
 from annotator.store import Project
 from annotator.ui.widgets import commands, messages
 from annotator.ui.widgets.bridge import ProjectEvents
+from annotator.ui.widgets.coding_actions import CodingActions
 from annotator.ui.widgets.commands import UndoHistory
 from annotator.ui.widgets.state import WorkbenchState
 
@@ -157,11 +161,13 @@ class DetailsPane(QWidget):
     """Shows and edits the current code and the current coding."""
 
     def __init__(self, project: Project, events: ProjectEvents, stack: UndoHistory,
-                 state: WorkbenchState, parent: QWidget | None = None) -> None:
+                 state: WorkbenchState, actions: CodingActions, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("codeDetails")
         self.project = project
         self.stack = stack
+        # ``coding_actions``, not ``actions``: QWidget.actions() already exists.
+        self.coding_actions = actions
         # Another action starting commits what is half-typed here first, as its own step.
         self._committing = False
         stack.aboutToAct.connect(self._before_other_action)
@@ -383,21 +389,24 @@ class DetailsPane(QWidget):
 
     def _commit_coding_memo(self) -> None:
         coding = self._coding
-        if coding is None or not self.coding_memo.is_dirty():
-            return
+        if coding is None or not self.coding_memo.is_dirty() or self._committing:
+            return  # (committing: the question about another coder's memo is open)
         try:
             self.project.coding(coding.id)
         except NotFound:
             return  # removed elsewhere since it was shown
         memo = self.coding_memo.value()
-        name = self.project.code(coding.code_id).name
+        self._committing = True
         try:
-            self._execute(f"Edit memo of coding {name}", lambda: self.project.update_coding(coding.id, memo=memo))
+            # Another coder's memo is changed only after a yes (app.operations).
+            done = self.coding_actions.set_memo(coding.id, memo)
         except AnnotatorError as err:
             self.coding_memo.load(coding.memo)
             messages.show_error(self, err)
             return
-        self.coding_memo.load(memo)
+        finally:
+            self._committing = False
+        self.coding_memo.load(memo if done else self.project.coding(coding.id).memo)
         self._load_coding(force=False)
 
     def set_code_color(self, color: str) -> None:

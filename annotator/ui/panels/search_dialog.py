@@ -3,22 +3,28 @@
 A keyword-in-context list: document, the words before (right-aligned), the
 match in bold, the words after. Double-click (or Enter) opens the passage in
 the document view; "Code selected…" / "Code all…" apply one code to the hits
-through ``CodingActions.apply_many``, so a whole batch is one undo step.
+through ``CodingActions.code_spans`` (``app.operations``): a whole batch is one
+undo step, and hits the coder has already coded with that code are skipped.
+
+The search runs off the window's thread (``app.search``, on its own read-only
+connection, through ``widgets.background.ReadRunner``): the window never
+freezes, the hits fill the list as they are found with a count of the documents
+searched, and a new search (or a changed option) cancels the one running.
 Hits stay valid while the dialog is open because document texts never change;
 deleted documents' hits are dropped and renamed ones relabelled, also after a
-change made outside this window (``ProjectEvents.reloaded``).
+change made outside this window (``ProjectEvents.reloaded``) and for hits that
+arrive after the change.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Sequence
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QApplication,
     QCheckBox,
     QDialog,
     QHBoxLayout,
@@ -34,21 +40,21 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from annotator.app.background import Progress
+from annotator.app.search import search_read
 from annotator.core.changes import ChangeSet
 from annotator.core.errors import AnnotatorError, InvalidInput
-from annotator.core.search import Hit, HitList, search_documents
+from annotator.core.search import Hit, HitList
 from annotator.store import Project
 from annotator.ui.widgets import messages
+from annotator.ui.widgets.background import ReadRunner
 from annotator.ui.widgets.bridge import ProjectEvents
 from annotator.ui.widgets.code_picker import PickResult, pick_code
 from annotator.ui.widgets.coding_actions import CodingActions
-from annotator.ui.widgets.commands import UndoHistory
 from annotator.ui.widgets.messages import ERROR_COLOR
 from annotator.ui.widgets.state import WorkbenchState
 
 DOC, BEFORE, MATCH, AFTER = range(4)
-#: A runaway pattern stops starting new documents after this many seconds.
-TIME_BUDGET = 10.0
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -91,10 +97,19 @@ class HitModel(QAbstractTableModel):
             return self.HEADERS[section]
         return None
 
-    def set_hits(self, hits: list[Hit]) -> None:
+    def set_hits(self, hits: Sequence[Hit]) -> None:
         self.beginResetModel()
         self.hits = list(hits)
         self.endResetModel()
+
+    def add_hits(self, hits: Sequence[Hit]) -> None:
+        """More hits, after those listed (a search still running)."""
+        if not hits:
+            return
+        first = len(self.hits)
+        self.beginInsertRows(QModelIndex(), first, first + len(hits) - 1)
+        self.hits.extend(hits)
+        self.endInsertRows()
 
     def drop_document(self, document_id: str) -> None:
         # Remove contiguous runs from the end so earlier row numbers stay valid.
@@ -142,15 +157,23 @@ def confirm_current_code(parent: QWidget | None, code_name: str, count: int) -> 
 class SearchDialog(QDialog):
     """Non-modal search across all documents of ``project``."""
 
-    def __init__(self, project: Project, events: ProjectEvents, stack: UndoHistory,
-                 state: WorkbenchState, actions: CodingActions, parent: QWidget | None = None) -> None:
+    #: A search ended: its hits are all listed, or its error is shown (not for a
+    #: search cancelled by a newer one).
+    searchFinished = Signal()
+
+    def __init__(self, project: Project, events: ProjectEvents, state: WorkbenchState,
+                 actions: CodingActions, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("searchDialog")
         self.setWindowTitle("Search documents")
         self.setModal(False)
         # ``coding_actions``, not ``actions``: QWidget.actions() already exists.
-        self.project, self.events, self.stack, self.state = project, events, stack, state
+        self.project, self.events, self.state = project, events, state
         self.coding_actions = actions
+        self.runner = ReadRunner(self)
+        #: While a search runs: the documents that exist now, by id, with their titles
+        #: (hits arriving for others are dropped; renamed ones are relabelled).
+        self._titles: dict[str, str] = {}
 
         self.query_edit = QLineEdit(self)
         self.query_edit.setObjectName("searchQuery")
@@ -222,43 +245,78 @@ class SearchDialog(QDialog):
         self.code_selected_button.clicked.connect(self.code_selected)
         self.code_all_button.clicked.connect(self.code_all)
         close.clicked.connect(self.close)
+        self.runner.progressed.connect(self._on_progress)
+        self.runner.done.connect(self._on_done)
+        self.runner.failed.connect(self._on_failed)
         events.changed.connect(self._on_changed)
         events.reloaded.connect(self.reload)
         self._update_buttons()
 
     # -- searching -------------------------------------------------------------------
-    def _texts(self) -> Iterator[tuple[str, str, str]]:
-        # Lazily, one document's text in memory at a time.
-        for doc in self.project.documents():
-            yield doc.id, doc.title, self.project.document_text(doc.id)
+    @property
+    def searching(self) -> bool:
+        """Whether a search is running (its hits are still arriving)."""
+        return self.runner.running
 
     def run_search(self) -> None:
+        """Search for the query with the options set, in the background (the one running
+        is cancelled); ``searchFinished`` says when every hit is listed."""
         query = self.query_edit.text()
         self.feedback.clear()
-        hits = HitList()
-        error = ""
-        if query:
-            QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
-            try:
-                hits = search_documents(self._texts(), query, regex=self.regex_box.isChecked(),
-                                        case_sensitive=self.case_box.isChecked(),
-                                        whole_word=self.word_box.isChecked(), time_budget=TIME_BUDGET)
-            except InvalidInput as err:
-                error = str(err)
-            finally:
-                QApplication.restoreOverrideCursor()
-        self.model.set_hits(hits)
-        if error:
-            self._set_count(error, error=True)
-        elif not query:
+        self.runner.cancel()
+        self.model.set_hits([])
+        if not query:
             self._set_count("")
-        elif not hits:
+            self._finished()
+            return
+        try:
+            job = search_read(self.project.path, query, regex=self.regex_box.isChecked(),
+                              case_sensitive=self.case_box.isChecked(), whole_word=self.word_box.isChecked())
+        except InvalidInput as err:
+            self._set_count(str(err), error=True)
+            self._finished()
+            return
+        self._titles = {d.id: d.title for d in self.project.documents()}
+        self._set_count("Searching…")
+        self.runner.start(job)
+        self._update_buttons()
+
+    def _listed(self, hits: Sequence[Hit]) -> list[Hit]:
+        """``hits`` of documents that still exist, under their titles of now."""
+        out = []
+        for h in hits:
+            title = self._titles.get(h.document_id)
+            if title is None:
+                continue
+            out.append(h if title == h.title else Hit(h.document_id, title, h.start, h.end, h.before, h.match, h.after))
+        return out
+
+    def _on_progress(self, progress: Progress) -> None:
+        self.model.add_hits(self._listed(progress.data or ()))
+        n = len(self.model.hits)
+        self._set_count(f"Searching… {progress.done:,} of {progress.total:,} documents, "
+                        f"{n:,} match{'es' if n != 1 else ''} so far.")
+        self._update_buttons()
+
+    def _on_done(self, hits: HitList) -> None:
+        if len(self.model.hits) != len(self._listed(hits)):  # not all reported (cannot happen)
+            self.model.set_hits(self._listed(hits))
+        n, docs = len(self.model.hits), len({h.document_id for h in self.model.hits})
+        if not n:
             self._set_count("No matches.")
         else:
-            n, docs = len(hits), hits.document_count
             text = f"{n:,} match{'es' if n != 1 else ''} in {docs} document{'s' if docs != 1 else ''}."
             self._set_count(f"{text} {hits.note}".strip())
+        self._finished()
+
+    def _on_failed(self, message: str) -> None:
+        self.model.set_hits([])
+        self._set_count(message, error=True)
+        self._finished()
+
+    def _finished(self) -> None:
         self._update_buttons()
+        self.searchFinished.emit()
 
     def _options_changed(self) -> None:
         if self.query_edit.text():
@@ -269,7 +327,8 @@ class SearchDialog(QDialog):
         self.count_label.setStyleSheet(f"color: {ERROR_COLOR};" if error else "")
 
     def _update_buttons(self) -> None:
-        self.code_all_button.setEnabled(bool(self.model.hits))
+        # "Code all" codes every hit: not before they are all in.
+        self.code_all_button.setEnabled(bool(self.model.hits) and not self.searching)
         self.code_selected_button.setEnabled(self.table.selectionModel().hasSelection())
 
     def selected_hits(self) -> list[Hit]:
@@ -307,52 +366,36 @@ class SearchDialog(QDialog):
             messages.show_error(self, "Choose who is coding first (the coder box in the toolbar).")
             return
         choice = self._choose(len(hits))
-        if choice is None:
+        if choice is None or (choice.code_id is None and not choice.new_name):
             return
+        spans = [(h.document_id, h.start, h.end) for h in hits]
         try:
             if choice.code_id is not None:
-                code_id = choice.code_id
-                spans = self._uncoded(code_id, hits)
-                if spans:
-                    self.coding_actions.apply_many(code_id, spans)
+                coded = self.coding_actions.code_spans(spans, code_id=choice.code_id)
             else:
-                assert choice.new_name is not None
-                spans = [(h.document_id, h.start, h.end) for h in hits]
-                code_id = self._apply_new_code(choice.new_name, spans)
+                coded = self.coding_actions.code_spans(spans, new_name=choice.new_name)
         except AnnotatorError as err:
             messages.show_error(self, err)
             return
-        name = self.project.code(code_id).name
-        skipped = len(hits) - len(spans)
-        if not spans:
+        name, n = coded.code.name, len(coded.codings)
+        if not n:
             text = f"Nothing to do: every passage already has “{name}” from you."
         else:
-            text = f"Coded {len(spans)} passage{'s' if len(spans) != 1 else ''} with “{name}”."
-            if skipped:
-                text += f" {skipped} already had it."
+            text = f"Coded {n} passage{'s' if n != 1 else ''} with “{name}”."
+            if coded.skipped:
+                text += f" {coded.skipped} already had it."
         self.feedback.setText(text)
-
-    def _uncoded(self, code_id: str, hits: list[Hit]) -> list[tuple[str, int, int]]:
-        """The hits not yet coded with ``code_id`` by the active coder (pressing twice adds nothing)."""
-        assert self.state.active_coder_id is not None
-        done = {(c.document_id, c.start, c.end) for c in self.project.codings(
-            code_ids=[code_id], coder_ids=[self.state.active_coder_id])}
-        spans = [(h.document_id, h.start, h.end) for h in hits]
-        return [s for s in spans if s not in done]
-
-    def _apply_new_code(self, name: str, spans: list[tuple[str, int, int]]) -> str:
-        """Create a top-level code and apply it to ``spans``: one transaction, one undo step."""
-        code, _ = self.coding_actions.code_many_with_new_code(name, None, spans)
-        return code.id
 
     # -- store changes ---------------------------------------------------------------
     def reload(self) -> None:
         """Another program changed the file: the hits depend only on (immutable) texts,
         so only their documents' titles and existence are re-read. The search is not
         run again: documents added elsewhere join the hits at the next search."""
-        if not self.model.hits:
+        if not self.model.hits and not self.searching:
             return
         titles = {d.id: d.title for d in self.project.documents()}
+        if self.searching:
+            self._titles = titles
         shown = {h.document_id: h.title for h in self.model.hits}
         for doc_id, title in shown.items():
             if doc_id not in titles:
@@ -362,11 +405,14 @@ class SearchDialog(QDialog):
         self._update_buttons()
 
     def _on_changed(self, changes: ChangeSet) -> None:
-        if not self.model.hits or not changes.touches("documents"):
+        if not changes.touches("documents") or not (self.model.hits or self.searching):
             return
         for rc in changes.of("documents"):
             if rc.kind == "delete":
+                self._titles.pop(rc.key[0], None)
                 self.model.drop_document(rc.key[0])
-            elif rc.kind == "update" and rc.after is not None:
-                self.model.retitle(rc.key[0], rc.after["title"])
+            elif rc.after is not None:  # added or renamed
+                self._titles[rc.key[0]] = rc.after["title"]
+                if rc.kind == "update":
+                    self.model.retitle(rc.key[0], rc.after["title"])
         self._update_buttons()

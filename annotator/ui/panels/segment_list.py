@@ -1,7 +1,7 @@
 """The retrieval pane: every passage coded with the selected code, across documents.
 
 For ``state.current_code_id`` (optionally with its sub-codes) the pane lists
-each coding of the coders shown (``state.visible_coder_ids``): document, code,
+each coding of the coders it shows (``state.visible_coders("segments")``): document, code,
 coder, the quoted passage on one line and its offsets. Double-click or Enter
 asks the document view to show the passage in context (``state.reveal``);
 selecting a row makes it the current coding. The list is re-read only when a
@@ -38,12 +38,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from annotator.app.session import SEGMENTS, Visible
 from annotator.core.changes import ChangeSet
 from annotator.core.codebook import CodeTree
 from annotator.core.errors import NotFound
 from annotator.store import Project
 from annotator.ui.widgets.bridge import ProjectEvents
-from annotator.ui.widgets.commands import UndoHistory
 from annotator.ui.widgets.state import WorkbenchState
 
 Index = QModelIndex | QPersistentModelIndex
@@ -158,15 +158,15 @@ class SegmentTableModel(QAbstractTableModel):
 class SegmentListPanel(QWidget):
     """Lists the coded segments of the current code; double-click reveals one in its document."""
 
-    def __init__(self, project: Project, events: ProjectEvents, stack: UndoHistory,
-                 state: WorkbenchState, parent: QWidget | None = None) -> None:
+    def __init__(self, project: Project, events: ProjectEvents, state: WorkbenchState,
+                 parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("segmentList")
         self.project = project
-        self.stack = stack
         self.state = state
         self._code_ids: set[str] = set()  # the codes whose codings are listed
         self._ancestors: set[str] = set()  # their paths change when these are renamed
+        self._coders: Visible = state.visible_coders(SEGMENTS)  # the coders listed
 
         self.header = QLabel()
         self.header.setObjectName("segmentHeader")
@@ -224,16 +224,21 @@ class SegmentListPanel(QWidget):
         self.view.selectionModel().selectionChanged.connect(self._on_selection)
         self.subcodes.toggled.connect(self._on_subcodes)
         state.currentCodeChanged.connect(lambda _code: self.refresh())
-        state.visibleCodersChanged.connect(lambda _coders: self.refresh())
+        state.viewCodersChanged.connect(self._on_visible_coders)
         state.currentCodingChanged.connect(self._follow_coding)
         events.changed.connect(self._on_changed)
         events.reloaded.connect(self.reload)
         self.refresh()
 
+    def _on_visible_coders(self, _view: object) -> None:
+        if self.state.visible_coders(SEGMENTS) != self._coders:
+            self.refresh()
+
     # -- reading the store ---------------------------------------------------------
     def refresh(self) -> None:
         """Re-read the current code's codings (one query) and keep the selected row."""
         selected = self.selected_coding_id()
+        self._coders = coders = self.state.visible_coders(SEGMENTS)
         code_id = self.state.current_code_id
         tree = self.project.code_tree()
         if code_id is None or code_id not in tree.codes:
@@ -245,7 +250,6 @@ class SegmentListPanel(QWidget):
         ids = tree.subtree(code_id) if self.subcodes.isChecked() else [code_id]
         self._code_ids = set(ids)
         self._ancestors = {c.id for c in tree.ancestors(code_id)}
-        coders = self.state.visible_coder_ids
         codings = [] if coders is not None and not coders else self.project.codings(
             code_ids=ids, coder_ids=sorted(coders) if coders is not None else None)
         self.model.set_segments(self._segments(tree, codings))
@@ -287,7 +291,7 @@ class SegmentListPanel(QWidget):
         self.header.setText(
             f"{_plural(len(self.model.segments), 'segment')} in {_plural(docs, 'document')} "
             f"for {tree.path(code_id)}{suffix}")
-        coders = self.state.visible_coder_ids
+        coders = self.state.visible_coders(SEGMENTS)
         self.header.setToolTip("" if coders is None else "Only the codings of the coders shown are listed.")
 
     def _on_subcodes(self, checked: bool) -> None:
@@ -319,7 +323,7 @@ class SegmentListPanel(QWidget):
         for rc in changes.of("codings"):
             row = rc.after
             wanted = (row is not None and row["code_id"] in self._code_ids
-                      and self.state.coder_visible(row["coder_id"]))
+                      and self.state.coder_visible(row["coder_id"], SEGMENTS))
             if wanted:
                 assert row is not None
                 codings.append(self.project.coding(row["id"]))

@@ -1,7 +1,10 @@
 """The main window: assembles the panels around one open project.
 
-It owns the project, its undo stack and the shared ``WorkbenchState``; the
-panels do the work. Layout, geometry and recent projects persist in QSettings.
+It owns the project, its undo stack, the researcher's ``app.session.Session``
+(who is coding, which coders each view shows; its actions run through the undo
+stack) and the ``WorkbenchState`` over it; the panels do the work, through
+``CodingActions`` (``app.operations``) for every coding edit. Layout, geometry
+and recent projects persist in QSettings.
 ``MainWindow(project_path)`` builds everything without showing the window.
 """
 
@@ -20,6 +23,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QDockWidget, QMainWindow, QVBoxLayout, QWidget
 
+from annotator.app.session import Session
 from annotator.core.changes import ChangeSet
 from annotator.core.errors import AnnotatorError, ProjectInUse
 from annotator.store import Project
@@ -86,7 +90,8 @@ class MainWindow(QMainWindow):
         # An undo or redo that cannot be applied says so in a message.
         self.stack = commands.UndoHistory(self.project, self, report=lambda m: messages.show_error(self, m))
         self.stack.setObjectName("undoHistory")
-        self.state = WorkbenchState(self)
+        self.session = Session(self.project, run=commands.runner(self.stack))
+        self.state = WorkbenchState(self, session=self.session)
         self.coding_actions = CodingActions(self.project, self.stack, self.state, self)
         self._build_panels()
         self.menu_actions = build_menus(self)
@@ -97,8 +102,8 @@ class MainWindow(QMainWindow):
         self.state.currentDocumentChanged.connect(self._drop_foreign_coding)
         self.state.activeCoderChanged.connect(lambda _c: self._update_title())
         self.state.activeCoderChanged.connect(self._remember_coder)
-        self.state.activeCoderChanged.connect(self._act_as)
-        self._act_as(self.state.active_coder_id)  # the coder restored from the last session
+        self.state.activeCoderChanged.connect(self._acting_as)
+        self._acting_as(self.state.active_coder_id)  # the coder restored from the last session
         self.events.changed.connect(self._on_changes)
         self.events.reloaded.connect(self._on_reloaded)
         self.coding_actions.notice.connect(lambda text: self.statusBar().showMessage(text, 6000))
@@ -114,7 +119,7 @@ class MainWindow(QMainWindow):
     # -- construction --------------------------------------------------------------
     def _build_panels(self) -> None:
         p, ev, st, state = self.project, self.events, self.stack, self.state
-        self.document_view = DocumentView(p, ev, st, state, self.coding_actions)
+        self.document_view = DocumentView(p, ev, state, self.coding_actions)
         self.find_bar = FindBar(ViewFindTarget(self))
         self.find_bar.hide()
         central = QWidget()
@@ -129,8 +134,8 @@ class MainWindow(QMainWindow):
 
         self.document_list = DocumentListPanel(p, ev, st, state)
         self.code_tree = CodeTreePanel(p, ev, st, state, self.coding_actions)
-        self.details = DetailsPane(p, ev, st, state)
-        self.segments = SegmentListPanel(p, ev, st, state)
+        self.details = DetailsPane(p, ev, st, state, self.coding_actions)
+        self.segments = SegmentListPanel(p, ev, state)
         self.docks: dict[str, QDockWidget] = {}
         left, right = Qt.DockWidgetArea.LeftDockWidgetArea, Qt.DockWidgetArea.RightDockWidgetArea
         for key, title, widget, area in (
@@ -195,13 +200,14 @@ class MainWindow(QMainWindow):
             self.report("Select some text in the document first.")
             return False
         result = pick_code(self, self.project, self.coding_actions.recent_codes)
-        if result is None:
+        if result is None or (result.code_id is None and not result.new_name):
             return False
         try:
+            # The chosen code, or a new one ("Parent/Child" creates Child under Parent).
             if result.code_id is not None:
-                self.coding_actions.apply(result.code_id, *sel)
-            elif result.new_name:
-                self.coding_actions.code_with_new_code(result.new_name, None, *sel)
+                self.coding_actions.code(*sel, code_id=result.code_id)
+            else:
+                self.coding_actions.code(*sel, new_name=result.new_name)
         except AnnotatorError as err:
             self.report(err)
             return False
@@ -349,12 +355,9 @@ class MainWindow(QMainWindow):
         digest = hashlib.sha1(str(self.project.path.resolve()).encode()).hexdigest()[:16]
         return f"projects/{digest}/{name}"
 
-    def _act_as(self, coder_id: str | None) -> None:
-        """The history records who did each step, and Undo takes this coder's own steps."""
-        try:
-            self.project.actor = self.project.coder(coder_id).name if coder_id else ""
-        except AnnotatorError:
-            self.project.actor = ""
+    def _acting_as(self, _coder_id: str | None) -> None:
+        """The session records the new coder as the history's actor, and Undo takes this
+        coder's own steps: the Edit menu's labels change."""
         self.stack.notify()
 
     def _remember_coder(self, coder_id: str | None) -> None:
@@ -414,6 +417,9 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.details.commit_pending()
+        search = getattr(self, "_search_dialog", None)
+        if search is not None:
+            search.runner.stop()  # its connection closes before the project does
         self._remember_reading()
         self.settings.setValue("window/geometry", self.saveGeometry())
         self.settings.setValue("window/state", self.saveState(LAYOUT_VERSION))

@@ -1,7 +1,9 @@
 """The window's menus and toolbar: every command as a named QAction.
 
 Each QAction has a stable objectName (layouts persist, tests find them) and,
-where one exists, the platform's standard shortcut.
+where one exists, the platform's standard shortcut. The Coding menu's edits go
+through the window's ``CodingActions`` (``app.operations``): re-assigning,
+editing the memo of or removing another coder's coding asks first.
 """
 
 from __future__ import annotations
@@ -264,7 +266,7 @@ def _search_all(w: MainWindow) -> None:
 
     dialog = getattr(w, "_search_dialog", None)
     if dialog is None:
-        dialog = SearchDialog(w.project, w.events, w.stack, w.state, w.coding_actions, w)
+        dialog = SearchDialog(w.project, w.events, w.state, w.coding_actions, w)
         w._search_dialog = dialog  # type: ignore[attr-defined]
     dialog.show()
     dialog.raise_()
@@ -281,8 +283,9 @@ def _new_code(w: MainWindow) -> None:
     if not ok or not name.strip():
         return
     try:
-        # A new top-level code, as from the picker and the context menu; move it in the tree.
-        w.coding_actions.code_with_new_code(name, None, *sel)
+        # A new top-level code, as from the picker and the context menu ("Parent/Child":
+        # Child under the code Parent); move it in the tree.
+        w.coding_actions.code(*sel, new_name=name)
     except AnnotatorError as err:
         messages.show_error(w, err)
 

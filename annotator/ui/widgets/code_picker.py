@@ -4,7 +4,8 @@
 typing filters every code by any part of its path (case-insensitive), Up/Down
 move while the cursor stays in the box, Enter applies, Esc cancels, and a
 name that matches no code offers "Create code “…”" at the end (the caller
-creates it, so creating and coding stay one undo step). ``choose_code`` is the
+creates it through ``app.operations``, so creating and coding stay one undo
+step; a path "Parent/Child" creates Child under the code Parent). ``choose_code`` is the
 plain variant for re-assign and merge targets: no create entry, some codes
 left out.
 """

@@ -1,9 +1,20 @@
-"""The coding operations every panel shares, each one undoable step.
+"""The window's coding operations: a thin Qt adapter over ``app.operations``.
 
 The document view, the code tree (drop, double-click), quick keys, the code
-picker and the search dialog all code text through one ``CodingActions``
-object, so "apply a code" means the same thing wherever it starts: the active
-coder, validated offsets, one transaction, one undo step named in the Edit menu.
+picker, the Coding menu, the details pane and the search dialog all code text
+and edit codings through one ``CodingActions`` object. What each operation
+means (the active coder, validated offsets, one transaction, one undo step and
+its label, skipping what is coded already, asking before another coder's coding
+is changed) is decided in ``app.operations``; this adapter adds what a window
+needs on top:
+
+- the question about another coder's coding is ``messages.confirm`` (a dialog;
+  tests patch it);
+- a new coding becomes the selected one and is never hidden: if the text's Show
+  filter hid the active coder, it shows them again and says so (``notice``);
+- ``codeUsed`` tells "recently used" lists that a code was used.
+
+Errors (``AnnotatorError``) propagate: the caller shows them.
 """
 
 from __future__ import annotations
@@ -11,21 +22,23 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from PySide6.QtCore import QObject, Signal
-from PySide6.QtWidgets import QMessageBox
+from PySide6.QtWidgets import QWidget
 
-from annotator.core.errors import InvalidInput
-from annotator.core.models import Code, Coding
+from annotator.app import operations
+from annotator.app.operations import Coded, Span
+from annotator.app.session import TEXT, Session
+from annotator.core.models import Coding
 from annotator.store import Project
-from annotator.ui.widgets import commands
+from annotator.ui.widgets import commands, messages
 from annotator.ui.widgets.commands import UndoHistory
 from annotator.ui.widgets.state import WorkbenchState
 
-#: How many recently used codes the picker and context menu offer first.
-RECENT_LIMIT = 8
+#: Title of the question asked before another coder's coding is changed.
+OTHER_CODER_TITLE = "Another coder's coding"
 
 
 class CodingActions(QObject):
-    """Performs coding edits for the active coder; raises AnnotatorError on bad input."""
+    """Coding edits for the window's session; raises AnnotatorError on bad input."""
 
     #: A code was used to code text (for "recently used" lists).
     codeUsed = Signal(str)
@@ -38,136 +51,78 @@ class CodingActions(QObject):
         self.project = project
         self.stack = stack
         self.state = state
-        self.recent_codes: list[str] = []
+        session = state.session
+        if session is None or session.project is not project:
+            session = Session(project, run=commands.runner(stack))
+            state.bind(session)
+        self.session = session
 
-    # -- helpers -------------------------------------------------------------------
-    def _coder(self) -> str:
-        coder = self.state.active_coder_id
-        if coder is None:
-            raise InvalidInput("Choose who is coding first (the coder box in the toolbar).")
-        return coder
+    @property
+    def recent_codes(self) -> list[str]:
+        """Codes used to code text, most recent first."""
+        return self.session.recent_codes
 
-    def _made(self, coding: Coding) -> None:
-        """A new coding is selected (so Delete or a resize acts on it at once) and
-        never hidden: if the Show filter hid the active coder, it shows them again."""
-        coder = coding.coder_id
-        if not self.state.coder_visible(coder):
-            visible = self.state.visible_coder_ids or frozenset()
-            self.state.set_visible_coders(visible | {coder})
+    @recent_codes.setter
+    def recent_codes(self, codes: Sequence[str]) -> None:
+        self.session.recent_codes[:] = list(codes)
+
+    # -- what the window adds ------------------------------------------------------------
+    def _shown(self, coding: Coding) -> None:
+        """The coder's codings are shown in the text (again, with a notice, if hidden)."""
+        if self.session.coder_sets.reveal(coding.coder_id, TEXT):
             self.notice.emit("Your codings are shown again: the Show filter was hiding them.")
-        self.state.set_current_coding(coding.id)
 
-    def _used(self, code_id: str) -> None:
-        if code_id in self.recent_codes:
-            self.recent_codes.remove(code_id)
-        self.recent_codes.insert(0, code_id)
-        del self.recent_codes[RECENT_LIMIT:]
-        self.codeUsed.emit(code_id)
+    def _made(self, coded: Coded, *, select: bool = True) -> Coded:
+        self.codeUsed.emit(coded.code.id)
+        if coded.codings and select:
+            self._shown(coded.codings[0])
+            self.state.set_current_coding(coded.codings[0].id)
+        return coded
 
-    @staticmethod
-    def _check_span(span: tuple[int, int] | None) -> tuple[int, int]:
-        if span is None or span[1] <= span[0]:
-            raise InvalidInput("Select some text first.")
-        return span
+    def confirm(self, question: str) -> bool:
+        """Ask about another coder's coding (``messages.confirm``: tests patch it)."""
+        parent = self.parent()
+        return messages.confirm(parent if isinstance(parent, QWidget) else None, question, OTHER_CODER_TITLE)
 
-    # -- coding --------------------------------------------------------------------
+    # -- coding text -------------------------------------------------------------------------
     def apply(self, code_id: str, document_id: str, start: int, end: int) -> Coding:
-        """Code ``[start, end)`` of the document with ``code_id`` as the active coder."""
-        coder = self._coder()
-        self._check_span((start, end))
-        name = self.project.code(code_id).name
-        coding = commands.execute(
-            self.stack, self.project, f"Code with {name}",
-            lambda: self.project.add_coding(document_id, code_id, coder, start, end),
-        )
-        self._used(code_id)
-        self._made(coding)
-        return coding
+        """Code ``[start, end)`` of the document with ``code_id`` as the active coder; the
+        new coding is selected."""
+        return self._made(operations.code_span(self.session, document_id, start, end, code_id=code_id)).coding
 
-    def apply_many(self, code_id: str, spans: Sequence[tuple[str, int, int]]) -> list[Coding]:
-        """Code several (document, start, end) spans in one undo step (search hits)."""
-        coder = self._coder()
-        if not spans:
-            raise InvalidInput("There is nothing to code.")
-        name = self.project.code(code_id).name
+    def code(self, document_id: str, start: int, end: int, *, code_id: str | None = None,
+             new_name: str | None = None) -> Coded:
+        """Pick-then-apply: code the span with the chosen code or a new one (``new_name``,
+        a path ``Parent/Child`` creating under ``Parent``), in one step."""
+        return self._made(operations.code_span(self.session, document_id, start, end,
+                                               code_id=code_id, new_name=new_name))
 
-        def run() -> list[Coding]:
-            return [self.project.add_coding(d, code_id, coder, s, e) for d, s, e in spans]
-
-        codings = commands.execute(self.stack, self.project, f"Code {len(spans)} passages with {name}", run)
-        self._used(code_id)
-        if codings and not self.state.coder_visible(coder):
-            self._made(codings[0])
-        return codings
-
-    def code_with_new_code(self, name: str, parent_id: str | None, document_id: str,
-                           start: int, end: int) -> tuple[Code, Coding]:
-        """Create a code and apply it, as one step."""
-        coder = self._coder()
-        self._check_span((start, end))
-
-        def run() -> tuple[Code, Coding]:
-            code = self.project.add_code(name, parent_id)
-            return code, self.project.add_coding(document_id, code.id, coder, start, end)
-
-        code, coding = commands.execute(self.stack, self.project, f"Code with new code {name.strip()}", run)
-        self._used(code.id)
-        self._made(coding)
-        return code, coding
-
-    def code_many_with_new_code(self, name: str, parent_id: str | None,
-                                spans: Sequence[tuple[str, int, int]]) -> tuple[Code, list[Coding]]:
-        """Create a code and apply it to several spans: one transaction, one undo step."""
-        coder = self._coder()
-        if not spans:
-            raise InvalidInput("There is nothing to code.")
-
-        def run() -> tuple[Code, list[Coding]]:
-            code = self.project.add_code(name, parent_id)
-            return code, [self.project.add_coding(d, code.id, coder, s, e) for d, s, e in spans]
-
-        code, codings = commands.execute(
-            self.stack, self.project, f"Code {len(spans)} passages with new code {name.strip()}", run)
-        self._used(code.id)
-        return code, codings
-
-    def code_in_vivo(self, document_id: str, start: int, end: int, parent_id: str | None = None) -> tuple[Code, Coding]:
+    def code_in_vivo(self, document_id: str, start: int, end: int) -> Coded:
         """The selected words become a new code, applied to them."""
-        self._check_span((start, end))
-        words = " ".join(self.project.document_text(document_id)[start:end].split())
-        if not words:
-            raise InvalidInput("Select some words to use as the code's name.")
-        if len(words) > 80:
-            words = words[:80].rsplit(" ", 1)[0] + "…"
-        return self.code_with_new_code(words, parent_id, document_id, start, end)
+        return self._made(operations.code_in_vivo(self.session, document_id, start, end))
 
+    def code_spans(self, spans: Sequence[Span], *, code_id: str | None = None,
+                   new_name: str | None = None) -> Coded:
+        """Code several spans (search hits) in one step, skipping those the active coder
+        has already coded with the code. Selects nothing, unless the Show filter was hiding
+        the coder's codings: then they are shown again and the first new one is selected."""
+        coded = operations.code_spans(self.session, spans, code_id=code_id, new_name=new_name)
+        hidden = bool(coded.codings) and not self.session.coder_sets.shows(coded.codings[0].coder_id, TEXT)
+        return self._made(coded, select=hidden and not coded.created)
+
+    # -- editing a coding: another coder's only after a yes --------------------------------------
     def remove(self, coding_id: str) -> bool:
-        """Remove a coding; another coder's coding only after ``confirm`` says yes."""
-        coding = self.project.coding(coding_id)
-        name = self.project.code(coding.code_id).name
-        if coding.coder_id != self.state.active_coder_id:
-            owner = self.project.coder(coding.coder_id).name
-            if not self.confirm("Remove another coder's coding",
-                                f"This {name} coding is {owner}'s. Remove it anyway?"):
-                return False
-        commands.execute(self.stack, self.project, f"Remove coding {name}",
-                         lambda: self.project.remove_coding(coding_id))
-        return True
+        """Remove a coding; False if the researcher declined (another coder's)."""
+        return operations.remove_coding(self.session, coding_id, confirm=self.confirm).done
 
-    def confirm(self, title: str, question: str) -> bool:
-        """Ask yes/no (tests replace this)."""
-        answer = QMessageBox.question(None, title, question)
-        return answer == QMessageBox.StandardButton.Yes
+    def reassign(self, coding_id: str, code_id: str) -> bool:
+        """Give a coding another code; False if the researcher declined."""
+        return operations.reassign_coding(self.session, coding_id, code_id, confirm=self.confirm).done
 
-    def reassign(self, coding_id: str, code_id: str) -> Coding:
-        name = self.project.code(code_id).name
-        return commands.execute(self.stack, self.project, f"Re-assign coding to {name}",
-                                lambda: self.project.update_coding(coding_id, code_id=code_id))
+    def resize(self, coding_id: str, start: int, end: int) -> bool:
+        """Move a coding's start and end; False if the researcher declined."""
+        return operations.resize_coding(self.session, coding_id, start, end, confirm=self.confirm).done
 
-    def resize(self, coding_id: str, start: int, end: int) -> Coding:
-        return commands.execute(self.stack, self.project, "Resize coding",
-                                lambda: self.project.update_coding(coding_id, start=start, end=end))
-
-    def set_memo(self, coding_id: str, memo: str) -> Coding:
-        return commands.execute(self.stack, self.project, "Edit coding memo",
-                                lambda: self.project.update_coding(coding_id, memo=memo))
+    def set_memo(self, coding_id: str, memo: str) -> bool:
+        """Replace a coding's memo; False if the researcher declined."""
+        return operations.set_coding_memo(self.session, coding_id, memo, confirm=self.confirm).done

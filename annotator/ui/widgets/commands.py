@@ -7,6 +7,9 @@ a window needs: a ``changed`` signal for the Edit menu's labels, failures report
 as messages, and the names a ``QUndoStack`` would give them, so that panels and
 tests read naturally.
 
+``runner(stack)`` is how a window's ``app.session.Session`` runs the operations
+of ``app.operations``: each through ``execute``.
+
 ``execute(stack, project, label, operation)`` runs the operation once inside a
 single store action named ``label`` (so a compound edit such as "code with new
 code" is one transaction and one undo step). If it fails, the error propagates to
@@ -22,6 +25,7 @@ from typing import TypeVar
 
 from PySide6.QtCore import QObject, Signal
 
+from annotator.app.session import Runner
 from annotator.core.changes import ChangeSet
 from annotator.core.errors import AnnotatorError
 from annotator.store import Project
@@ -154,3 +158,13 @@ def execute(
         _acting -= 1
     stack.notify()
     return result
+
+
+def runner(stack: UndoHistory) -> Runner:
+    """How a window's ``Session`` runs its actions: through ``execute`` on ``stack``
+    (half-typed fields committed first, the Edit menu told afterwards)."""
+
+    def run(label: str, operation: Callable[[], T], /) -> T:
+        return execute(stack, stack.project, label, operation)
+
+    return run

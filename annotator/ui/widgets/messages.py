@@ -1,4 +1,4 @@
-"""Showing failures to the researcher: one clear message, never a traceback."""
+"""Telling the researcher: failures in one clear message (never a traceback), and yes/no questions."""
 
 from __future__ import annotations
 
@@ -14,3 +14,11 @@ ERROR_COLOR = "#C62828"
 def show_error(parent: QWidget | None, problem: AnnotatorError | str, title: str = "Annotator") -> None:
     """A modal warning with the error's sentence (tests patch this to capture it)."""
     QMessageBox.warning(parent, title, str(problem))
+
+
+def confirm(parent: QWidget | None, question: str, title: str = "Annotator") -> bool:
+    """Ask a yes/no question, "No" being the default (tests patch this to answer it)."""
+    answer = QMessageBox.question(parent, title, question,
+                                  QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+                                  QMessageBox.StandardButton.No)
+    return answer == QMessageBox.StandardButton.Yes

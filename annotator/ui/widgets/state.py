@@ -1,16 +1,28 @@
 """What the researcher is working on right now, shared by every panel.
 
 One ``WorkbenchState`` per window: the active coder (whose name every new
-coding carries), which coders' codings are shown, the current document, code
-and coding. Panels read it and listen to its signals instead of talking to
+coding carries), which coders' codings each view shows, the current document,
+code and coding. Panels read it and listen to its signals instead of talking to
 each other directly.
+
+The active coder and the coders shown are the session's (``app.session``): once
+bound to a ``Session`` (the window binds one; ``CodingActions`` binds its own to
+a state that has none), the state only adds the signals. Which coders a view
+shows is asked by the view's name (``visible_coders("text")``); every view
+shares one set (the Show filter in the toolbar) unless it was given its own
+(``separate_view``), as a view comparing coders may be.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 
+import shiboken6
 from PySide6.QtCore import QMimeData, QObject, Signal
+
+from annotator.app.session import CoderSets, Session, Visible
+from annotator.core.errors import NotFound
 
 #: Drag payload for a text selection: {"document_id", "start", "end"} (code points).
 SPAN_MIME = "application/x-annotator-span"
@@ -20,34 +32,101 @@ CODE_MIME = "application/x-annotator-code-ids"
 
 class WorkbenchState(QObject):
     activeCoderChanged = Signal(object)  # str | None
-    visibleCodersChanged = Signal(object)  # frozenset[str] | None (None: all coders)
+    #: The shared set of visible coders changed: frozenset[str] | None (None: all coders).
+    visibleCodersChanged = Signal(object)
+    #: A set of visible coders changed: a view's name (its own set), or None (the shared set).
+    viewCodersChanged = Signal(object)
     currentDocumentChanged = Signal(object)  # str | None
     currentCodeChanged = Signal(object)  # str | None
     currentCodingChanged = Signal(object)  # str | None
     #: Ask the document view to show a span: (document_id, start, end).
     revealRequested = Signal(str, int, int)
 
-    def __init__(self, parent: QObject | None = None) -> None:
+    def __init__(self, parent: QObject | None = None, *, session: Session | None = None) -> None:
         super().__init__(parent)
-        self.active_coder_id: str | None = None
-        self.visible_coder_ids: frozenset[str] | None = None
+        self._session: Session | None = None
+        self._active: str | None = None
+        self.coder_sets = CoderSets()
+        self._unsubscribe = self.coder_sets.subscribe(self._on_coder_sets)
         self.current_document_id: str | None = None
         self.current_code_id: str | None = None
         self.current_coding_id: str | None = None
+        if session is not None:
+            self.bind(session)
+
+    # -- the session ---------------------------------------------------------------------
+    @property
+    def session(self) -> Session | None:
+        return self._session
+
+    def bind(self, session: Session) -> None:
+        """From now on the active coder and the coders shown are ``session``'s. What this
+        state held so far goes over to a session that holds nothing yet; listeners hear
+        of whatever differs afterwards."""
+        active, shown = self.active_coder_id, self.coder_sets.visible()
+        self._unsubscribe()
+        self._session = session
+        self.coder_sets = session.coder_sets
+        self._unsubscribe = self.coder_sets.subscribe(self._on_coder_sets)
+        if active is not None and session.active_coder_id is None:
+            with contextlib.suppress(NotFound):  # not one of this project's coders
+                session.set_active_coder(active)
+        if shown is not None and self.coder_sets.visible() is None:
+            self.coder_sets.set_visible(shown)  # heard through the subscription
+        elif self.coder_sets.visible() != shown:
+            self._on_coder_sets(None)
+        if self.active_coder_id != active:
+            self.activeCoderChanged.emit(self.active_coder_id)
+
+    # -- who is coding -------------------------------------------------------------------
+    @property
+    def active_coder_id(self) -> str | None:
+        return self._session.active_coder_id if self._session is not None else self._active
 
     def set_active_coder(self, coder_id: str | None) -> None:
-        if coder_id != self.active_coder_id:
-            self.active_coder_id = coder_id
-            self.activeCoderChanged.emit(coder_id)
+        """Code as ``coder_id`` (None: nobody). Bound to a session, the project's history
+        records their name; a coder the project does not have raises NotFound."""
+        if coder_id == self.active_coder_id:
+            return
+        if self._session is not None:
+            self._session.set_active_coder(coder_id)
+        else:
+            self._active = coder_id
+        self.activeCoderChanged.emit(coder_id)
 
-    def set_visible_coders(self, coder_ids: frozenset[str] | None) -> None:
-        if coder_ids != self.visible_coder_ids:
-            self.visible_coder_ids = coder_ids
-            self.visibleCodersChanged.emit(coder_ids)
+    # -- which coders are shown ----------------------------------------------------------
+    @property
+    def visible_coder_ids(self) -> Visible:
+        """The shared set of visible coders (None: everyone)."""
+        return self.coder_sets.visible()
 
-    def coder_visible(self, coder_id: str) -> bool:
-        return self.visible_coder_ids is None or coder_id in self.visible_coder_ids
+    def visible_coders(self, view: str | None = None) -> Visible:
+        """The coders ``view`` shows (None: everyone)."""
+        return self.coder_sets.visible(view)
 
+    def set_visible_coders(self, coder_ids: frozenset[str] | None, view: str | None = None) -> None:
+        """Show these coders in ``view`` (its own set if it has one, else the shared set)."""
+        self.coder_sets.set_visible(coder_ids, view)
+
+    def coder_visible(self, coder_id: str, view: str | None = None) -> bool:
+        return self.coder_sets.shows(coder_id, view)
+
+    def separate_view(self, view: str) -> None:
+        """``view`` keeps a set of visible coders of its own (starting as the shared one)."""
+        self.coder_sets.separate(view)
+
+    def rejoin_view(self, view: str) -> None:
+        """``view`` shows the shared set of visible coders again."""
+        self.coder_sets.rejoin(view)
+
+    def _on_coder_sets(self, view: str | None) -> None:
+        if not shiboken6.isValid(self):
+            return
+        if view is None:
+            self.visibleCodersChanged.emit(self.coder_sets.visible())
+        self.viewCodersChanged.emit(view)
+
+    # -- what is current -----------------------------------------------------------------
     def set_current_document(self, document_id: str | None) -> None:
         if document_id != self.current_document_id:
             self.current_document_id = document_id

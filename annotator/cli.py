@@ -120,8 +120,8 @@ def cmd_info(args: argparse.Namespace) -> int:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    from annotator.io.extract import display_name
-    from annotator.io.sources import import_files
+    from annotator.io.files import display_name
+    from annotator.io.sources.batch import import_files
 
     files = [Path(f) for f in args.files]
     formats = {f.name: args.format for f in files} if args.format else None
@@ -150,7 +150,7 @@ def cmd_coders(args: argparse.Namespace) -> int:
 
 
 def cmd_codebook(args: argparse.Namespace) -> int:
-    from annotator.io.codebook_csv import export_codebook, import_codebook
+    from annotator.io.tables.codebook_csv import export_codebook, import_codebook
 
     with _open(args.project) as project:
         if args.codebook_command == "import":
@@ -163,7 +163,7 @@ def cmd_codebook(args: argparse.Namespace) -> int:
 
 
 def cmd_segments(args: argparse.Namespace) -> int:
-    from annotator.io.segments_csv import export_segments, import_segments
+    from annotator.io.tables.segments_csv import export_segments, import_segments
 
     with _open(args.project) as project:
         if args.segments_command == "import":

@@ -25,8 +25,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from annotator.io.codebook_csv import export_codebook, import_codebook  # noqa: E402
-from annotator.io.csv_files import read_csv, write_csv  # noqa: E402
+from annotator.io.tables.codebook_csv import export_codebook, import_codebook  # noqa: E402
+from annotator.io.tables.csv_files import read_csv, write_csv  # noqa: E402
 from annotator.store import Project  # noqa: E402
 
 RUNS = 3

@@ -14,7 +14,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from annotator.io.sources import import_files
+from annotator.io.sources.batch import import_files
 from annotator.store import Project
 
 COUNT = 100

@@ -26,7 +26,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 from annotator.core.models import Coding  # noqa: E402
-from annotator.io.segments_csv import export_segments  # noqa: E402
+from annotator.io.tables.segments_csv import export_segments  # noqa: E402
 from annotator.store import Project  # noqa: E402
 
 

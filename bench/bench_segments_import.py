@@ -42,8 +42,8 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 from annotator.core.models import Coding  # noqa: E402
-from annotator.io.csv_files import read_csv  # noqa: E402
-from annotator.io.segments_csv import COLUMNS, REQUIRED, export_segments, import_segments  # noqa: E402
+from annotator.io.tables.csv_files import read_csv  # noqa: E402
+from annotator.io.tables.segments_csv import COLUMNS, REQUIRED, export_segments, import_segments  # noqa: E402
 from annotator.store import Project  # noqa: E402
 
 DOCUMENTS = 200

@@ -35,9 +35,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from annotator.core.errors import AnnotatorError, InvalidInput
-from annotator.io.extract import ExtractedSource, extract
-from annotator.io.isolated import IN_PROCESS_FORMATS, IsolatedReader
-from annotator.io.sources import ImportReport, store_extracted
+from annotator.io.sources.batch import ImportReport, store_extracted
+from annotator.io.sources.extract import ExtractedSource, extract
+from annotator.io.sources.isolated import IN_PROCESS_FORMATS, IsolatedReader
 from annotator.store import Project
 
 WORDS = ("China", "governance", "norms", "café", "naïve", "人工智能", "治理", "🤖", "rivalry", "dialogue")

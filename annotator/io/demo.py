@@ -9,8 +9,8 @@ from pathlib import Path
 
 from annotator.core.errors import InvalidInput
 from annotator.io import locations
-from annotator.io.codebook_csv import import_codebook
-from annotator.io.sources import ImportReport, import_files
+from annotator.io.sources.batch import ImportReport, import_files
+from annotator.io.tables.codebook_csv import import_codebook
 from annotator.store import Project
 
 ATTRIBUTES = ("author", "date", "outlet", "genre")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import csv
 
-from annotator.io.audit import COLUMNS, export_audit
+from annotator.io.tables.audit import COLUMNS, export_audit
 
 
 def test_the_audit_trail_lists_every_step_with_who_did_it(tmp_path, project):

@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from annotator.core.changes import ChangeSet
 from annotator.core.colors import PALETTE
 from annotator.core.errors import AnnotatorError, InvalidInput
-from annotator.io.codebook_csv import COLUMNS, export_codebook, import_codebook
+from annotator.io.tables.codebook_csv import COLUMNS, export_codebook, import_codebook
 from annotator.store import Project
 
 

@@ -15,7 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from annotator.core.errors import AnnotatorError, InvalidInput
-from annotator.io.csv_files import (
+from annotator.io.tables.csv_files import (
     DANGEROUS_PREFIXES,
     FORMULA_CHARS,
     format_cell,

@@ -13,8 +13,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from annotator.core.errors import InvalidInput
-from annotator.io import csv_files
-from annotator.io.csv_files import read_csv, restore
+from annotator.io.tables import csv_files
+from annotator.io.tables.csv_files import read_csv, restore
 
 BOM = codecs.BOM_UTF8
 #: Line breaks, and the other boundaries ``str.splitlines`` knows (which are not breaks in a CSV).

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from annotator.core.errors import InvalidInput
-from annotator.io.decode import decode_text
-from annotator.io.extract import extract
+from annotator.io.sources.decode import decode_text
+from annotator.io.sources.extract import extract
 
 TEXT = "Café “naïve” résumé — 人工智能 🤖🇨🇳"
 

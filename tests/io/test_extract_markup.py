@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from annotator.core.errors import InvalidInput
-from annotator.io.extract import extract
+from annotator.io.sources.extract import extract
 
 SEED = Path(__file__).resolve().parents[2] / "seeds" / "002_0f7f9fc4de9fe60e.txt"
 

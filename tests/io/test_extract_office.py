@@ -16,8 +16,8 @@ from odf.table import Table, TableCell, TableColumn, TableRow
 from odf.text import H, LineBreak, List, ListItem, Note, NoteBody, NoteCitation, P, S, Tab
 
 from annotator.core.errors import InvalidInput
-from annotator.io import extract_office
-from annotator.io.extract import extract
+from annotator.io import files
+from annotator.io.sources.extract import extract
 
 # -- Word -------------------------------------------------------------------------
 
@@ -111,7 +111,7 @@ def test_old_binary_word_file_renamed_docx_gets_advice(tmp_path: Path) -> None:
 
 
 def test_docx_unpacking_too_large_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(extract_office, "MAX_UNPACKED_BYTES", 1000)
+    monkeypatch.setattr(files, "MAX_UNPACKED_BYTES", 1000)
     with pytest.raises(InvalidInput, match=r"a\.docx would unpack to"):
         extract(make_docx(tmp_path / "a.docx"))
 

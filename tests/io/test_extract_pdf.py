@@ -11,7 +11,7 @@ from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen import canvas
 
 from annotator.core.errors import InvalidInput
-from annotator.io.extract import extract
+from annotator.io.sources.extract import extract
 
 
 def make_pdf(path: Path, pages: list[list[str]], *, title: str | None = None) -> Path:

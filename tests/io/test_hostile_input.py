@@ -23,8 +23,9 @@ from odf.opendocument import OpenDocumentText
 from odf.text import P
 
 from annotator.core.errors import InvalidInput
-from annotator.io import extract_office, extract_pdf
-from annotator.io.extract import extract
+from annotator.io import files
+from annotator.io.sources import pdf as extract_pdf
+from annotator.io.sources.extract import extract
 
 SECRET = "TOP-SECRET-7f3a"
 #: A billion laughs: ten levels of ten references, a thousand million "lol"s if expanded.
@@ -233,7 +234,7 @@ def test_member_cut_short_is_damage(tmp_path: Path) -> None:
 
 
 def test_archive_with_absurdly_many_members_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(extract_office, "MAX_MEMBERS", 30)
+    monkeypatch.setattr(files, "MAX_MEMBERS", 30)
     extra = [zip_member(f"media/{i}.bin", b"", method=zipfile.ZIP_STORED) for i in range(30)]
     with pytest.raises(InvalidInput, match=r"many\.docx cannot be read as .* it holds \d+ files, more than the 30"):
         extract(write(tmp_path / "many.docx", hand_zip(docx_members() + extra)))
@@ -499,7 +500,7 @@ def test_odt_damaged_through_the_import_is_one_failure_and_prints_nothing(
     tmp_path: Path, capfd: pytest.CaptureFixture[str]
 ) -> None:
     """The same through import_files, where the file is read in the worker process."""
-    from annotator.io.sources import import_files
+    from annotator.io.sources.batch import import_files
     from annotator.store import Project
 
     good = write(tmp_path / "good.odt", odt_of_paragraphs(3))

@@ -19,13 +19,13 @@ import pytest
 from csv_helpers import DANGEROUS_FORMS, looks_like_formula
 
 from annotator.core.errors import InvalidInput
-from annotator.io import csv_files
-from annotator.io.codebook_csv import export_codebook, import_codebook
-from annotator.io.csv_files import read_csv
-from annotator.io.decode import decode_text
-from annotator.io.extract import extract
-from annotator.io.segments_csv import export_segments, import_segments
-from annotator.io.sources import import_files
+from annotator.io.sources.batch import import_files
+from annotator.io.sources.decode import decode_text
+from annotator.io.sources.extract import extract
+from annotator.io.tables import csv_files
+from annotator.io.tables.codebook_csv import export_codebook, import_codebook
+from annotator.io.tables.csv_files import read_csv
+from annotator.io.tables.segments_csv import export_segments, import_segments
 from annotator.store import Project
 
 
@@ -386,7 +386,7 @@ def test_a_folder_named_like_a_source_is_refused(tmp_path: Path) -> None:
 
 
 def test_an_unforeseen_library_failure_is_one_sentence(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from annotator.io import extract_markup
+    from annotator.io.sources import markup as extract_markup
 
     def explode(data: bytes, name: str) -> None:
         raise TypeError("internal library detail\nwith a second line")

@@ -10,9 +10,9 @@ import pytest
 
 from annotator.core.changes import ChangeSet
 from annotator.core.errors import InvalidInput
-from annotator.io import extract as extract_module
-from annotator.io.extract import extract
-from annotator.io.sources import import_files
+from annotator.io.sources import extract as extract_module
+from annotator.io.sources.batch import import_files
+from annotator.io.sources.extract import extract
 from annotator.store import Project
 
 

@@ -16,10 +16,10 @@ import docx
 import pytest
 
 from annotator.core.errors import InvalidInput
-from annotator.io import isolated
-from annotator.io.extract import ExtractedSource
-from annotator.io.isolated import Cancelled, IsolatedReader
-from annotator.io.sources import ImportReport, extract_many, import_files, store_extracted
+from annotator.io.sources import isolated
+from annotator.io.sources.batch import ImportReport, extract_many, import_files, store_extracted
+from annotator.io.sources.extract import ExtractedSource
+from annotator.io.sources.isolated import Cancelled, IsolatedReader
 from annotator.store import Project
 
 

@@ -14,8 +14,8 @@ from hypothesis import strategies as st
 from annotator.core.changes import ChangeSet
 from annotator.core.errors import InvalidInput
 from annotator.core.models import Coding
-from annotator.io.codebook_csv import export_codebook, import_codebook
-from annotator.io.segments_csv import COLUMNS, export_segments, import_segments
+from annotator.io.tables.codebook_csv import export_codebook, import_codebook
+from annotator.io.tables.segments_csv import COLUMNS, export_segments, import_segments
 from annotator.store import Project
 
 
@@ -349,7 +349,7 @@ def test_rows_repeating_an_earlier_row_add_one_coding(sample, tmp_path: Path) ->
 
 
 def test_a_report_without_duplicates_does_not_mention_them() -> None:
-    from annotator.io.segments_csv import SegmentsImportReport
+    from annotator.io.tables.segments_csv import SegmentsImportReport
 
     assert str(SegmentsImportReport(2, 1, 0, 0)) == "2 codings added, 1 already in the project (skipped)."
     assert "1 duplicate skipped." in str(SegmentsImportReport(0, 0, 0, 0, duplicates=1))

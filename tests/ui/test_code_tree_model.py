@@ -271,7 +271,7 @@ def test_paths_subtrees_and_order_come_from_the_core_tree(sample, model):
 
 def test_a_codebook_import_and_its_undo_are_followed_row_by_row(sample, model, tmp_path):
     """Names swapped, codes moved under a new parent and a renamed one: one action, no reset."""
-    from annotator.io.codebook_csv import import_codebook
+    from annotator.io.tables.codebook_csv import import_codebook
 
     p = sample.project
     rec = Recorder(model)

@@ -11,7 +11,7 @@ import pytest
 from PySide6.QtCore import QSettings, Qt, QTimer
 from PySide6.QtWidgets import QPushButton
 
-from annotator.io.extract import ExtractedSource
+from annotator.io.sources.extract import ExtractedSource
 from annotator.ui import MainWindow
 from annotator.ui.shell import import_run
 from annotator.ui.shell.file_actions import import_paths

@@ -91,7 +91,7 @@ class HistoryDialog(QDialog):
             f"{limit:,} actions; older ones keep this line only." + (" Export writes them all." if total > SHOWN else ""))
 
     def ask_export(self) -> None:
-        from annotator.io.audit import export_audit
+        from annotator.io.tables.audit import export_audit
 
         path = file_dialogs.save_file(self, self.settings, "export", "Export history",
                                       f"{self.project.path.stem}-history.csv", "CSV (*.csv)",

@@ -13,7 +13,8 @@ from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QMessageBox
 
 from annotator.core.errors import AnnotatorError
-from annotator.io.extract import SUPPORTED_SUFFIXES, display_name
+from annotator.io.files import display_name
+from annotator.io.sources.extract import SUPPORTED_SUFFIXES
 from annotator.ui.widgets import commands, file_dialogs, messages
 
 if TYPE_CHECKING:
@@ -64,7 +65,7 @@ def ask_import(window: MainWindow) -> None:
 
 
 def import_codebook_csv(window: MainWindow, path: Path) -> bool:
-    from annotator.io.codebook_csv import import_codebook
+    from annotator.io.tables.codebook_csv import import_codebook
 
     if file_dialogs.is_open_project_file(path):
         messages.show_error(window, f"{display_name(path.name)} is this project's own file, not a codebook.")
@@ -87,8 +88,8 @@ def ask_import_codebook(window: MainWindow) -> None:
 
 
 def ask_export(window: MainWindow, what: str) -> None:
-    from annotator.io.codebook_csv import export_codebook
-    from annotator.io.segments_csv import export_segments
+    from annotator.io.tables.codebook_csv import export_codebook
+    from annotator.io.tables.segments_csv import export_segments
 
     default = f"{window.project.path.stem}-{what}.csv"
     chosen = file_dialogs.save_file(window, window.settings, "export", f"Export {what}", default, "CSV (*.csv)",

@@ -23,8 +23,9 @@ from pathlib import Path
 from PySide6.QtCore import QEventLoop, QObject, Qt, QThread, Signal
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
-from annotator.io.extract import ExtractedSource, display_name
-from annotator.io.sources import ImportReport, extract_many, store_extracted
+from annotator.io.files import display_name
+from annotator.io.sources.batch import ImportReport, extract_many, store_extracted
+from annotator.io.sources.extract import ExtractedSource
 from annotator.store import Project
 from annotator.ui.widgets.commands import UndoHistory
 

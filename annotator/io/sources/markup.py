@@ -38,8 +38,8 @@ from typing import TYPE_CHECKING
 
 from annotator.core.errors import InvalidInput
 from annotator.core.text import normalise_newlines
-from annotator.io.decode import decode_text
-from annotator.io.extract import ExtractedSource
+from annotator.io.sources.decode import decode_text
+from annotator.io.sources.extract import ExtractedSource
 
 if TYPE_CHECKING:
     from markdown_it.tree import SyntaxTreeNode

@@ -33,7 +33,14 @@ from annotator.core.codebook import CodeTree, join_path, name_key, split_path
 from annotator.core.errors import AnnotatorError, InvalidInput
 from annotator.core.models import DocumentSummary, clean_name, new_id, utc_now
 from annotator.core.text import normalise_newlines
-from annotator.io.csv_files import CsvRow, CsvTable, format_cell, read_csv, shown, write_lines
+from annotator.io.tables.csv_files import (
+    CsvRow,
+    CsvTable,
+    format_cell,
+    read_csv,
+    shown,
+    write_lines,
+)
 from annotator.store import Project
 from annotator.store.codings import CodingRow
 

@@ -78,8 +78,8 @@ from itertools import chain
 from pathlib import Path
 
 from annotator.core.errors import InvalidInput
-from annotator.io.decode import decode_bom, refuse_nul
-from annotator.io.extract import display_name, read_file
+from annotator.io.files import display_name, read_file
+from annotator.io.sources.decode import decode_bom, refuse_nul
 
 #: Characters that start a formula, with their compatibility forms: every character
 #: whose NFKC form starts with ``=``, ``+``, ``-``, ``@`` or ``|`` (the tests check the list).

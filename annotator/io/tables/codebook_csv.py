@@ -31,7 +31,7 @@ from annotator.core.codebook_plan import CodebookPlanError, CodeSpec, plan_codeb
 from annotator.core.colors import normalise_color
 from annotator.core.errors import InvalidInput
 from annotator.core.models import clean_name
-from annotator.io.csv_files import CsvRow, CsvTable, read_csv, shown, write_csv
+from annotator.io.tables.csv_files import CsvRow, CsvTable, read_csv, shown, write_csv
 from annotator.store import Project
 
 COLUMNS = (

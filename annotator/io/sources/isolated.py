@@ -47,7 +47,8 @@ from typing import TYPE_CHECKING, Any
 
 from annotator.core import errors
 from annotator.core.errors import AnnotatorError, InvalidInput
-from annotator.io.extract import ExtractedSource, display_name, extract
+from annotator.io.files import display_name
+from annotator.io.sources.extract import ExtractedSource, extract
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -262,7 +263,9 @@ def _serve(conn: Connection, memory_limit: int | None) -> None:
     _cap_memory(memory_limit)
     _silence()
     # Import the parsers now, once, rather than within the first file's deadline.
-    from annotator.io import extract_markup, extract_office, extract_pdf  # noqa: F401
+    from annotator.io.sources import markup as extract_markup  # noqa: F401
+    from annotator.io.sources import office as extract_office  # noqa: F401
+    from annotator.io.sources import pdf as extract_pdf  # noqa: F401
 
     for module in ("docx", "pypdf", "bs4", "lxml.etree", "markdown_it", "striprtf.striprtf"):
         with contextlib.suppress(ImportError):  # then that format is refused when asked for

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from annotator.io.csv_files import write_csv
+from annotator.io.tables.csv_files import write_csv
 from annotator.store import Project
 
 COLUMNS = ("step", "time", "who", "action", "kind", "what", "state", "undoable")

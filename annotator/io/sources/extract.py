@@ -32,15 +32,14 @@ structured formats in a worker process with a deadline and a memory cap
 
 from __future__ import annotations
 
-import stat
-import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from annotator.core.errors import AnnotatorError, InvalidInput
 from annotator.core.text import first_line_title, normalise_newlines
-from annotator.io.decode import decode_text
+from annotator.io.files import display_name, read_file
+from annotator.io.sources.decode import decode_text
 
 #: Largest source file accepted (bytes). Bigger files are refused before reading.
 MAX_BYTES = 50 * 1024 * 1024
@@ -124,72 +123,10 @@ def format_for(path: Path, format: str | None = None) -> str:
     )
 
 
-#: Characters a name is shown without: controls, unpaired surrogates (bytes of a
-#: file name that are not UTF-8), line separators and the bidirectional controls
-#: that reorder what follows them (U+202E shows "txt.exe" as "exe.txt").
-_HIDDEN_CATEGORIES = frozenset({"Cc", "Cs", "Zl", "Zp"})
-_BIDI_CONTROLS = frozenset("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
-_SHORT_ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
 
 
-def display_name(name: str | Path) -> str:
-    """A file name or path as a message shows it: one line, in its real order.
-
-    Ordinary names come back unchanged; a control or bidi character is written
-    as an escape (``\\n``, ``\\u202e``), and a byte of the name that is not UTF-8
-    as ``\\xff``.
-    """
-    text = str(name)
-    if text.isprintable():  # the common case: nothing to escape (bidi controls are Cf, not printable)
-        return text
-    parts: list[str] = []
-    for char in text:
-        if char in _SHORT_ESCAPES:
-            parts.append(_SHORT_ESCAPES[char])
-        elif 0xDC80 <= ord(char) <= 0xDCFF:  # os.fsdecode's stand-in for an undecodable byte
-            parts.append(f"\\x{ord(char) - 0xDC00:02x}")
-        elif char in _BIDI_CONTROLS or unicodedata.category(char) in _HIDDEN_CATEGORIES:
-            parts.append(f"\\x{ord(char):02x}" if ord(char) < 0x100 else f"\\u{ord(char):04x}")
-        else:
-            parts.append(char)
-    return "".join(parts)
 
 
-def read_file(path: Path, limit: int) -> bytes:
-    """The bytes of the regular file ``path``, at most ``limit`` of them.
-
-    Raises ``InvalidInput`` naming the file when it is missing, unreadable, a
-    folder, not a regular file (a pipe would block the read, a device such as
-    /dev/zero would never end), larger than ``limit`` or empty.
-    """
-    path = Path(path)
-    name = display_name(path.name or path)
-    try:
-        info = path.stat()
-        if stat.S_ISDIR(info.st_mode):
-            raise InvalidInput(f"{name} is a folder, not a file.")
-        if not stat.S_ISREG(info.st_mode):
-            raise InvalidInput(f"{name} is not a regular file (it is a pipe, device or socket).")
-        if info.st_size > limit:
-            raise InvalidInput(
-                f"{name} is too large to import ({info.st_size / 1e6:.1f} MB; "
-                f"the limit is {limit / 1e6:.0f} MB)."
-            )
-        if info.st_size == 0:
-            raise InvalidInput(f"{name} is empty.")
-        data = path.read_bytes()
-    except FileNotFoundError as err:
-        where = display_name(path)
-        raise InvalidInput(f"{name} does not exist" + (f" (looked for {where})." if where != name else ".")) from err
-    except PermissionError as err:
-        raise InvalidInput(f"{name} cannot be read: permission denied.") from err
-    except OSError as err:
-        raise InvalidInput(f"{name} cannot be read: {err.strerror or err}.") from err
-    if len(data) > limit:  # it grew between stat and read
-        raise InvalidInput(f"{name} is too large to import (the limit is {limit / 1e6:.0f} MB).")
-    if not data:
-        raise InvalidInput(f"{name} is empty.")
-    return data
 
 
 def read_source(path: Path) -> bytes:
@@ -258,17 +195,17 @@ def _extractor(fmt: str) -> Extractor:
     if fmt == "txt":
         return extract_txt
     if fmt in ("md", "html"):
-        from annotator.io import extract_markup
+        from annotator.io.sources import markup as extract_markup
 
         return extract_markup.extract_markdown if fmt == "md" else extract_markup.extract_html
     if fmt in ("docx", "odt", "rtf"):
-        from annotator.io import extract_office
+        from annotator.io.sources import office as extract_office
 
         return {
             "docx": extract_office.extract_docx,
             "odt": extract_office.extract_odt,
             "rtf": extract_office.extract_rtf,
         }[fmt]
-    from annotator.io import extract_pdf
+    from annotator.io.sources import pdf as extract_pdf
 
     return extract_pdf.extract_pdf

@@ -5,9 +5,9 @@ paragraphs and table rows are one per line, table cells separated by a tab.
 Only the body is read: headers, footers, comments and footnote bodies are not
 part of the text a researcher codes (an ODT footnote keeps its mark, raised).
 
-A .docx or .odt is a zip archive: it is checked before the library sees it, so
-a damaged file, a renamed file of another kind, a password-protected document,
-an archive that would unpack to an absurd size (a zip bomb, also one whose
+A .docx or .odt is a zip archive: ``io.files.check_archive`` checks it before the
+library sees it, so a damaged file, a renamed file of another kind, a
+password-protected document, an archive that would unpack to an absurd size (a zip bomb, also one whose
 headers lie) or an XML part with a DTD (entity expansion, external entities)
 gives a clear ``InvalidInput`` instead of a library traceback or a hang.
 
@@ -26,245 +26,39 @@ imported documents silently cut short. Here any parse error refuses the file.
 
 from __future__ import annotations
 
-import codecs
 import io
 import re
-import struct
 import xml.parsers.expat
 import zipfile
-import zlib
 from collections.abc import Iterable
 from datetime import datetime
 from typing import IO, Any
 
 from annotator.core.errors import InvalidInput
-from annotator.io import extract as extract_module
-from annotator.io.extract import ExtractedSource, display_name
-from annotator.io.extract_markup import script_digits
+from annotator.io.files import check_archive
+from annotator.io.sources import extract as extract_module
+from annotator.io.sources.extract import ExtractedSource
+from annotator.io.sources.markup import script_digits
 
-#: Largest total size a .docx/.odt may unpack to (its parts, uncompressed). The file itself
-#: is at most 50 MB and pictures, most of a large document, barely compress, so a real
-#: document unpacks to not much more than its own size; python-docx holds every part in
-#: memory, so this is also a bound on what it allocates for them.
-MAX_UNPACKED_BYTES = 250_000_000
-#: Largest one XML part may unpack to. Word writes about 2-5 bytes of XML per character of
-#: text, so a source of a few million characters has a document.xml of 10-30 MB; a parsed
-#: tree takes about ten times its XML in memory.
-MAX_XML_PART_BYTES = 64_000_000
-#: Most tags (counted as "<") one XML part may hold. A 1,000-page book has a few hundred
-#: thousand; each becomes a parser node of 100-1,000 bytes, so this bounds the tree, and the
-#: time to walk it, where a part of tiny honest paragraphs stays under the size limit.
-MAX_XML_TAGS = 5_000_000
 #: Deepest element nesting read in an .odt (real documents nest a few dozen levels).
 MAX_XML_DEPTH = 1_000
-#: Most members an archive may have (Word writes a few dozen, plus one per picture).
-MAX_MEMBERS = 10_000
 
-_OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # the header of old binary Office files
-#: The stream in which Office keeps a password-protected .docx (inside an OLE2 file).
-_ENCRYPTED_PACKAGE = "EncryptedPackage".encode("utf-16-le")
 _BLANK_RUNS = re.compile(r"\n{3,}")
-#: A zip local file header: signature, versions, flags, method, time, date, CRC,
-#: sizes, then the lengths of the name and the extra field that precede the data.
-_LOCAL_HEADER = struct.Struct("<4s2B4HL2L2H")
 _CHUNK = 1 << 16
 
 
-def _check_zip(data: bytes, name: str, kind: str, required: str) -> None:
-    """Refuse what is not a sound zip archive holding ``required``, before any library reads it.
-
-    Besides damage, this stops the attacks a zip archive can carry: a zip bomb
-    (checked on the sizes the archive declares *and* on what its members really
-    unpack to, since headers can lie and Python's zipfile then inflates up to
-    2 GB in one go before cutting the result to the declared size), encrypted
-    members, and XML parts with a document type declaration (entity expansion,
-    "billion laughs", or external entities that read local files). Nothing is
-    ever unpacked to disk, so member names such as ``../x`` or symbolic-link
-    entries cannot write anywhere.
-    """
-    if data.startswith(_OLE2):
-        if _ENCRYPTED_PACKAGE in data:
-            raise InvalidInput(
-                f"{name} is protected by a password; open it in Word, remove the "
-                "password (File > Info > Protect Document) and import the saved copy."
-            )
-        raise InvalidInput(
-            f"{name} is an old binary Office file, not {kind}; "
-            "save it in the current format (.docx or .odt) and import that."
-        )
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            infos = archive.infolist()
-            if len(infos) > MAX_MEMBERS:
-                raise InvalidInput(
-                    f"{name} cannot be read as {kind}: it holds {len(infos)} files, "
-                    f"more than the {MAX_MEMBERS} a document ever has."
-                )
-            if required not in {info.filename for info in infos}:
-                raise InvalidInput(
-                    f"{name} cannot be read as {kind}: it is a zip archive without {required}."
-                )
-            _check_sizes(data, infos, name, kind)
-            _check_encryption(archive, infos, name)
-            for info in infos:
-                _check_prolog(archive, info, name, kind)
-    except InvalidInput:
-        raise
-    # NotImplementedError: zipfile's word for archives spanning disks and unknown methods.
-    except (zipfile.BadZipFile, ValueError, OSError, EOFError, struct.error, zlib.error,
-            NotImplementedError) as err:
-        raise InvalidInput(
-            f"{name} cannot be read as {kind}: the file is damaged or of another kind."
-        ) from err
 
 
-def _check_sizes(data: bytes, infos: list[zipfile.ZipInfo], name: str, kind: str) -> None:
-    """The declared sizes within the limit, every member unpacking to exactly its declared
-    size, and every XML part within the per-part limits."""
-    declared = sum(info.file_size for info in infos)
-    if declared > MAX_UNPACKED_BYTES:
-        raise InvalidInput(
-            f"{name} would unpack to {declared / 1e6:.0f} MB; "
-            f"the limit is {MAX_UNPACKED_BYTES / 1e6:.0f} MB."
-        )
-    for info in infos:
-        if info.flag_bits & 0x1:
-            raise InvalidInput(
-                f"{name} cannot be read as {kind}: its parts are encrypted with a password; "
-                "save an unprotected copy and import that."
-            )
-        if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
-            raise InvalidInput(
-                f"{name} cannot be read as {kind}: it uses a zip compression method "
-                "that office programs never write."
-            )
-        actual, tags, head = _unpacked_size(data, info)
-        part = display_name(info.filename)
-        if actual != info.file_size:
-            raise InvalidInput(
-                f"{name} cannot be read as {kind}: its part {part} unpacks to "
-                f"{'more' if actual > info.file_size else 'less'} than the archive says "
-                "(a damaged file or a zip bomb)."
-            )
-        # A part is XML by what it holds, not by its name: the package's relationships may
-        # point a parser at a part called anything.
-        if not _looks_like_xml(head):
-            continue
-        if actual > MAX_XML_PART_BYTES:
-            raise InvalidInput(
-                f"{name} cannot be read as {kind}: its part {part} unpacks to "
-                f"{actual / 1e6:.0f} MB of XML, more than the {MAX_XML_PART_BYTES / 1e6:.0f} MB "
-                "any real document has; it may be damaged or built to exhaust memory."
-            )
-        if tags > MAX_XML_TAGS:
-            raise InvalidInput(
-                f"{name} cannot be read as {kind}: its part {part} holds more than "
-                f"{MAX_XML_TAGS / 1e6:.0f} million XML tags, more than any real document has; "
-                "it may be damaged or built to exhaust memory."
-            )
 
 
-def _looks_like_xml(head: bytes) -> bool:
-    """Whether a part's first bytes may start XML: "<" after a byte-order mark and white
-    space, or a NUL byte first (UTF-16 or UTF-32 without a mark, which parsers detect)."""
-    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE, b"\x00")):
-        return True
-    return head.removeprefix(codecs.BOM_UTF8).lstrip(b" \t\r\n").startswith(b"<")
 
 
-def _unpacked_size(data: bytes, info: zipfile.ZipInfo) -> tuple[int, int, bytes]:
-    """What the member really inflates to, its count of "<" and its first bytes, counted in
-    small steps (never held in memory), stopping one chunk past the declared size: enough to
-    prove a header lies."""
-    header = _LOCAL_HEADER.unpack_from(data, info.header_offset)
-    if header[0] != b"PK\x03\x04":
-        raise zipfile.BadZipFile(f"no local header for {info.filename!r}")
-    begin = info.header_offset + _LOCAL_HEADER.size + header[10] + header[11]
-    end = begin + info.compress_size
-    if len(data) < end:
-        raise zipfile.BadZipFile(f"{info.filename!r} is cut short")
-    if info.compress_type == zipfile.ZIP_STORED:
-        return info.compress_size, data.count(b"<", begin, end), data[begin : min(end, begin + 64)]
-    compressed = memoryview(data)[begin:end]
-    inflater = zlib.decompressobj(-zlib.MAX_WBITS)
-    total, tags, head, position, pending = 0, 0, b"", 0, b""
-    while not inflater.eof and total <= info.file_size:
-        if not pending and position < len(compressed):
-            pending = bytes(compressed[position : position + _CHUNK])
-            position += _CHUNK
-        out = inflater.decompress(pending, _CHUNK)
-        pending = inflater.unconsumed_tail
-        if len(head) < 64:
-            head += out[: 64 - len(head)]
-        total += len(out)
-        tags += out.count(b"<")
-        if not out and not pending and position >= len(compressed):
-            break  # the input is used up: a stream cut short
-    return total, tags, head
 
 
-def _check_encryption(archive: zipfile.ZipFile, infos: list[zipfile.ZipInfo], name: str) -> None:
-    """LibreOffice keeps a password-protected .odt as a zip whose parts are encrypted
-    inside; only its manifest says so."""
-    manifest = "META-INF/manifest.xml"
-    if any(info.filename == manifest for info in infos):
-        with archive.open(manifest) as fh:
-            if b"encryption-data" in fh.read(MAX_UNPACKED_BYTES):
-                raise InvalidInput(
-                    f"{name} is protected by a password; open it in LibreOffice, save a copy "
-                    "without the password and import that."
-                )
 
 
-class _Prolog(Exception):
-    """Raised from expat handlers to stop at the end of an XML part's prolog."""
-
-    def __init__(self, doctype: bool) -> None:
-        super().__init__()
-        self.doctype = doctype
 
 
-def _check_prolog(archive: zipfile.ZipFile, info: zipfile.ZipInfo, name: str, kind: str) -> None:
-    """Refuse an XML part whose prolog has a document type declaration.
-
-    Office programs never write one (the OPC standard behind .docx forbids
-    it), and a DTD is what entity attacks need: expanding "billion laughs"
-    until memory runs out, or external entities that pull /etc/passwd into
-    the text. Only the prolog is read, in small chunks, stopping at the first
-    element; what is not XML at all (pictures) stops at once, and a part that
-    is not well-formed is left to the parser to refuse (python-docx parses
-    with entities off; the .odt reader refuses any DTD or entity declaration
-    it meets: neither expands any).
-    """
-
-    def on_doctype(*_: object) -> None:
-        raise _Prolog(doctype=True)
-
-    def on_element(*_: object) -> None:
-        raise _Prolog(doctype=False)
-
-    parser = xml.parsers.expat.ParserCreate()
-    parser.StartDoctypeDeclHandler = on_doctype
-    parser.StartElementHandler = on_element
-    doctype = False
-    with archive.open(info) as fh:
-        chunk = b""
-        try:
-            while chunk := fh.read(_CHUNK):
-                parser.Parse(chunk, False)
-        except _Prolog as stop:
-            doctype = stop.doctype
-        except (xml.parsers.expat.ExpatError, ValueError, LookupError):
-            # Not XML, or an encoding expat cannot read (it refuses multi-byte ones such
-            # as Shift_JIS, which keep ASCII as it is; a damaged name is no encoding at
-            # all): look for the declaration itself.
-            doctype = b"<!DOCTYPE" in chunk
-    if doctype:
-        raise InvalidInput(
-            f"{name} cannot be read as {kind}: its part {display_name(info.filename)} "
-            "declares a document type (<!DOCTYPE>), which office programs never write "
-            "and which can smuggle in XML entity attacks; it was refused for safety."
-        )
 
 
 #: A block of text and the list or table it belongs to (None: a paragraph of its own).
@@ -319,7 +113,7 @@ def _date(value: datetime | None) -> str:
 
 def extract_docx(data: bytes, name: str) -> ExtractedSource:
     """A Word document's body text; title, author and creation date from its properties."""
-    _check_zip(data, name, "a Word document (.docx)", "word/document.xml")
+    check_archive(data, name, "a Word document (.docx)", "word/document.xml")
     try:
         import docx
 
@@ -648,7 +442,7 @@ class _OdtReader:
 
 def extract_odt(data: bytes, name: str) -> ExtractedSource:
     """An OpenDocument text's body; title, author and creation date from its meta.xml."""
-    _check_zip(data, name, "an OpenDocument text (.odt)", "content.xml")
+    check_archive(data, name, "an OpenDocument text (.odt)", "content.xml")
     reader = _OdtReader(name)
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:

@@ -6,7 +6,7 @@ thread and store on its own thread:
 - ``extract_many(paths)`` reads each file and yields ``(path, ExtractedSource)``
   or ``(path, message)`` for a file that was refused. Structured formats are
   read in a worker process with a deadline and a memory cap
-  (``annotator.io.isolated``), plain text in this process. It touches no
+  (``annotator.io.sources.isolated``), plain text in this process. It touches no
   project, and stops promptly when its ``cancelled`` check says so, killing
   the worker if it is in the middle of a file.
 - ``store_extracted(project, path, result, report)`` stores one result with
@@ -27,8 +27,8 @@ from pathlib import Path
 
 from annotator.core.errors import AnnotatorError, Conflict
 from annotator.core.models import Document
-from annotator.io.extract import ExtractedSource, extract, format_for
-from annotator.io.isolated import IN_PROCESS_FORMATS, Cancelled, IsolatedReader
+from annotator.io.sources.extract import ExtractedSource, extract, format_for
+from annotator.io.sources.isolated import IN_PROCESS_FORMATS, Cancelled, IsolatedReader
 from annotator.store import Project
 
 #: What ``extract_many`` yields for each file: its text, or why it was refused.

@@ -18,7 +18,7 @@ text pages have kilobytes; only huge vector drawings come near) is skipped
 with a note; a file still not read after ``MAX_SECONDS`` is refused, and so is one whose
 text grows past ``extract.MAX_TEXT_CHARS`` (counted page by page). One page can still stall
 pypdf for longer than that (the check runs between pages): the import runs this in a
-worker process that is killed at its deadline (``annotator.io.isolated``).
+worker process that is killed at its deadline (``annotator.io.sources.isolated``).
 """
 
 from __future__ import annotations
@@ -29,8 +29,8 @@ import time
 from typing import Any
 
 from annotator.core.errors import InvalidInput
-from annotator.io import extract as extract_module
-from annotator.io.extract import ExtractedSource
+from annotator.io.sources import extract as extract_module
+from annotator.io.sources.extract import ExtractedSource
 
 # pypdf logs a warning for every small defect it repairs; the researcher cannot
 # act on those, so keep them off the console.

@@ -35,6 +35,7 @@ import errno
 import os
 import struct
 import sys
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -87,6 +88,9 @@ class _Held:
 
 #: (st_dev, st_ino) of each project file this process holds.
 _held: dict[tuple[int, int], _Held] = {}
+#: Guards are taken and released on more than one thread (background reads open their
+#: own read-only Project): the registry changes under this lock.
+_registry = threading.RLock()
 
 
 def file_key(path: Path) -> tuple[int, int] | None:
@@ -105,9 +109,11 @@ def held_files() -> set[tuple[int, int]]:
     these would drop SQLite's locks on it.
     """
     keys: set[tuple[int, int]] = set()
-    for key, held in _held.items():
+    with _registry:
+        entries = [(key, list(held.fds)) for key, held in _held.items()]
+    for key, fds in entries:
         keys.add(key)
-        for fd in held.fds:
+        for fd in fds:
             with contextlib.suppress(OSError):
                 st = os.fstat(fd)
                 keys.add((st.st_dev, st.st_ino))
@@ -141,6 +147,11 @@ class FileGuard:
         if not _OFD or self.key is None:
             self.key = None
             return
+        with _registry:
+            self._take(path, writable)
+
+    def _take(self, path: Path, writable: bool) -> None:
+        assert self.key is not None
         held = _held.get(self.key)
         if held is None:
             held = _held[self.key] = _Held()
@@ -165,6 +176,11 @@ class FileGuard:
         any process) already edits it."""
         if self.key is None:
             return True
+        with _registry:
+            return self._claim()
+
+    def _claim(self) -> bool:
+        assert self.key is not None
         held = _held[self.key]
         if held.editor_fd is not None:
             return self._editing  # this process already edits it (another window here)
@@ -184,6 +200,11 @@ class FileGuard:
         own last connection from checkpointing and removing the WAL)."""
         if self.key is None or self._released:
             return
+        with _registry:
+            self._unlock()
+
+    def _unlock(self) -> None:
+        assert self.key is not None
         held = _held[self.key]
         if self._editing and held.editor_fd is not None:
             _lock(held.editor_fd, fcntl.F_UNLCK, EDITOR_BYTE, 1)
@@ -198,6 +219,11 @@ class FileGuard:
         """Close the descriptors once the last Project of this file in the process has closed."""
         if self.key is None or self._released:
             return
+        with _registry:
+            self._release()
+
+    def _release(self) -> None:
+        assert self.key is not None
         self._released = True
         held = _held[self.key]
         held.users -= 1

@@ -82,14 +82,27 @@ def project_info(project: Project) -> dict[str, object]:
         "path": str(project.path),
         "schema_version": project.schema_version,
         "documents": [
-            {"id": d.id, "title": d.title, "source": d.source_name, "format": d.format,
-             "characters": d.length, "codings": d.codings, "attributes": d.attributes}
+            {
+                "id": d.id,
+                "title": d.title,
+                "source": d.source_name,
+                "format": d.format,
+                "characters": d.length,
+                "codings": d.codings,
+                "attributes": d.attributes,
+            }
             for d in project.documents()
         ],
         "coders": [{"id": c.id, "name": c.name} for c in project.coders()],
         "codes": [
-            {"id": c.id, "path": tree.path(c.id), "level": tree.level(c.id), "color": c.color,
-             "codings": counts.get(c.id, (0, 0))[0], "documents": counts.get(c.id, (0, 0))[1]}
+            {
+                "id": c.id,
+                "path": tree.path(c.id),
+                "level": tree.level(c.id),
+                "color": c.color,
+                "codings": counts.get(c.id, (0, 0))[0],
+                "documents": counts.get(c.id, (0, 0))[1],
+            }
             for c in tree.walk()
         ],
         "codings": len(project.codings()),
@@ -107,8 +120,17 @@ def cmd_info(args: argparse.Namespace) -> int:
     coders = info["coders"]
     assert isinstance(docs, list) and isinstance(codes, list) and isinstance(coders, list)
     print(f"{info['path']} (schema {info['schema_version']})")
-    print(", ".join(plural(n, what) for n, what in (
-        (len(docs), "document"), (len(codes), "code"), (len(coders), "coder"), (int(str(info["codings"])), "coding"))))
+    print(
+        ", ".join(
+            plural(n, what)
+            for n, what in (
+                (len(docs), "document"),
+                (len(codes), "code"),
+                (len(coders), "coder"),
+                (int(str(info["codings"])), "coding"),
+            )
+        )
+    )
     for d in docs:
         print(f"  {d['title']}  [{d['source']}, {d['characters']} chars, {d['codings']} codings]")
     if coders:
@@ -128,7 +150,9 @@ def cmd_import(args: argparse.Namespace) -> int:
     with _open(args.project) as project:
         report = import_files(project, files, formats=formats)
     for doc in report.imported:
-        print(f"Imported {display_name(doc.source_name)} as '{doc.title}' ({len(doc.text)} characters)")
+        print(
+            f"Imported {display_name(doc.source_name)} as '{doc.title}' ({len(doc.text)} characters)"
+        )
     for path, note in report.notes:
         print(f"Note: {display_name(path.name)}: {note}")
     for path, msg in report.duplicates:
@@ -183,7 +207,9 @@ def cmd_code(args: argparse.Namespace) -> int:
         if args.quote is not None:
             if args.start is not None or args.end is not None:
                 raise InvalidInput("Give either --quote or --start/--end, not both.")
-            start, end = operations.find_quote(project.document_text(doc.id), args.quote, args.occurrence)
+            start, end = operations.find_quote(
+                project.document_text(doc.id), args.quote, args.occurrence
+            )
         elif args.start is None or args.end is None:
             raise InvalidInput("Give --start and --end, or --quote.")
         else:
@@ -191,7 +217,9 @@ def cmd_code(args: argparse.Namespace) -> int:
         # As in the window: the coder acts (the history names them), one step named once.
         session = Session(project)
         session.set_active_coder(coder.id)
-        coded = operations.code_span(session, doc.id, start, end, code_id=code.id, memo=args.memo or "")
+        coded = operations.code_span(
+            session, doc.id, start, end, code_id=code.id, memo=args.memo or ""
+        )
     print(coded.coding.id)
     return 0
 
@@ -206,7 +234,9 @@ def cmd_backup(args: argparse.Namespace) -> int:
         else:
             made = rolling_backup(project, keep=args.keep)
             if made is None:
-                print(f"Unchanged since the newest backup in {backup_folder(project.path)}; none made.")
+                print(
+                    f"Unchanged since the newest backup in {backup_folder(project.path)}; none made."
+                )
             else:
                 print(f"Backed up to {made}")
     return 0
@@ -220,8 +250,7 @@ def cmd_gui(args: argparse.Namespace) -> int:
 
 
 # -- parser -----------------------------------------------------------------------
-def _add_csv_commands(sub: argparse._SubParsersAction, name: str, help: str,
-                      func: object) -> None:
+def _add_csv_commands(sub: argparse._SubParsersAction, name: str, help: str, func: object) -> None:
     """``NAME import PROJECT FILE`` and ``NAME export PROJECT -o FILE``."""
     p = sub.add_parser(name, help=help)
     csub = p.add_subparsers(dest=f"{name}_command", required=True, parser_class=OneLineParser)
@@ -274,9 +303,13 @@ def build_parser() -> argparse.ArgumentParser:
     _add_csv_commands(sub, "codebook", "import or export the codebook as CSV", cmd_codebook)
     _add_csv_commands(sub, "segments", "import or export coded segments as CSV", cmd_segments)
 
-    p = sub.add_parser("backup", help="back the project up (consistent even while the app has it open)")
+    p = sub.add_parser(
+        "backup", help="back the project up (consistent even while the app has it open)"
+    )
     p.add_argument("project")
-    p.add_argument("-o", "--output", help="write the copy here (default: a rolling backup in NAME.backups/)")
+    p.add_argument(
+        "-o", "--output", help="write the copy here (default: a rolling backup in NAME.backups/)"
+    )
     p.add_argument("--keep", type=int, default=5, help="rolling backups to keep (default 5)")
     p.set_defaults(func=cmd_backup)
 
@@ -311,9 +344,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
     except OSError as err:
-        print(f"{PROG}: error: {err.strerror or err}: {err.filename or ''}".rstrip(": "), file=sys.stderr)
+        print(
+            f"{PROG}: error: {err.strerror or err}: {err.filename or ''}".rstrip(": "),
+            file=sys.stderr,
+        )
         return 1
-    except sqlite3.Error as err:  # the file failed under us (disk, permissions): one line, no traceback
+    except (
+        sqlite3.Error
+    ) as err:  # the file failed under us (disk, permissions): one line, no traceback
         print(f"{PROG}: error: the project file failed: {err}.", file=sys.stderr)
         return 1
 

@@ -60,7 +60,9 @@ def seed(project: Project) -> tuple[list[str], list[str], list[str]]:
     levels: list[list[str]] = [[], [], []]
 
     def code(name: str, parent: str | None, order: int, level: int) -> str:
-        c = Code(name=name, parent_id=parent, sort_order=order, color=f"#{random.randrange(1 << 24):06X}")
+        c = Code(
+            name=name, parent_id=parent, sort_order=order, color=f"#{random.randrange(1 << 24):06X}"
+        )
         rows.append(RowChange("codes", (c.id,), None, c.model_dump()))
         levels[level].append(c.id)
         return c.id
@@ -81,8 +83,10 @@ def main() -> None:
     folder = Path(tempfile.mkdtemp(prefix="bench_code_tree_"))
     project = Project.create(folder / "bench.sqlite")
     coders = [project.add_coder("Ann").id, project.add_coder("Ben").id]
-    docs = [project.add_document(f"Doc {i}", f"Document {i}. " + "lorem ipsum dolor " * 3000).id
-            for i in range(N_DOCS)]
+    docs = [
+        project.add_document(f"Doc {i}", f"Document {i}. " + "lorem ipsum dolor " * 3000).id
+        for i in range(N_DOCS)
+    ]
     length = project.document_length(docs[0])
     t = time.perf_counter()
     tops, mids, leaves = seed(project)
@@ -90,18 +94,29 @@ def main() -> None:
     codings = []
     for _ in range(N_CODINGS):
         start = random.randrange(length - 200)
-        codings.append(Coding(document_id=random.choice(docs), code_id=random.choice(all_codes),
-                              coder_id=random.choice(coders), start=start, end=start + random.randint(5, 200)))
+        codings.append(
+            Coding(
+                document_id=random.choice(docs),
+                code_id=random.choice(all_codes),
+                coder_id=random.choice(coders),
+                start=start,
+                end=start + random.randint(5, 200),
+            )
+        )
     project.add_codings(codings)
-    print(f"Project: {len(all_codes)} codes (3 levels), {N_CODINGS} codings, {N_DOCS} documents "
-          f"(built in {time.perf_counter() - t:.1f} s)\n")
+    print(
+        f"Project: {len(all_codes)} codes (3 levels), {N_CODINGS} codings, {N_DOCS} documents "
+        f"(built in {time.perf_counter() - t:.1f} s)\n"
+    )
 
     builds = [timed(lambda: CodeTreeModel(project)) for _ in range(5)]
     print(f"Build CodeTreeModel (codes + counts), median of 5:   {ms(statistics.median(builds))}")
 
     model = CodeTreeModel(project)
     signals = {"dataChanged": 0, "reset": 0, "structure": 0}
-    model.dataChanged.connect(lambda *a: signals.__setitem__("dataChanged", signals["dataChanged"] + 1))
+    model.dataChanged.connect(
+        lambda *a: signals.__setitem__("dataChanged", signals["dataChanged"] + 1)
+    )
     model.modelReset.connect(lambda: signals.__setitem__("reset", signals["reset"] + 1))
     for sig in (model.rowsInserted, model.rowsRemoved, model.rowsMoved):
         sig.connect(lambda *a: signals.__setitem__("structure", signals["structure"] + 1))
@@ -112,10 +127,14 @@ def main() -> None:
         project.add_coding(random.choice(docs), random.choice(leaves), coders[0], start, start + 30)
         cs = project.last_changes
         times.append(timed(partial(model.apply_changes, cs)))
-    print(f"apply_changes, one new coding, median of 50:         {ms(statistics.median(times))}"
-          f"   (max {ms(max(times)).strip()})")
-    print(f"  dataChanged signals over those 50 calls: {signals['dataChanged']} "
-          f"(one per call), resets: {signals['reset']}, row inserts/removes/moves: {signals['structure']}")
+    print(
+        f"apply_changes, one new coding, median of 50:         {ms(statistics.median(times))}"
+        f"   (max {ms(max(times)).strip()})"
+    )
+    print(
+        f"  dataChanged signals over those 50 calls: {signals['dataChanged']} "
+        f"(one per call), resets: {signals['reset']}, row inserts/removes/moves: {signals['structure']}"
+    )
 
     def one(label: str, action: Callable[[], object]) -> None:
         before = dict(signals)
@@ -123,8 +142,10 @@ def main() -> None:
         cs = project.last_changes
         took = timed(lambda: model.apply_changes(cs))
         diff = {k: signals[k] - before[k] for k in signals}
-        print(f"apply_changes, {label:<38} {ms(took)}   (dataChanged {diff['dataChanged']}, "
-              f"row ops {diff['structure']}, resets {diff['reset']})")
+        print(
+            f"apply_changes, {label:<38} {ms(took)}   (dataChanged {diff['dataChanged']}, "
+            f"row ops {diff['structure']}, resets {diff['reset']})"
+        )
 
     one("rename a code:", lambda: project.update_code(leaves[5], name="Renamed code"))
     one("move a code to another parent:", lambda: project.move_code(leaves[7], mids[3], 0))
@@ -150,9 +171,13 @@ def main() -> None:
     end_to_end = []
     for _ in range(20):
         start = random.randrange(length - 50)
-        end_to_end.append(timed(partial(actions.apply, random.choice(leaves), docs[0], start, start + 20)))
-    print(f"actions.apply end to end (store+undo+model+proxy), median of 20: "
-          f"{ms(statistics.median(end_to_end))}  (model resets: {len(resets)})")
+        end_to_end.append(
+            timed(partial(actions.apply, random.choice(leaves), docs[0], start, start + 20))
+        )
+    print(
+        f"actions.apply end to end (store+undo+model+proxy), median of 20: "
+        f"{ms(statistics.median(end_to_end))}  (model resets: {len(resets)})"
+    )
     t = time.perf_counter()
     panel.filter.setText("7.3")
     app.processEvents()

@@ -34,7 +34,16 @@ RUNS = 3
 
 def _codebook_csv(path: Path, n: int) -> None:
     """``n`` codes: about n/25 categories of 4 codes with 5 sub-codes each."""
-    header = ["name", "path", "parent_path", "color", "definition", "inclusion", "exclusion", "example"]
+    header = [
+        "name",
+        "path",
+        "parent_path",
+        "color",
+        "definition",
+        "inclusion",
+        "exclusion",
+        "example",
+    ]
     rows: list[list[str | int]] = []
     i = 0
     category = 0
@@ -47,14 +56,34 @@ def _codebook_csv(path: Path, n: int) -> None:
             if i >= n:
                 break
             mid = f"{top}/Code {category}.{c}"
-            rows.append([f"Code {category}.{c}", mid, top, "#3CB44B", "A definition " * 8,
-                         "Include when " * 5, "Exclude when " * 5, "An example quote."])
+            rows.append(
+                [
+                    f"Code {category}.{c}",
+                    mid,
+                    top,
+                    "#3CB44B",
+                    "A definition " * 8,
+                    "Include when " * 5,
+                    "Exclude when " * 5,
+                    "An example quote.",
+                ]
+            )
             i += 1
             for s in range(5):
                 if i >= n:
                     break
-                rows.append([f"Sub {category}.{c}.{s}", f"{mid}/Sub {category}.{c}.{s}", mid, "#E6194B",
-                             "A sub-code definition " * 6, "", "", ""])
+                rows.append(
+                    [
+                        f"Sub {category}.{c}.{s}",
+                        f"{mid}/Sub {category}.{c}.{s}",
+                        mid,
+                        "#E6194B",
+                        "A sub-code definition " * 6,
+                        "",
+                        "",
+                        "",
+                    ]
+                )
                 i += 1
     write_csv(path, header, rows)
 
@@ -64,8 +93,18 @@ def _renamed(export: Path, out: Path) -> None:
     table = read_csv(export, required=("id", "name"))
     header = ["id", "name", "color", "definition", "inclusion", "exclusion", "example"]
     id_to_new = {r.get("id"): f"{r.get('name')} (renamed)" for r in table.rows}
-    rows = [[r.get("id"), id_to_new[r.get("id")], r.get("color"), r.get("definition"), r.get("inclusion"),
-             r.get("exclusion"), r.get("example")] for r in table.rows]
+    rows = [
+        [
+            r.get("id"),
+            id_to_new[r.get("id")],
+            r.get("color"),
+            r.get("definition"),
+            r.get("inclusion"),
+            r.get("exclusion"),
+            r.get("example"),
+        ]
+        for r in table.rows
+    ]
     # Without path columns the codes matched by id are renamed where they are.
     write_csv(out, header, rows)
 
@@ -115,8 +154,10 @@ def main() -> None:
         print(f"Codebook CSV import, best and median of {RUNS} runs")
         for n in (250, 1000):
             fresh, rename = measure(n, tmp)
-            print(f"  {n:5d} codes: fresh {min(fresh):.3f} s (median {statistics.median(fresh):.3f} s); "
-                  f"renaming all {min(rename):.3f} s (median {statistics.median(rename):.3f} s)")
+            print(
+                f"  {n:5d} codes: fresh {min(fresh):.3f} s (median {statistics.median(fresh):.3f} s); "
+                f"renaming all {min(rename):.3f} s (median {statistics.median(rename):.3f} s)"
+            )
         if "--profile" in sys.argv[1:]:
             profile(1000, tmp)
 

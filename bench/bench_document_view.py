@@ -77,10 +77,21 @@ def build(root: Path, name: str, codings: int, rng: random.Random, text: str, sp
     batch = []
     for i in range(codings):
         top = sparse_top and i < sparse_top
-        start = rng.randrange(0, 100_000) if top else rng.randrange(100_000 if sparse_top else 0, len(text) - 1)
+        start = (
+            rng.randrange(0, 100_000)
+            if top
+            else rng.randrange(100_000 if sparse_top else 0, len(text) - 1)
+        )
         end = min(len(text), start + int(rng.lognormvariate(4.5, 0.8)) + 1)
-        batch.append(Coding(document_id=doc.id, code_id=rng.choice(codes).id,
-                            coder_id=rng.choice(coders).id, start=start, end=end))
+        batch.append(
+            Coding(
+                document_id=doc.id,
+                code_id=rng.choice(codes).id,
+                coder_id=rng.choice(coders).id,
+                start=start,
+                end=end,
+            )
+        )
     project.add_codings(batch)
     return project, doc, coders, codes
 
@@ -113,14 +124,23 @@ def bench_open(project: Project, doc_id: str, coder_id: str, label: str) -> floa
     view.show_document(doc_id)
     paint(view)
     elapsed = time.perf_counter() - start
-    print(f"(a) open, {label}: {ms(elapsed)} (target < 300 ms); {len(view.pieces)} highlight pieces, "
-          f"{len(view.brackets())} brackets in view, {view.margin.lanes} margin lanes")
+    print(
+        f"(a) open, {label}: {ms(elapsed)} (target < 300 ms); {len(view.pieces)} highlight pieces, "
+        f"{len(view.brackets())} brackets in view, {view.margin.lanes} margin lanes"
+    )
     view.close()
     return elapsed
 
 
-def bench_apply(project: Project, doc_id: str, coder_id: str, code_ids: list[str], text: str,
-                label: str, rng: random.Random) -> None:
+def bench_apply(
+    project: Project,
+    doc_id: str,
+    coder_id: str,
+    code_ids: list[str],
+    text: str,
+    label: str,
+    rng: random.Random,
+) -> None:
     view, actions, _state = make_view(project, coder_id)
     view.show_document(doc_id)
     paint(view)
@@ -135,10 +155,12 @@ def bench_apply(project: Project, doc_id: str, coder_id: str, code_ids: list[str
         t2 = time.perf_counter()
         update.append(t1 - t0)
         with_paint.append(t2 - t0)
-    print(f"(b) apply one code, {label}: median {ms(statistics.median(update))} "
-          f"(max {ms(max(update))}; target < 5 ms); with the repaint: median "
-          f"{ms(statistics.median(with_paint))}; on screen {len(view.pieces)} pieces, "
-          f"{len(view.brackets())} brackets")
+    print(
+        f"(b) apply one code, {label}: median {ms(statistics.median(update))} "
+        f"(max {ms(max(update))}; target < 5 ms); with the repaint: median "
+        f"{ms(statistics.median(with_paint))}; on screen {len(view.pieces)} pieces, "
+        f"{len(view.brackets())} brackets"
+    )
     view.close()
 
 
@@ -153,8 +175,10 @@ def bench_scroll(project: Project, doc_id: str, coder_id: str) -> None:
         bar.setValue(bar.value() + bar.pageStep())
         paint(view)
         frames.append(time.perf_counter() - t0)
-    print(f"(c) scroll top to bottom: {len(frames)} pages, median frame {ms(statistics.median(frames))}, "
-          f"slowest {ms(max(frames))} (scroll + repaint of text and margin)")
+    print(
+        f"(c) scroll top to bottom: {len(frames)} pages, median frame {ms(statistics.median(frames))}, "
+        f"slowest {ms(max(frames))} (scroll + repaint of text and margin)"
+    )
     # A mouse wheel moves three lines a step: only the uncovered lines are built.
     bar.setValue(0)
     paint(view)
@@ -164,8 +188,10 @@ def bench_scroll(project: Project, doc_id: str, coder_id: str) -> None:
         bar.setValue(bar.value() + 3 * bar.singleStep())
         paint(view)
         wheel.append(time.perf_counter() - t0)
-    print(f"(d) wheel scroll, 300 steps of 3 lines: median frame {ms(statistics.median(wheel))}, "
-          f"slowest {ms(max(wheel))}")
+    print(
+        f"(d) wheel scroll, 300 steps of 3 lines: median frame {ms(statistics.median(wheel))}, "
+        f"slowest {ms(max(wheel))}"
+    )
     view.close()
 
 
@@ -173,8 +199,10 @@ def main() -> None:
     app = QApplication.instance() or QApplication([])
     rng = random.Random(11)
     text = make_text(rng)
-    print(f"document: {len(text.encode()) / 1e6:.2f} MB UTF-8, {len(text):,} code points, "
-          f"{sum(1 for c in text if ord(c) > 0xFFFF)} astral characters (emoji)")
+    print(
+        f"document: {len(text.encode()) / 1e6:.2f} MB UTF-8, {len(text):,} code points, "
+        f"{sum(1 for c in text if ord(c) > 0xFFFF)} astral characters (emoji)"
+    )
     with tempfile.TemporaryDirectory() as folder:
         root = Path(folder)
         big, doc, coders, codes = build(root, "big", 20_000, rng, text)
@@ -184,9 +212,18 @@ def main() -> None:
         bench_open(big, doc.id, coders[0].id, "20,000 codings")
         bench_open(small, sdoc.id, scoders[0].id, " 2,000 codings")
         bench_apply(big, doc.id, coders[0].id, [c.id for c in codes], text, "20,000 codings", rng)
-        bench_apply(small, sdoc.id, scoders[0].id, [c.id for c in scodes], text, " 2,000 codings", rng)
-        bench_apply(mixed, mdoc.id, mcoders[0].id, [c.id for c in mcodes], text,
-                    "20,000 codings, screen as sparse as with 2,000", rng)
+        bench_apply(
+            small, sdoc.id, scoders[0].id, [c.id for c in scodes], text, " 2,000 codings", rng
+        )
+        bench_apply(
+            mixed,
+            mdoc.id,
+            mcoders[0].id,
+            [c.id for c in mcodes],
+            text,
+            "20,000 codings, screen as sparse as with 2,000",
+            rng,
+        )
         bench_scroll(big, doc.id, coders[0].id)
         for project in (big, small, mixed):
             project.close()

@@ -43,11 +43,21 @@ def setup(path: Path, mode: str) -> tuple[Project, list[str], list[str], list[tu
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
-                                 formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--actions", type=int, default=2000, help="single-coding actions per mode (default 2000)")
-    ap.add_argument("--block", type=int, default=100, help="actions in a row on one project (default 100)")
-    ap.add_argument("--dir", type=Path, default=None, help="folder for the two projects (default: a temp folder)")
+    ap = argparse.ArgumentParser(
+        description=__doc__.split("\n\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    ap.add_argument(
+        "--actions", type=int, default=2000, help="single-coding actions per mode (default 2000)"
+    )
+    ap.add_argument(
+        "--block", type=int, default=100, help="actions in a row on one project (default 100)"
+    )
+    ap.add_argument(
+        "--dir",
+        type=Path,
+        default=None,
+        help="folder for the two projects (default: a temp folder)",
+    )
     args = ap.parse_args(argv)
 
     rng = random.Random(7)
@@ -78,16 +88,22 @@ def main(argv: list[str] | None = None) -> int:
         for p, *_ in projects.values():
             p.close()
 
-    print(f"add_coding x{args.actions} per mode, one transaction each, blocks of {args.block} alternating "
-          f"(folder: {args.dir or tempfile.gettempdir()})")
+    print(
+        f"add_coding x{args.actions} per mode, one transaction each, blocks of {args.block} alternating "
+        f"(folder: {args.dir or tempfile.gettempdir()})"
+    )
     for mode in MODES:
         ts = sorted(times[mode])
         p95 = ts[int(0.95 * (len(ts) - 1))]
-        print(f"  synchronous={mode:<6} (pragma {sync[mode]}): median {statistics.median(ts) * 1000:.3f} ms, "
-              f"p95 {p95 * 1000:.3f} ms, max {ts[-1] * 1000:.2f} ms, total {sum(ts):.2f} s")
+        print(
+            f"  synchronous={mode:<6} (pragma {sync[mode]}): median {statistics.median(ts) * 1000:.3f} ms, "
+            f"p95 {p95 * 1000:.3f} ms, max {ts[-1] * 1000:.2f} ms, total {sum(ts):.2f} s"
+        )
     extra = statistics.median(times["FULL"]) - statistics.median(times["NORMAL"])
-    print(f"  FULL costs {extra * 1000:+.3f} ms per action at the median "
-          f"({statistics.median(times['FULL']) / statistics.median(times['NORMAL']):.1f}x)")
+    print(
+        f"  FULL costs {extra * 1000:+.3f} ms per action at the median "
+        f"({statistics.median(times['FULL']) / statistics.median(times['NORMAL']):.1f}x)"
+    )
     return 0
 
 

@@ -38,7 +38,8 @@ def _history_bytes(project: Project) -> tuple[int, int]:
     """(bytes of the history table's rows, number of entries)."""
     row = project.conn.execute(
         "SELECT coalesce(sum(length(rows)), 0) + coalesce(sum(length(label) + length(summary) + length(actor) + 40), 0),"
-        " count(*) FROM history").fetchone()
+        " count(*) FROM history"
+    ).fetchone()
     return int(row[0]), int(row[1])
 
 
@@ -49,7 +50,9 @@ def bench_import_memory(tmp: Path) -> None:
     big = tmp / "big.txt"
     words = (ROOT / "seeds" / "000_09fbba7bb405641d.txt").read_text(encoding="utf-8").split()
     rng = random.Random(3)
-    big.write_text(" ".join(rng.choice(words) for _ in range(170_000))[:1_000_000], encoding="utf-8")
+    big.write_text(
+        " ".join(rng.choice(words) for _ in range(170_000))[:1_000_000], encoding="utf-8"
+    )
     path = tmp / "import.sqlite"
     Project.create(path).close()
     window = MainWindow(path, QSettings(str(tmp / "s.ini"), QSettings.Format.IniFormat))
@@ -60,12 +63,17 @@ def bench_import_memory(tmp: Path) -> None:
     gc.collect()
     after = tracemalloc.take_snapshot()
     tracemalloc.stop()
-    held = sum(s.size_diff for s in after.compare_to(before, "filename")
-               if "commands.py" in str(s.traceback) or "changes.py" in str(s.traceback))
+    held = sum(
+        s.size_diff
+        for s in after.compare_to(before, "filename")
+        if "commands.py" in str(s.traceback) or "changes.py" in str(s.traceback)
+    )
     size, entries = _history_bytes(window.project)
-    print(f"(a) import 5 seeds + a 1 MB text: the window's undo history holds {held / 1e3:.1f} kB in memory; "
-          f"the history in the file: {entries} entries, {size / 1e3:.1f} kB (texts referenced, not copied); "
-          f"undo names '{window.stack.undoText()}'")
+    print(
+        f"(a) import 5 seeds + a 1 MB text: the window's undo history holds {held / 1e3:.1f} kB in memory; "
+        f"the history in the file: {entries} entries, {size / 1e3:.1f} kB (texts referenced, not copied); "
+        f"undo names '{window.stack.undoText()}'"
+    )
     window.close()
 
 
@@ -103,9 +111,11 @@ def bench_undo_redo(tmp: Path) -> None:
         window.redo()
         window.document_view.text_edit.viewport().repaint()
         redo_ms.append((time.perf_counter() - t0) * 1000)
-    print(f"(b) 1 MB / 20,000 codings, through the window: undo median {statistics.median(undo_ms):.1f} ms "
-          f"(slowest {max(undo_ms):.1f}), redo median {statistics.median(redo_ms):.1f} ms "
-          f"(slowest {max(redo_ms):.1f}), each with the repaint")
+    print(
+        f"(b) 1 MB / 20,000 codings, through the window: undo median {statistics.median(undo_ms):.1f} ms "
+        f"(slowest {max(undo_ms):.1f}), redo median {statistics.median(redo_ms):.1f} ms "
+        f"(slowest {max(redo_ms):.1f}), each with the repaint"
+    )
     window.close()
 
 
@@ -126,9 +136,11 @@ def bench_growth(tmp: Path) -> None:
             size, entries = _history_bytes(p)
             kept = p.history_limit
             p.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-        print(f"(c) 10,000 codings, {label} (rows kept for {kept:,} steps): history "
-              f"{size / 1e6:.2f} MB in {entries} entries; file {path.stat().st_size / 1e6:.2f} MB; "
-              f"{elapsed / 10_000 * 1000:.2f} ms per action")
+        print(
+            f"(c) 10,000 codings, {label} (rows kept for {kept:,} steps): history "
+            f"{size / 1e6:.2f} MB in {entries} entries; file {path.stat().st_size / 1e6:.2f} MB; "
+            f"{elapsed / 10_000 * 1000:.2f} ms per action"
+        )
 
 
 def bench_action_cost(tmp: Path) -> None:
@@ -152,8 +164,10 @@ def bench_action_cost(tmp: Path) -> None:
             encode(one)
             summarise(one)
             recording.append(time.perf_counter() - t0)
-        print(f"(d) one coding action: median {statistics.median(times) * 1000:.2f} ms in all "
-              f"(synchronous=FULL); recording its history line: median {statistics.median(recording) * 1000:.3f} ms")
+        print(
+            f"(d) one coding action: median {statistics.median(times) * 1000:.2f} ms in all "
+            f"(synchronous=FULL); recording its history line: median {statistics.median(recording) * 1000:.3f} ms"
+        )
 
 
 def main() -> None:

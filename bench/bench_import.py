@@ -20,10 +20,32 @@ from annotator.store import Project
 COUNT = 100
 SIZE = 500_000
 WORDS = [
-    "China", "AI", "governance", "norms", "standards", "rivalry", "cooperation", "capacity",
-    "developing", "countries", "technology", "regulation", "ethics", "privacy", "data",
-    "security", "leadership", "multilateral", "dialogue", "summit", "declaration",
-    "人工智能", "治理", "café", "naïve", "🤖",
+    "China",
+    "AI",
+    "governance",
+    "norms",
+    "standards",
+    "rivalry",
+    "cooperation",
+    "capacity",
+    "developing",
+    "countries",
+    "technology",
+    "regulation",
+    "ethics",
+    "privacy",
+    "data",
+    "security",
+    "leadership",
+    "multilateral",
+    "dialogue",
+    "summit",
+    "declaration",
+    "人工智能",
+    "治理",
+    "café",
+    "naïve",
+    "🤖",
 ]
 
 

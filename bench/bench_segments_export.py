@@ -35,7 +35,10 @@ def build(path: Path, n_codings: int, seed: int = 1) -> Project:
     texts = sorted((REPO / "seeds").glob("*.txt"))
     if not texts:
         raise SystemExit(f"No seed texts in {REPO / 'seeds'}.")
-    docs = [project.add_document(t.stem, t.read_text(encoding="utf-8"), source_name=t.name) for t in texts]
+    docs = [
+        project.add_document(t.stem, t.read_text(encoding="utf-8"), source_name=t.name)
+        for t in texts
+    ]
     coders = [project.add_coder(name) for name in ("Ann", "Ben", "Chen")]
     codes = []
     for i in range(10):
@@ -52,8 +55,16 @@ def build(path: Path, n_codings: int, seed: int = 1) -> Project:
             start = rng.randrange(lengths[doc.id] - 1)
             end = min(lengths[doc.id], start + rng.randint(1, 400))
             memo = f"memo {k}" if k % 10 == 0 else ""
-            out.append(Coding(document_id=doc.id, code_id=rng.choice(codes).id,
-                              coder_id=rng.choice(coders).id, start=start, end=end, memo=memo))
+            out.append(
+                Coding(
+                    document_id=doc.id,
+                    code_id=rng.choice(codes).id,
+                    coder_id=rng.choice(coders).id,
+                    start=start,
+                    end=end,
+                    memo=memo,
+                )
+            )
         return out
 
     project.add_codings(codings(), label="Bench codings")
@@ -68,8 +79,10 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         t0 = time.perf_counter()
         project = build(Path(tmp) / "bench.sqlite", args.codings)
-        print(f"setup: {args.codings:,} codings in {len(project.documents())} documents, "
-              f"{time.perf_counter() - t0:.1f} s")
+        print(
+            f"setup: {args.codings:,} codings in {len(project.documents())} documents, "
+            f"{time.perf_counter() - t0:.1f} s"
+        )
         path = Path(tmp) / "segments.csv"
         walls, cpus = [], []
         for _ in range(args.repeat):
@@ -77,8 +90,14 @@ def main() -> None:
             rows = export_segments(project, path)
             walls.append(time.perf_counter() - w)
             cpus.append(time.process_time() - c)
-        bulk = "Project.coding_rows" if hasattr(project, "coding_rows") else "Project.codings (no bulk reader)"
-        print(f"export_segments: {rows:,} rows, {path.stat().st_size / 1e6:.1f} MB, reading via {bulk}")
+        bulk = (
+            "Project.coding_rows"
+            if hasattr(project, "coding_rows")
+            else "Project.codings (no bulk reader)"
+        )
+        print(
+            f"export_segments: {rows:,} rows, {path.stat().st_size / 1e6:.1f} MB, reading via {bulk}"
+        )
         print(f"  wall: best {min(walls):.3f} s, median {statistics.median(walls):.3f} s")
         print(f"  cpu:  best {min(cpus):.3f} s, median {statistics.median(cpus):.3f} s")
         print(f"  budget 1 s: {'met' if min(walls) < 1.0 else 'NOT met'}")

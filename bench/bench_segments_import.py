@@ -71,7 +71,9 @@ def build_base(path: Path, seed: int = 1) -> None:
                 paragraph = " ".join(rng.choice(pool) for _ in range(rng.randint(3, 8)))
                 parts.append(paragraph)
                 size += len(paragraph) + 2
-            project.add_document(f"Document {i:03d}", "\n\n".join(parts), source_name=f"doc_{i:03d}.txt")
+            project.add_document(
+                f"Document {i:03d}", "\n\n".join(parts), source_name=f"doc_{i:03d}.txt"
+            )
         for name in ("Ann", "Ben", "Chen"):
             project.add_coder(name)
         for i in range(10):
@@ -98,14 +100,25 @@ def add_random_codings(project: Project, n: int, seed: int = 2) -> None:
         doc_id, length = rng.choice(docs)
         start = rng.randrange(length - 1)
         end = min(length, start + rng.randint(1, 400))
-        batch.append(Coding(document_id=doc_id, code_id=rng.choice(codes), coder_id=rng.choice(coders),
-                            start=start, end=end, memo=f"memo {k}" if k % 10 == 0 else ""))
+        batch.append(
+            Coding(
+                document_id=doc_id,
+                code_id=rng.choice(codes),
+                coder_id=rng.choice(coders),
+                start=start,
+                end=end,
+                memo=f"memo {k}" if k % 10 == 0 else "",
+            )
+        )
     project.add_codings(batch, label="Bench codings")
 
 
 def head(source: Path, target: Path, rows: int) -> Path:
     """The header and the first ``rows`` rows of a CSV (a quoted text may span lines)."""
-    with source.open(encoding="utf-8-sig", newline="") as fh, target.open("w", encoding="utf-8-sig", newline="") as out:
+    with (
+        source.open(encoding="utf-8-sig", newline="") as fh,
+        target.open("w", encoding="utf-8-sig", newline="") as out,
+    ):
         writer = csv.writer(out)
         for i, row in enumerate(csv.reader(fh)):
             if i > rows:
@@ -114,7 +127,9 @@ def head(source: Path, target: Path, rows: int) -> Path:
     return target
 
 
-def timed(make: Callable[[], Project], csv_path: Path, repeat: int) -> tuple[list[float], list[float], str]:
+def timed(
+    make: Callable[[], Project], csv_path: Path, repeat: int
+) -> tuple[list[float], list[float], str]:
     walls, cpus, report = [], [], ""
     for _ in range(repeat):
         project = make()
@@ -161,14 +176,26 @@ def profile(make: Callable[[], Project], csv_path: Path, top: int) -> None:
     pstats.Stats(profiler, stream=sys.stdout).strip_dirs().sort_stats("tottime").print_stats(top)
 
 
-def show(label: str, walls: list[float], cpus: list[float], report: str, memory: float,
-         read: tuple[float, float]) -> None:
+def show(
+    label: str,
+    walls: list[float],
+    cpus: list[float],
+    report: str,
+    memory: float,
+    read: tuple[float, float],
+) -> None:
     print(f"{label}: {report}")
-    print(f"  wall: best {min(walls):.3f} s, median {statistics.median(walls):.3f} s "
-          f"(budget {BUDGET:.0f} s: {'met' if min(walls) < BUDGET else 'NOT met'})")
-    print(f"  cpu:  best {min(cpus):.3f} s, median {statistics.median(cpus):.3f} s "
-          f"(of which read_csv alone: {read[0]:.3f} s)")
-    print(f"  peak Python allocations (tracemalloc): {memory:.1f} MB (read_csv alone: {read[1]:.1f} MB)")
+    print(
+        f"  wall: best {min(walls):.3f} s, median {statistics.median(walls):.3f} s "
+        f"(budget {BUDGET:.0f} s: {'met' if min(walls) < BUDGET else 'NOT met'})"
+    )
+    print(
+        f"  cpu:  best {min(cpus):.3f} s, median {statistics.median(cpus):.3f} s "
+        f"(of which read_csv alone: {read[0]:.3f} s)"
+    )
+    print(
+        f"  peak Python allocations (tracemalloc): {memory:.1f} MB (read_csv alone: {read[1]:.1f} MB)"
+    )
 
 
 def main() -> None:
@@ -176,8 +203,13 @@ def main() -> None:
     parser.add_argument("--codings", type=int, default=100_000)
     parser.add_argument("--small", type=int, default=1_000)
     parser.add_argument("--repeat", type=int, default=3)
-    parser.add_argument("--profile", type=int, default=0, metavar="N",
-                        help="then profile one import of the large file, printing N functions")
+    parser.add_argument(
+        "--profile",
+        type=int,
+        default=0,
+        metavar="N",
+        help="then profile one import of the large file, printing N functions",
+    )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
@@ -189,8 +221,10 @@ def main() -> None:
             big = root / "segments.csv"
             export_segments(source, big)
         small = head(big, root / "segments_small.csv", args.small)
-        print(f"setup: {DOCUMENTS} documents, 60 codes, 3 coders; {args.codings:,} codings "
-              f"({big.stat().st_size / 1e6:.1f} MB CSV), {time.perf_counter() - t0:.1f} s")
+        print(
+            f"setup: {DOCUMENTS} documents, 60 codes, 3 coders; {args.codings:,} codings "
+            f"({big.stat().st_size / 1e6:.1f} MB CSV), {time.perf_counter() - t0:.1f} s"
+        )
 
         counter = iter(range(10**6))
 
@@ -217,7 +251,9 @@ def main() -> None:
         print(f"{args.codings:,} / {args.small:,} time ratio: {big_t / small_t:.1f}x")
         # ru_maxrss is in KiB on Linux (bytes on macOS).
         scale = 1e6 if sys.platform == "darwin" else 1e3
-        print(f"process peak resident size: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / scale:.0f} MB")
+        print(
+            f"process peak resident size: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / scale:.0f} MB"
+        )
         if args.profile:
             profile(fresh, big, args.profile)
 

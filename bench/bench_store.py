@@ -29,7 +29,9 @@ def main() -> None:
         codes = [project.add_code(f"Code {i}") for i in range(20)]
         docs = []
         for f in sorted((ROOT / "seeds").glob("*.txt")):
-            docs.append(project.add_document(f.stem, f.read_text(encoding="utf-8"), source_name=f.name))
+            docs.append(
+                project.add_document(f.stem, f.read_text(encoding="utf-8"), source_name=f.name)
+            )
         lengths = {d.id: len(d.text) for d in docs}
         per_call: list[float] = []
         t0 = time.perf_counter()
@@ -37,12 +39,20 @@ def main() -> None:
             d = rng.choice(docs)
             start = rng.randrange(0, lengths[d.id] - 300)
             t = time.perf_counter()
-            project.add_coding(d.id, rng.choice(codes).id, rng.choice(coders).id, start, start + rng.randint(20, 300))
+            project.add_coding(
+                d.id,
+                rng.choice(codes).id,
+                rng.choice(coders).id,
+                start,
+                start + rng.randint(20, 300),
+            )
             per_call.append(time.perf_counter() - t)
         total = time.perf_counter() - t0
-        print(f"add_coding x2000 (one transaction each): total {total:.3f} s "
-              f"(target < 2 s); median {statistics.median(per_call) * 1000:.3f} ms, "
-              f"max {max(per_call) * 1000:.2f} ms")
+        print(
+            f"add_coding x2000 (one transaction each): total {total:.3f} s "
+            f"(target < 2 s); median {statistics.median(per_call) * 1000:.3f} ms, "
+            f"max {max(per_call) * 1000:.2f} ms"
+        )
         project.close()
 
 

@@ -51,10 +51,34 @@ from annotator.store import Project  # noqa: E402
 CHILD = Path(__file__).resolve()
 MASK = (1 << 64) - 1
 WORDS = (
-    "governance", "rivalry", "capacity", "norms", "cooperation", "standards", "safety", "risk",
-    "openness", "data", "compute", "talent", "export", "control", "alliance", "trust",
-    "treaty", "summit", "forum", "principle", "model", "frontier", "regulation", "audit",
-    "transparency", "accountability", "development", "sovereignty",
+    "governance",
+    "rivalry",
+    "capacity",
+    "norms",
+    "cooperation",
+    "standards",
+    "safety",
+    "risk",
+    "openness",
+    "data",
+    "compute",
+    "talent",
+    "export",
+    "control",
+    "alliance",
+    "trust",
+    "treaty",
+    "summit",
+    "forum",
+    "principle",
+    "model",
+    "frontier",
+    "regulation",
+    "audit",
+    "transparency",
+    "accountability",
+    "development",
+    "sovereignty",
 )
 
 #: The columns of each table that the model follows (timestamps and sort orders are left out).
@@ -85,7 +109,9 @@ class State:
     codings, and codes and documents whose name starts with its tag.
     """
 
-    rows: dict[str, dict[Any, tuple[Any, ...]]] = field(default_factory=lambda: {t: {} for t in QUERIES})
+    rows: dict[str, dict[Any, tuple[Any, ...]]] = field(
+        default_factory=lambda: {t: {} for t in QUERIES}
+    )
     digest: int = 0
 
     @classmethod
@@ -100,7 +126,9 @@ class State:
                     tag, coder_id = owner
                     if table == "codings" and row[3] != coder_id:
                         continue
-                    if table in ("coders", "codes", "documents") and not row[1].startswith(tag + " "):
+                    if table in ("coders", "codes", "documents") and not row[1].startswith(
+                        tag + " "
+                    ):
                         continue
                     if table == "document_attributes" and row[0] not in docs:
                         continue
@@ -129,7 +157,10 @@ class State:
         if op == "add_coder":
             self.add("coders", (a["id"], a["name"]))
         elif op == "add_coding":
-            self.add("codings", (a["id"], a["doc"], a["code"], a["coder"], a["start"], a["end"], a["memo"]))
+            self.add(
+                "codings",
+                (a["id"], a["doc"], a["code"], a["coder"], a["start"], a["end"], a["memo"]),
+            )
         elif op == "remove_coding":
             self.remove("codings", a["id"])
         elif op == "update_coding":
@@ -239,7 +270,9 @@ def copy_project(src: Path, dest_dir: Path) -> Path:
     return dest
 
 
-def check_copy(path: Path, owners: list[tuple[str, str] | None] | None = None) -> tuple[Check, list[State]]:
+def check_copy(
+    path: Path, owners: list[tuple[str, str] | None] | None = None
+) -> tuple[Check, list[State]]:
     """Integrity, digest(s) and ``Project.open`` of a project file (a copy: this recovers its WAL)."""
     check = Check()
     states: list[State] = []
@@ -309,8 +342,15 @@ class Setup:
     coders: dict[str, str]  # name -> id
 
 
-def make_project(path: Path, *, documents: int = 5, codes: int = 8, codings: int = 40,
-                 coders: tuple[str, ...] = ("Ann", "Ben"), seed: int = 0) -> Setup:
+def make_project(
+    path: Path,
+    *,
+    documents: int = 5,
+    codes: int = 8,
+    codings: int = 40,
+    coders: tuple[str, ...] = ("Ann", "Ben"),
+    seed: int = 0,
+) -> Setup:
     """A closed project file with seed texts, a small codebook and some codings."""
     rng = random.Random(seed)
     p = Project.create(path)
@@ -321,8 +361,10 @@ def make_project(path: Path, *, documents: int = 5, codes: int = 8, codings: int
             text = f.read_text(encoding="utf-8")
             docs.append((p.add_document(f.stem, text, source_name=f.name).id, text))
         parents = [p.add_code(f"Category {i}").id for i in range(max(1, codes // 3))]
-        code_ids = [*parents, *(p.add_code(f"Code {i}", rng.choice(parents)).id
-                                for i in range(codes - len(parents)))]
+        code_ids = [
+            *parents,
+            *(p.add_code(f"Code {i}", rng.choice(parents)).id for i in range(codes - len(parents))),
+        ]
         made = 0
         while made < codings:
             doc, text = rng.choice(docs)
@@ -346,8 +388,9 @@ def make_project(path: Path, *, documents: int = 5, codes: int = 8, codings: int
 class Worker:
     """Chooses random actions that the store should accept, runs them, logs them."""
 
-    def __init__(self, project: Project, rng: random.Random, log_fd: int,
-                 owner: tuple[str, str] | None) -> None:
+    def __init__(
+        self, project: Project, rng: random.Random, log_fd: int, owner: tuple[str, str] | None
+    ) -> None:
         self.p = project
         self.rng = rng
         self.log_fd = log_fd
@@ -357,8 +400,11 @@ class Worker:
         conn = project.conn
         self.texts = {r[0]: r[1] for r in conn.execute("SELECT id, text FROM documents")}
         others = ("A ", "B ")
-        self.codes = {r[0]: r[1] for r in conn.execute("SELECT id, name FROM codes")
-                      if owner is None or not r[1].startswith(others) or r[1].startswith(self.tag)}
+        self.codes = {
+            r[0]: r[1]
+            for r in conn.execute("SELECT id, name FROM codes")
+            if owner is None or not r[1].startswith(others) or r[1].startswith(self.tag)
+        }
         self.own_codes = set(self.state.rows["codes"])
         self.coders = [owner[1]] if owner else [r[0] for r in conn.execute("SELECT id FROM coders")]
         self.own_docs = set(self.state.rows["documents"])
@@ -386,16 +432,31 @@ class Worker:
                 return start, end
         return None
 
-    def _duplicate(self, doc: str, code: str, coder: str, start: int, end: int, exclude: str = "") -> bool:
-        return any(r[0] != exclude and r[1:6] == (doc, code, coder, start, end)
-                   for r in self.state.rows["codings"].values())
+    def _duplicate(
+        self, doc: str, code: str, coder: str, start: int, end: int, exclude: str = ""
+    ) -> bool:
+        return any(
+            r[0] != exclude and r[1:6] == (doc, code, coder, start, end)
+            for r in self.state.rows["codings"].values()
+        )
 
     def choose(self) -> dict[str, Any] | None:
         rng = self.rng
         codings = self.state.rows["codings"]
         op = rng.choices(
-            ["add_coding", "remove_coding", "resize", "memo", "reassign", "add_code",
-             "rename_code", "delete_code", "add_document", "set_attribute", "add_coder"],
+            [
+                "add_coding",
+                "remove_coding",
+                "resize",
+                "memo",
+                "reassign",
+                "add_code",
+                "rename_code",
+                "delete_code",
+                "add_document",
+                "set_attribute",
+                "add_coder",
+            ],
             weights=[40, 14, 10, 5, 5, 8, 4, 3, 5, 6, 0 if self.owner else 1],
         )[0]
         if not self.coders:  # a new, empty project
@@ -405,7 +466,11 @@ class Worker:
         elif not self.codes:
             op = "add_code"
         if op == "add_coder":
-            return {"op": "add_coder", "id": self.new_id("coder"), "name": f"Coder {rng.getrandbits(40):010x}"}
+            return {
+                "op": "add_coder",
+                "id": self.new_id("coder"),
+                "name": f"Coder {rng.getrandbits(40):010x}",
+            }
         if op == "add_coding" and self.codes:
             doc = rng.choice(sorted(self.texts))
             span = self._span(doc)
@@ -413,15 +478,27 @@ class Worker:
             if span is None or self._duplicate(doc, code, coder, *span):
                 return None
             memo = rng.choice(["", "", "check this", "quote for the paper"])
-            return {"op": "add_coding", "id": self.new_id("coding"), "doc": doc, "code": code,
-                    "coder": coder, "start": span[0], "end": span[1], "memo": memo}
+            return {
+                "op": "add_coding",
+                "id": self.new_id("coding"),
+                "doc": doc,
+                "code": code,
+                "coder": coder,
+                "start": span[0],
+                "end": span[1],
+                "memo": memo,
+            }
         if op in ("remove_coding", "resize", "memo", "reassign") and codings:
             cid = rng.choice(list(codings))
             _, doc, code, coder, start, end, memo = codings[cid]
             if op == "remove_coding":
                 return {"op": "remove_coding", "id": cid}
             if op == "memo":
-                return {"op": "update_coding", "id": cid, "memo": f"memo {rng.getrandbits(48):012x}"}
+                return {
+                    "op": "update_coding",
+                    "id": cid,
+                    "memo": f"memo {rng.getrandbits(48):012x}",
+                }
             if op == "reassign":
                 new = rng.choice(sorted(self.codes))
                 if new == code or self._duplicate(doc, new, coder, start, end, cid):
@@ -430,16 +507,27 @@ class Worker:
             length = len(self.texts[doc])
             s = max(0, start + rng.randint(-15, 15))
             e = min(length, max(s + 1, end + rng.randint(-15, 15)))
-            if (s, e) == (start, end) or not self.texts[doc][s:e].strip() or self._duplicate(doc, code, coder, s, e, cid):
+            if (
+                (s, e) == (start, end)
+                or not self.texts[doc][s:e].strip()
+                or self._duplicate(doc, code, coder, s, e, cid)
+            ):
                 return None
             return {"op": "update_coding", "id": cid, "start": s, "end": e}
         if op == "add_code":
             parent = rng.choice([None, *sorted(self.codes)]) if len(self.codes) < 60 else None
-            return {"op": "add_code", "id": self.new_id("code"), "parent": parent,
-                    "name": f"{self.tag}Theme {rng.getrandbits(40):010x}"}
+            return {
+                "op": "add_code",
+                "id": self.new_id("code"),
+                "parent": parent,
+                "name": f"{self.tag}Theme {rng.getrandbits(40):010x}",
+            }
         if op == "rename_code" and self.own_codes:
-            return {"op": "rename_code", "id": rng.choice(sorted(self.own_codes)),
-                    "name": f"{self.tag}Renamed {rng.getrandbits(40):010x}"}
+            return {
+                "op": "rename_code",
+                "id": rng.choice(sorted(self.own_codes)),
+                "name": f"{self.tag}Renamed {rng.getrandbits(40):010x}",
+            }
         if op == "delete_code" and len(self.own_codes) > 3:
             parents = self._all_parents()
             leaves = sorted(c for c in self.own_codes if c not in parents)
@@ -449,16 +537,32 @@ class Worker:
         if op == "add_document":
             words = [rng.choice(WORDS) for _ in range(rng.randint(30, 200))]
             text = f"{self.tag}Document {rng.getrandbits(64):016x}.\n" + " ".join(words) + ".\n"
-            return {"op": "add_document", "id": self.new_id("doc"), "title": f"{self.tag}Notes {rng.getrandbits(24)}",
-                    "text": text, "attrs": {"genre": rng.choice(["speech", "op-ed", "forum"]),
-                                            "batch": str(rng.randrange(100))}}
+            return {
+                "op": "add_document",
+                "id": self.new_id("doc"),
+                "title": f"{self.tag}Notes {rng.getrandbits(24)}",
+                "text": text,
+                "attrs": {
+                    "genre": rng.choice(["speech", "op-ed", "forum"]),
+                    "batch": str(rng.randrange(100)),
+                },
+            }
         if op == "set_attribute" and self.own_docs:
-            return {"op": "set_attribute", "doc": rng.choice(sorted(self.own_docs)),
-                    "name": rng.choice(["genre", "outlet", "year"]), "value": f"{rng.getrandbits(48):012x}"}
+            return {
+                "op": "set_attribute",
+                "doc": rng.choice(sorted(self.own_docs)),
+                "name": rng.choice(["genre", "outlet", "year"]),
+                "value": f"{rng.getrandbits(48):012x}",
+            }
         return None
 
     def _all_parents(self) -> set[str]:
-        return {r[0] for r in self.p.conn.execute("SELECT DISTINCT parent_id FROM codes WHERE parent_id IS NOT NULL")}
+        return {
+            r[0]
+            for r in self.p.conn.execute(
+                "SELECT DISTINCT parent_id FROM codes WHERE parent_id IS NOT NULL"
+            )
+        }
 
     # -- running it --------------------------------------------------------------------------
     def run(self, a: dict[str, Any]) -> None:
@@ -466,12 +570,25 @@ class Worker:
         if op == "add_coder":
             p.add_coder(a["name"], coder_id=a["id"])
         elif op == "add_coding":
-            p.add_coding(a["doc"], a["code"], a["coder"], a["start"], a["end"], memo=a["memo"], coding_id=a["id"])
+            p.add_coding(
+                a["doc"],
+                a["code"],
+                a["coder"],
+                a["start"],
+                a["end"],
+                memo=a["memo"],
+                coding_id=a["id"],
+            )
         elif op == "remove_coding":
             p.remove_coding(a["id"])
         elif op == "update_coding":
-            p.update_coding(a["id"], start=a.get("start"), end=a.get("end"), code_id=a.get("code"),
-                            memo=a.get("memo"))
+            p.update_coding(
+                a["id"],
+                start=a.get("start"),
+                end=a.get("end"),
+                code_id=a.get("code"),
+                memo=a.get("memo"),
+            )
         elif op == "add_code":
             p.add_code(a["name"], a["parent"], code_id=a["id"])
         elif op == "rename_code":
@@ -504,19 +621,37 @@ def _is_locked(err: BaseException) -> bool:
 
 
 def child_main(argv: list[str]) -> int:
-    ap = argparse.ArgumentParser(prog="fault_common.py child", description="The worker process of the fault scripts.")
+    ap = argparse.ArgumentParser(
+        prog="fault_common.py child", description="The worker process of the fault scripts."
+    )
     ap.add_argument("--project", type=Path, required=True)
     ap.add_argument("--log", type=Path, required=True, help="side log (created; must not exist)")
     ap.add_argument("--seed", type=int, default=0)
-    ap.add_argument("--actions", type=int, default=1_000_000, help="stop after this many committed actions")
+    ap.add_argument(
+        "--actions", type=int, default=1_000_000, help="stop after this many committed actions"
+    )
     ap.add_argument("--seconds", type=float, default=0, help="stop after this long (0: no limit)")
-    ap.add_argument("--owner", default="", help="two-writer runs: TAG:CODER_ID (only this writer's rows)")
+    ap.add_argument(
+        "--owner", default="", help="two-writer runs: TAG:CODER_ID (only this writer's rows)"
+    )
     ap.add_argument("--synchronous", default="", help="override PRAGMA synchronous after opening")
-    ap.add_argument("--busy-timeout", type=int, default=-1, help="override PRAGMA busy_timeout (ms)")
-    ap.add_argument("--die-at", type=int, default=-1, help="SIGKILL itself during action number N (0-based)")
-    ap.add_argument("--die-when", choices=["before-commit", "after-commit"], default="before-commit")
-    ap.add_argument("--close", action="store_true", help="close the project at the end (default: just exit)")
-    ap.add_argument("--create", action="store_true", help="create the project (Project.create) instead of opening it")
+    ap.add_argument(
+        "--busy-timeout", type=int, default=-1, help="override PRAGMA busy_timeout (ms)"
+    )
+    ap.add_argument(
+        "--die-at", type=int, default=-1, help="SIGKILL itself during action number N (0-based)"
+    )
+    ap.add_argument(
+        "--die-when", choices=["before-commit", "after-commit"], default="before-commit"
+    )
+    ap.add_argument(
+        "--close", action="store_true", help="close the project at the end (default: just exit)"
+    )
+    ap.add_argument(
+        "--create",
+        action="store_true",
+        help="create the project (Project.create) instead of opening it",
+    )
     args = ap.parse_args(argv)
 
     owner = None
@@ -535,6 +670,7 @@ def child_main(argv: list[str]) -> int:
     done = 0
     state = {"current": -1}
     if args.die_at >= 0:
+
         def die_before_commit(sql: str) -> None:
             if state["current"] == args.die_at and sql.strip().upper() == "COMMIT":
                 os.kill(os.getpid(), signal.SIGKILL)
@@ -587,7 +723,16 @@ def child_main(argv: list[str]) -> int:
 
 
 def child_command(project: Path, log: Path, *extra: str) -> list[str]:
-    return [sys.executable, str(CHILD), "child", "--project", str(project), "--log", str(log), *extra]
+    return [
+        sys.executable,
+        str(CHILD),
+        "child",
+        "--project",
+        str(project),
+        "--log",
+        str(log),
+        *extra,
+    ]
 
 
 def child_env() -> dict[str, str]:

@@ -70,7 +70,9 @@ class Trial:
         if self.check.open_error:
             out.append(f"Project.open: {self.check.open_error}")
         if self.verdict.half_applied:
-            out.append("the file matches no prefix of the logged actions (half-applied or foreign change)")
+            out.append(
+                "the file matches no prefix of the logged actions (half-applied or foreign change)"
+            )
         if self.verdict.lost:
             out.append(f"{self.verdict.lost} committed action(s) lost")
         if self.returncode != -signal.SIGKILL:
@@ -88,8 +90,16 @@ def _wait_ready(log_path: Path, proc: subprocess.Popen[bytes], timeout: float = 
         time.sleep(0.005)
 
 
-def kill_trial(project: Path, work: Path, base: State, seed: int, *, delay: float = 0.5,
-               when: str = "acting", extra: tuple[str, ...] = ()) -> Trial:
+def kill_trial(
+    project: Path,
+    work: Path,
+    base: State,
+    seed: int,
+    *,
+    delay: float = 0.5,
+    when: str = "acting",
+    extra: tuple[str, ...] = (),
+) -> Trial:
     """One trial. ``when``: "start-up" (kill after ``delay`` s from launch), "acting" (``delay``
     s after the worker is ready), or "before-commit" / "after-commit" (the worker kills itself
     during its action number ``int(delay)``, just before its COMMIT or right after it)."""
@@ -98,8 +108,13 @@ def kill_trial(project: Path, work: Path, base: State, seed: int, *, delay: floa
     args = ["--seed", str(seed), *extra]
     if when in ("before-commit", "after-commit"):
         args += ["--die-at", str(int(delay)), "--die-when", when]
-    proc = subprocess.Popen(child_command(project, log_path, *args), env=child_env(), cwd=work,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    proc = subprocess.Popen(
+        child_command(project, log_path, *args),
+        env=child_env(),
+        cwd=work,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
     try:
         if when == "start-up":
             time.sleep(delay)
@@ -118,21 +133,34 @@ def kill_trial(project: Path, work: Path, base: State, seed: int, *, delay: floa
     copy = copy_project(project, work / "check")
     check, _ = check_copy(copy)
     actions = log.committed + ([log.in_flight] if log.in_flight else [])
-    verdict = judge(digests(base, actions), len(log.committed), log.in_flight is not None, check.digest)
+    verdict = judge(
+        digests(base, actions), len(log.committed), log.in_flight is not None, check.digest
+    )
     if log.ready and log.ready_digest != base.digest:
-        verdict = Verdict(verdict.committed, verdict.in_flight, None)  # the worker saw another start
+        verdict = Verdict(
+            verdict.committed, verdict.in_flight, None
+        )  # the worker saw another start
     return Trial(seed, when, proc.returncode, log, check, verdict, err.decode(errors="replace"))
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
-                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap = argparse.ArgumentParser(
+        description=__doc__.split("\n\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     ap.add_argument("--trials", type=int, default=100, help="kill -9 trials (default 100)")
     ap.add_argument("--seed", type=int, default=1, help="seed of the kill moments and the actions")
-    ap.add_argument("--max-delay", type=float, default=1.5,
-                    help="kill up to this many seconds after the worker is ready (default 1.5)")
-    ap.add_argument("--startup-share", type=float, default=0.1,
-                    help="share of trials killed during start-up, while the worker opens the file")
+    ap.add_argument(
+        "--max-delay",
+        type=float,
+        default=1.5,
+        help="kill up to this many seconds after the worker is ready (default 1.5)",
+    )
+    ap.add_argument(
+        "--startup-share",
+        type=float,
+        default=0.1,
+        help="share of trials killed during start-up, while the worker opens the file",
+    )
     ap.add_argument("--synchronous", default="", help="override PRAGMA synchronous in the worker")
     ap.add_argument("--keep", action="store_true", help="keep the temporary folder")
     args = ap.parse_args(argv)
@@ -154,7 +182,9 @@ def main(argv: list[str] | None = None) -> int:
     for t in range(args.trials):
         when = "start-up" if rng.random() < args.startup_share else "acting"
         delay = rng.uniform(0.0, 0.5) if when == "start-up" else rng.uniform(0.0, args.max_delay)
-        trial = kill_trial(project, tmp, base, args.seed * 100_000 + t, delay=delay, when=when, extra=extra)
+        trial = kill_trial(
+            project, tmp, base, args.seed * 100_000 + t, delay=delay, when=when, extra=extra
+        )
         counts[when] += 1
         committed += len(trial.log.committed)
         per_trial.append(len(trial.log.committed))
@@ -164,7 +194,9 @@ def main(argv: list[str] | None = None) -> int:
         problems = trial.problems
         if problems:
             failures.append((trial, problems))
-            print(f"trial {t} (seed {trial.seed}, killed {when}): " + "; ".join(problems), flush=True)
+            print(
+                f"trial {t} (seed {trial.seed}, killed {when}): " + "; ".join(problems), flush=True
+            )
         if trial.check.state is not None:
             base = trial.check.state  # the next trial starts from what survived
         else:  # pragma: no cover - only after a failure: start again from a fresh file
@@ -193,16 +225,24 @@ def main(argv: list[str] | None = None) -> int:
     half = sum(tr.verdict.half_applied for tr, _ in failures)
     integrity = sum(tr.check.integrity != "ok" for tr, _ in failures)
     opens = sum(bool(tr.check.open_error) for tr, _ in failures)
-    print(f"kill -9 trials: {args.trials} (seed {args.seed}; {counts['acting']} killed while acting, "
-          f"{counts['start-up']} during start-up), {elapsed:.0f} s")
-    print(f"actions committed per the side logs: {committed:,} "
-          f"(per trial {min(per_trial, default=0)}-{max(per_trial, default=0)}); "
-          f"refused by the store (and logged so): {refused}")
-    print(f"actions in flight at the kill: {in_flight} (found committed: {in_flight_applied}, "
-          f"found absent: {in_flight - in_flight_applied})")
+    print(
+        f"kill -9 trials: {args.trials} (seed {args.seed}; {counts['acting']} killed while acting, "
+        f"{counts['start-up']} during start-up), {elapsed:.0f} s"
+    )
+    print(
+        f"actions committed per the side logs: {committed:,} "
+        f"(per trial {min(per_trial, default=0)}-{max(per_trial, default=0)}); "
+        f"refused by the store (and logged so): {refused}"
+    )
+    print(
+        f"actions in flight at the kill: {in_flight} (found committed: {in_flight_applied}, "
+        f"found absent: {in_flight - in_flight_applied})"
+    )
     print(f"losses (committed actions missing): {losses}; half-applied states: {half}")
-    print(f"integrity_check failures: {integrity}; Project.open failures: {opens}; "
-          f"the killed file reopened with all of it: {'yes' if final_ok else 'NO'}")
+    print(
+        f"integrity_check failures: {integrity}; Project.open failures: {opens}; "
+        f"the killed file reopened with all of it: {'yes' if final_ok else 'NO'}"
+    )
     print(f"trials with any problem: {len(failures)}")
     if args.keep or failures or not final_ok:
         print(f"files kept in {tmp}")

@@ -261,8 +261,11 @@ def build_shim(folder: Path) -> Path:
     compiler = shutil.which("cc") or shutil.which("gcc")
     if compiler is None:
         raise RuntimeError("no C compiler (cc or gcc) to build the power-cut shim")
-    subprocess.run([compiler, "-O2", "-shared", "-fPIC", "-o", str(lib), str(src), "-ldl", "-lpthread"],
-                   check=True, capture_output=True)
+    subprocess.run(
+        [compiler, "-O2", "-shared", "-fPIC", "-o", str(lib), str(src), "-ldl", "-lpthread"],
+        check=True,
+        capture_output=True,
+    )
     return lib
 
 
@@ -278,7 +281,7 @@ class Events:
 
     def data(self, i: int) -> bytes:
         start, n = self.spans[i]
-        return self.raw[start:start + n]
+        return self.raw[start : start + n]
 
 
 def read_events(path: Path) -> Events:
@@ -292,7 +295,7 @@ def read_events(path: Path) -> Events:
         if pos + n > len(raw):
             break
         if kind == ord("N"):
-            names[fid] = raw[pos:pos + n].decode()
+            names[fid] = raw[pos : pos + n].decode()
         else:
             ev.kinds.append(kind)
             ev.ids.append(fid)
@@ -317,7 +320,7 @@ def _apply(buf: bytearray, kind: int, off: int, data: bytes) -> None:
     if kind == W:
         if off > len(buf):
             buf.extend(bytes(off - len(buf)))
-        buf[off:off + len(data)] = data
+        buf[off : off + len(data)] = data
     elif off < len(buf):  # a truncate to ``off`` bytes
         del buf[off:]
     else:
@@ -334,8 +337,9 @@ class Replay:
         self.files: dict[int, FileState] = {}
         for fid, name in ev.names.items():
             content = initial.get(name)
-            self.files[fid] = (FileState(bytearray(content), content, True) if content is not None
-                               else FileState())
+            self.files[fid] = (
+                FileState(bytearray(content), content, True) if content is not None else FileState()
+            )
 
     def advance(self, upto: int) -> None:
         ev = self.ev
@@ -352,7 +356,9 @@ class Replay:
             elif kind == S:
                 assert f is not None and f.current is not None
                 # Copy only when a later cut uses this fsync's content (copies of a 4 MB WAL add up).
-                f.durable = bytes(f.current) if i in self.needed_sync else b"(not needed by any cut)"
+                f.durable = (
+                    bytes(f.current) if i in self.needed_sync else b"(not needed by any cut)"
+                )
                 f.pending = []
             elif kind == D:
                 for g in self.files.values():
@@ -379,7 +385,9 @@ class Replay:
         f = self._file(name)
         if f is None:
             return None
-        exists = f.exists_durably or (torn is not None and f.current is not None and torn.random() < 0.5)
+        exists = f.exists_durably or (
+            torn is not None and f.current is not None and torn.random() < 0.5
+        )
         if not exists:
             return None
         content = f.durable if f.durable is not None else b""
@@ -423,9 +431,20 @@ class PowerTrial:
         return sum(self.project_syncs.values())
 
 
-def power_trial(base_file: Path, work: Path, shim: Path, seed: int, *, actions: int, cuts: int,
-                synchronous: str = "", rng: random.Random | None = None, torn: bool = False,
-                create: bool = False, close: bool = False) -> PowerTrial:
+def power_trial(
+    base_file: Path,
+    work: Path,
+    shim: Path,
+    seed: int,
+    *,
+    actions: int,
+    cuts: int,
+    synchronous: str = "",
+    rng: random.Random | None = None,
+    torn: bool = False,
+    create: bool = False,
+    close: bool = False,
+) -> PowerTrial:
     """Run a worker for ``actions`` actions under the shim, then check ``cuts`` power cuts.
 
     ``create``: the worker creates the project (``Project.create``) instead of opening a copy
@@ -460,8 +479,14 @@ def power_trial(base_file: Path, work: Path, shim: Path, seed: int, *, actions: 
     if close:
         args.append("--close")
     t0 = time.perf_counter()
-    proc = subprocess.run(child_command(project, log_path, *args), env=env, cwd=folder,
-                          capture_output=True, timeout=1800, check=False)
+    proc = subprocess.run(
+        child_command(project, log_path, *args),
+        env=env,
+        cwd=folder,
+        capture_output=True,
+        timeout=1800,
+        check=False,
+    )
     seconds = time.perf_counter() - t0
     final_text = log_path.read_text(encoding="utf-8")
     final = parse_log(final_text)
@@ -480,7 +505,9 @@ def power_trial(base_file: Path, work: Path, shim: Path, seed: int, *, actions: 
     returns: list[int] = []  # cut points right after an action's C line was written
     ready_at = 0  # the cut point right after the worker said the project was open
     wal_id = names.get(wal, -1)
-    wal_state = ""  # within an action: "dirty" after a WAL write, "synced" after a WAL sync that followed
+    wal_state = (
+        ""  # within an action: "dirty" after a WAL write, "synced" after a WAL sync that followed
+    )
     for i, kind in enumerate(ev.kinds):
         fid = ev.ids[i]
         if kind == S and fid in proj_ids:
@@ -494,7 +521,7 @@ def power_trial(base_file: Path, work: Path, shim: Path, seed: int, *, actions: 
             folder_syncs += 1
         elif kind == W and fid == log_id:
             start, n = ev.spans[i]
-            head = ev.raw[start:start + 2]
+            head = ev.raw[start : start + 2]
             if head == b"R ":
                 ready_at = i + 1
             elif head == b"B ":
@@ -537,9 +564,17 @@ def power_trial(base_file: Path, work: Path, shim: Path, seed: int, *, actions: 
     line_ends = [e for _, e in log_lines]
     line_pos = [i for i, _ in log_lines]
     check_dir = work / f"cut-{seed}"
-    result = PowerTrial(seed, len(final.committed), final.synchronous, project_syncs, folder_syncs,
-                        durable_on_return, [], seconds=seconds,
-                        worker_error="" if proc.returncode == 0 else proc.stderr.decode(errors="replace")[-400:])
+    result = PowerTrial(
+        seed,
+        len(final.committed),
+        final.synchronous,
+        project_syncs,
+        folder_syncs,
+        durable_on_return,
+        [],
+        seconds=seconds,
+        worker_error="" if proc.returncode == 0 else proc.stderr.decode(errors="replace")[-400:],
+    )
     for k in cut_points:
         replay.advance(k)
         if k < ready_at and create:
@@ -549,18 +584,32 @@ def power_trial(base_file: Path, work: Path, shim: Path, seed: int, *, actions: 
         check_dir.mkdir()
         target = check_dir / "project.sqlite"
         for name, dest in ((db, target), (wal, Path(str(target) + "-wal"))):
-            content = replay.durable(name, rng if torn else None) if name in names else initial.get(name)
+            content = (
+                replay.durable(name, rng if torn else None) if name in names else initial.get(name)
+            )
             if content is not None:
                 dest.write_bytes(content)
         n_lines = bisect.bisect_left(line_pos, k)
         told = parse_log(final_bytes[: line_ends[n_lines - 1]].decode() if n_lines else "")
         acked = len(told.committed)
-        in_flight = (told.in_flight is not None and acked < len(final.committed)
-                     and final.committed[acked] == told.in_flight)
+        in_flight = (
+            told.in_flight is not None
+            and acked < len(final.committed)
+            and final.committed[acked] == told.in_flight
+        )
         check, _ = check_copy(target)
         verdict = judge(prefix, acked, in_flight, check.digest)
-        result.cuts.append(CutResult(k, chosen[k], acked, verdict.lost, verdict.half_applied and check.ok,
-                                     check.integrity, check.open_error))
+        result.cuts.append(
+            CutResult(
+                k,
+                chosen[k],
+                acked,
+                verdict.lost,
+                verdict.half_applied and check.ok,
+                check.integrity,
+                check.open_error,
+            )
+        )
     # fidelity: replaying the whole record gives the files as they are
     replay.advance(total)
     for name in (db, wal, logf):
@@ -575,27 +624,49 @@ def power_trial(base_file: Path, work: Path, shim: Path, seed: int, *, actions: 
 
 
 SYNC_NAMES = {0: "OFF", 1: "NORMAL", 2: "FULL", 3: "EXTRA"}
-KIND_NAMES = {"before fsync": "just before an fsync", "after return": "right after an action returned",
-              "end": "at the very end"}
+KIND_NAMES = {
+    "before fsync": "just before an fsync",
+    "after return": "right after an action returned",
+    "end": "at the very end",
+}
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
-                                 formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--synchronous", default="", choices=["", "OFF", "NORMAL", "FULL", "EXTRA"],
-                    help="override PRAGMA synchronous after opening (default: the store's own)")
+    ap = argparse.ArgumentParser(
+        description=__doc__.split("\n\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    ap.add_argument(
+        "--synchronous",
+        default="",
+        choices=["", "OFF", "NORMAL", "FULL", "EXTRA"],
+        help="override PRAGMA synchronous after opening (default: the store's own)",
+    )
     ap.add_argument("--trials", type=int, default=3, help="worker runs (default 3)")
     ap.add_argument("--actions", type=int, default=2000, help="actions per run (default 2000)")
-    ap.add_argument("--cuts", type=int, default=100, help="power cuts checked per run (default 100)")
+    ap.add_argument(
+        "--cuts", type=int, default=100, help="power cuts checked per run (default 100)"
+    )
     ap.add_argument("--seed", type=int, default=1)
-    ap.add_argument("--create", action="store_true",
-                    help="the worker creates a new project (instead of opening a copy of a coded one)")
-    ap.add_argument("--close", action="store_true",
-                    help="the worker closes the project at the end (its checkpoint and WAL deletion are cut too)")
-    ap.add_argument("--torn", action="store_true",
-                    help="harsher: each write since a file's last fsync survives or not at random")
-    ap.add_argument("--expect-loss", action="store_true",
-                    help="exit 0 even if committed actions were lost (damage still fails)")
+    ap.add_argument(
+        "--create",
+        action="store_true",
+        help="the worker creates a new project (instead of opening a copy of a coded one)",
+    )
+    ap.add_argument(
+        "--close",
+        action="store_true",
+        help="the worker closes the project at the end (its checkpoint and WAL deletion are cut too)",
+    )
+    ap.add_argument(
+        "--torn",
+        action="store_true",
+        help="harsher: each write since a file's last fsync survives or not at random",
+    )
+    ap.add_argument(
+        "--expect-loss",
+        action="store_true",
+        help="exit 0 even if committed actions were lost (damage still fails)",
+    )
     args = ap.parse_args(argv)
 
     rng = random.Random(args.seed)
@@ -604,13 +675,27 @@ def main(argv: list[str] | None = None) -> int:
         shim = build_shim(tmp)
         base_file = tmp / "base.sqlite"
         make_project(base_file, seed=args.seed)
-        trials = [power_trial(base_file, tmp, shim, args.seed * 1000 + t, actions=args.actions,
-                              cuts=args.cuts, synchronous=args.synchronous, rng=rng, torn=args.torn,
-                              create=args.create, close=args.close)
-                  for t in range(args.trials)]
+        trials = [
+            power_trial(
+                base_file,
+                tmp,
+                shim,
+                args.seed * 1000 + t,
+                actions=args.actions,
+                cuts=args.cuts,
+                synchronous=args.synchronous,
+                rng=rng,
+                torn=args.torn,
+                create=args.create,
+                close=args.close,
+            )
+            for t in range(args.trials)
+        ]
 
-    mode = {SYNC_NAMES.get(tr.synchronous, str(tr.synchronous)) if tr.synchronous is not None else "?"
-            for tr in trials}
+    mode = {
+        SYNC_NAMES.get(tr.synchronous, str(tr.synchronous)) if tr.synchronous is not None else "?"
+        for tr in trials
+    }
     actions = sum(tr.actions for tr in trials)
     syncs = sum(tr.syncs for tr in trials)
     wal_syncs = sum(tr.project_syncs["wal"] for tr in trials)
@@ -622,34 +707,58 @@ def main(argv: list[str] | None = None) -> int:
     half = [c for c in cuts if c.half_applied]
     fidelity = [f for tr in trials for f in tr.fidelity]
     errors = [tr.worker_error for tr in trials if tr.worker_error]
-    print(f"power cuts, synchronous={'/'.join(sorted(mode))}"
-          f"{' (override)' if args.synchronous else ' (the store as it is)'}: "
-          f"{args.trials} runs x {args.actions} actions, seed {args.seed}"
-          f"{', torn writes' if args.torn else ''}{', new project' if args.create else ''}"
-          f"{', closed at the end' if args.close else ''}; "
-          f"worker {sum(tr.seconds for tr in trials):.0f} s")
-    print(f"fsync/fdatasync of the project: {syncs:,} for {actions:,} actions "
-          f"({syncs / max(1, actions):.3f} per action; WAL {wal_syncs:,}, database {db_syncs:,}); "
-          f"folder syncs {sum(tr.folder_syncs for tr in trials)}")
+    print(
+        f"power cuts, synchronous={'/'.join(sorted(mode))}"
+        f"{' (override)' if args.synchronous else ' (the store as it is)'}: "
+        f"{args.trials} runs x {args.actions} actions, seed {args.seed}"
+        f"{', torn writes' if args.torn else ''}{', new project' if args.create else ''}"
+        f"{', closed at the end' if args.close else ''}; "
+        f"worker {sum(tr.seconds for tr in trials):.0f} s"
+    )
+    print(
+        f"fsync/fdatasync of the project: {syncs:,} for {actions:,} actions "
+        f"({syncs / max(1, actions):.3f} per action; WAL {wal_syncs:,}, database {db_syncs:,}); "
+        f"folder syncs {sum(tr.folder_syncs for tr in trials)}"
+    )
     ratio = f"1 in {actions / durable:.0f}" if durable else "none"
-    print(f"actions durable when they returned (their WAL frames fsync'ed): {durable:,} of {actions:,} ({ratio})")
+    print(
+        f"actions durable when they returned (their WAL frames fsync'ed): {durable:,} of {actions:,} ({ratio})"
+    )
     lost = [c.lost for c in lossy]
     kinds = Counter(c.kind for c in cuts)
-    print(f"cuts checked: {len(cuts) - kinds['before created']} ("
-          + ", ".join(f"{n} {KIND_NAMES.get(k, k)}" for k, n in sorted(kinds.items()) if k != "before created")
-          + (f"; {kinds['before created']} more fell before the project existed" if kinds["before created"] else "")
-          + ")")
+    print(
+        f"cuts checked: {len(cuts) - kinds['before created']} ("
+        + ", ".join(
+            f"{n} {KIND_NAMES.get(k, k)}" for k, n in sorted(kinds.items()) if k != "before created"
+        )
+        + (
+            f"; {kinds['before created']} more fell before the project existed"
+            if kinds["before created"]
+            else ""
+        )
+        + ")"
+    )
     after = [c for c in cuts if c.kind == "after return"]
-    print(f"cuts right after an action returned that kept every committed action: "
-          f"{sum(not c.lost for c in after)} of {len(after)}")
-    print(f"cuts that lost committed actions: {len(lossy)}"
-          + (f"; lost per such cut: median {statistics.median(lost):.0f}, max {max(lost)}" if lost else ""))
+    print(
+        f"cuts right after an action returned that kept every committed action: "
+        f"{sum(not c.lost for c in after)} of {len(after)}"
+    )
+    print(
+        f"cuts that lost committed actions: {len(lossy)}"
+        + (
+            f"; lost per such cut: median {statistics.median(lost):.0f}, max {max(lost)}"
+            if lost
+            else ""
+        )
+    )
     end_losses = [c.lost for c in cuts if c.kind == "end"]
     print(f"lost by the cut at the very end of each run: {', '.join(map(str, end_losses))}")
     print(f"integrity or open failures: {len(damaged)}; half-applied states: {len(half)}")
     for c in damaged[:5]:
         print(f"  damaged at event {c.at}: {c.integrity} {c.open_error}")
-    print(f"shim record matches the real files: {'yes' if not fidelity else 'NO: ' + '; '.join(fidelity)}")
+    print(
+        f"shim record matches the real files: {'yes' if not fidelity else 'NO: ' + '; '.join(fidelity)}"
+    )
     for e in errors:
         print(f"worker failed: {e}")
     bad = bool(damaged or half or fidelity or errors or (lossy and not args.expect_loss))

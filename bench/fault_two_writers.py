@@ -54,7 +54,11 @@ from fault_common import (
 )
 
 TAGS = ("A", "B")
-STOPS = {"kill": "SIGKILL to both", "kill-one": "SIGKILL to A halfway, to B at the end", "exit": "stopping"}
+STOPS = {
+    "kill": "SIGKILL to both",
+    "kill-one": "SIGKILL to A halfway, to B at the end",
+    "exit": "stopping",
+}
 
 
 @dataclass
@@ -65,8 +69,16 @@ class Round:
     crashed: dict[str, str]
 
 
-def round_trip(project: Path, work: Path, owners: dict[str, tuple[str, str]], seed: int, *,
-               seconds: float, stop: str, extra: tuple[str, ...]) -> Round:
+def round_trip(
+    project: Path,
+    work: Path,
+    owners: dict[str, tuple[str, str]],
+    seed: int,
+    *,
+    seconds: float,
+    stop: str,
+    extra: tuple[str, ...],
+) -> Round:
     conn = sqlite3.connect(project)
     bases = {tag: State.from_db(conn, owners[tag]) for tag in TAGS}
     conn.close()
@@ -79,8 +91,13 @@ def round_trip(project: Path, work: Path, owners: dict[str, tuple[str, str]], se
         args = ["--seed", str(seed * 10 + i), "--owner", f"{tag_}:{coder}", *extra]
         if stop == "exit":
             args += ["--seconds", str(seconds)]
-        procs[tag] = subprocess.Popen(child_command(project, logs[tag], *args), env=child_env(), cwd=work,
-                                      stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        procs[tag] = subprocess.Popen(
+            child_command(project, logs[tag], *args),
+            env=child_env(),
+            cwd=work,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+        )
     if stop == "kill":
         time.sleep(seconds + 1.0)  # about 1 s of start-up
         for p in procs.values():
@@ -90,32 +107,56 @@ def round_trip(project: Path, work: Path, owners: dict[str, tuple[str, str]], se
         procs["A"].send_signal(signal.SIGKILL)
         time.sleep(seconds / 2)
         procs["B"].send_signal(signal.SIGKILL)
-    errs = {tag: p.communicate(timeout=seconds + 120)[1].decode(errors="replace") for tag, p in procs.items()}
-    parsed = {tag: parse_log(logs[tag].read_text(encoding="utf-8")) if logs[tag].exists() else parse_log("")
-              for tag in TAGS}
+    errs = {
+        tag: p.communicate(timeout=seconds + 120)[1].decode(errors="replace")
+        for tag, p in procs.items()
+    }
+    parsed = {
+        tag: parse_log(logs[tag].read_text(encoding="utf-8"))
+        if logs[tag].exists()
+        else parse_log("")
+        for tag in TAGS
+    }
     copy = copy_project(project, work / "check")
     check, states = check_copy(copy, [owners[t] for t in TAGS])
     verdicts = {}
     for tag, state in zip(TAGS, states, strict=True):
         log = parsed[tag]
         actions = log.committed + ([log.in_flight] if log.in_flight else [])
-        verdicts[tag] = judge(digests(bases[tag], actions), len(log.committed), log.in_flight is not None,
-                              state.digest)
+        verdicts[tag] = judge(
+            digests(bases[tag], actions),
+            len(log.committed),
+            log.in_flight is not None,
+            state.digest,
+        )
     expected_rc = 0 if stop == "exit" else -signal.SIGKILL
-    crashed = {tag: errs[tag].strip()[-300:] for tag, p in procs.items() if p.returncode != expected_rc}
+    crashed = {
+        tag: errs[tag].strip()[-300:] for tag, p in procs.items() if p.returncode != expected_rc
+    }
     return Round(parsed, check, verdicts, crashed)
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
-                                 formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--seconds", type=float, default=20.0, help="how long both write, per round (default 20)")
+    ap = argparse.ArgumentParser(
+        description=__doc__.split("\n\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    ap.add_argument(
+        "--seconds", type=float, default=20.0, help="how long both write, per round (default 20)"
+    )
     ap.add_argument("--rounds", type=int, default=1, help="rounds on the same file (default 1)")
-    ap.add_argument("--stop", choices=["kill", "kill-one", "exit"], default="kill",
-                    help="end a round with SIGKILL to both (default), kill A halfway and B at the end "
-                         "(kill-one), or let them stop (exit)")
-    ap.add_argument("--busy-timeout", type=int, default=-1,
-                    help="override PRAGMA busy_timeout (ms) in both writers (default: the store's)")
+    ap.add_argument(
+        "--stop",
+        choices=["kill", "kill-one", "exit"],
+        default="kill",
+        help="end a round with SIGKILL to both (default), kill A halfway and B at the end "
+        "(kill-one), or let them stop (exit)",
+    )
+    ap.add_argument(
+        "--busy-timeout",
+        type=int,
+        default=-1,
+        help="override PRAGMA busy_timeout (ms) in both writers (default: the store's)",
+    )
     ap.add_argument("--synchronous", default="", help="override PRAGMA synchronous in both writers")
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--keep", action="store_true", help="keep the temporary folder")
@@ -137,8 +178,15 @@ def main(argv: list[str] | None = None) -> int:
     lost = half = 0
     damaged = crashes = 0
     for r in range(args.rounds):
-        res = round_trip(project, tmp, owners, args.seed * 100 + r, seconds=args.seconds, stop=args.stop,
-                         extra=extra)
+        res = round_trip(
+            project,
+            tmp,
+            owners,
+            args.seed * 100 + r,
+            seconds=args.seconds,
+            stop=args.stop,
+            extra=extra,
+        )
         for tag in TAGS:
             log, v = res.logs[tag], res.verdicts[tag]
             totals[tag]["committed"] += len(log.committed)
@@ -159,18 +207,26 @@ def main(argv: list[str] | None = None) -> int:
     bad = bool(lost or half or damaged or crashes)
 
     lat = sorted(latencies)
-    print(f"two writers: {args.rounds} round(s) of {args.seconds:g} s, ended by "
-          f"{STOPS[args.stop]}; busy_timeout "
-          f"{'store default' if args.busy_timeout < 0 else str(args.busy_timeout) + ' ms'}")
+    print(
+        f"two writers: {args.rounds} round(s) of {args.seconds:g} s, ended by "
+        f"{STOPS[args.stop]}; busy_timeout "
+        f"{'store default' if args.busy_timeout < 0 else str(args.busy_timeout) + ' ms'}"
+    )
     for tag in TAGS:
         t = totals[tag]
-        print(f"  writer {tag}: {t['committed']:,} actions committed, {t['locked']} refused as locked, "
-              f"{t['refused']} refused by the store's rules, {t['unnotified']} committed without notifying")
+        print(
+            f"  writer {tag}: {t['committed']:,} actions committed, {t['locked']} refused as locked, "
+            f"{t['refused']} refused by the store's rules, {t['unnotified']} committed without notifying"
+        )
     if lat:
-        print(f"  time per committed action: median {statistics.median(lat):.2f} ms, "
-              f"p99 {lat[int(0.99 * (len(lat) - 1))]:.1f} ms, max {lat[-1]:.1f} ms")
-    print(f"  'database is locked' errors: {sum(t['locked'] for t in totals.values())}; "
-          f"committed actions lost: {lost}; half-applied: {half}; rounds with integrity/open failures: {damaged}")
+        print(
+            f"  time per committed action: median {statistics.median(lat):.2f} ms, "
+            f"p99 {lat[int(0.99 * (len(lat) - 1))]:.1f} ms, max {lat[-1]:.1f} ms"
+        )
+    print(
+        f"  'database is locked' errors: {sum(t['locked'] for t in totals.values())}; "
+        f"committed actions lost: {lost}; half-applied: {half}; rounds with integrity/open failures: {damaged}"
+    )
     if args.keep or bad:
         print(f"files kept in {tmp}")
     else:

@@ -40,7 +40,18 @@ from annotator.io.sources.extract import ExtractedSource, extract
 from annotator.io.sources.isolated import IN_PROCESS_FORMATS, IsolatedReader
 from annotator.store import Project
 
-WORDS = ("China", "governance", "norms", "café", "naïve", "人工智能", "治理", "🤖", "rivalry", "dialogue")
+WORDS = (
+    "China",
+    "governance",
+    "norms",
+    "café",
+    "naïve",
+    "人工智能",
+    "治理",
+    "🤖",
+    "rivalry",
+    "dialogue",
+)
 
 
 def sentence(rng: random.Random) -> str:
@@ -116,7 +127,10 @@ def seed_pdf(rng: random.Random) -> bytes:
     def stream(data: bytes, packed: bool) -> bytes:
         if packed:
             data = zlib.compress(data)
-            return b"<< /Length %d /Filter /FlateDecode >>\nstream\n%s\nendstream" % (len(data), data)
+            return b"<< /Length %d /Filter /FlateDecode >>\nstream\n%s\nendstream" % (
+                len(data),
+                data,
+            )
         return b"<< /Length %d >>\nstream\n%s\nendstream" % (len(data), data)
 
     texts = [sentence(rng).encode("ascii", "replace") for _ in range(2)]
@@ -140,7 +154,9 @@ def seed_pdf(rng: random.Random) -> bytes:
     out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
     out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
     out += b"trailer\n<< /Size %d /Root 1 0 R /Info 8 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
-        len(objects) + 1, xref)
+        len(objects) + 1,
+        xref,
+    )
     return bytes(out)
 
 
@@ -201,7 +217,10 @@ def corrupt_member(data: bytes, rng: random.Random) -> bytes:
 
 
 BYTE_MUTATIONS: list[Callable[[bytes, random.Random], bytes]] = [
-    flip_bits, truncate, random_span, duplicate_or_delete,
+    flip_bits,
+    truncate,
+    random_span,
+    duplicate_or_delete,
 ]
 ALL_MUTATIONS = [*BYTE_MUTATIONS, random_bytes]
 ZIP_MUTATIONS = [*ALL_MUTATIONS, corrupt_member, corrupt_member, corrupt_member]
@@ -212,7 +231,9 @@ ZIP_MUTATIONS = [*ALL_MUTATIONS, corrupt_member, corrupt_member, corrupt_member]
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--n", type=int, default=3000, help="number of mutated files (default 3000)")
+    parser.add_argument(
+        "--n", type=int, default=3000, help="number of mutated files (default 3000)"
+    )
     parser.add_argument("--seed", type=int, default=1, help="random seed (default 1)")
     args = parser.parse_args()
     rng = random.Random(args.seed)
@@ -275,8 +296,15 @@ def main() -> int:
 
 
 def _store(
-    project_path: Path, path: Path, result: ExtractedSource | str, fmt: str, label: str,
-    outcomes: dict[str, Counter[str]], reasons: Counter[str], bugs: list[str], unforeseen: list[str],
+    project_path: Path,
+    path: Path,
+    result: ExtractedSource | str,
+    fmt: str,
+    label: str,
+    outcomes: dict[str, Counter[str]],
+    reasons: Counter[str],
+    bugs: list[str],
+    unforeseen: list[str],
 ) -> None:
     """Store one case's result into a throwaway project and count what happened."""
     report = ImportReport()

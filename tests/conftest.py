@@ -51,13 +51,19 @@ EMOJI = "Tech 🤖 rivalry 🇺🇸🇨🇳 heats up.\nCapacity 💪 building ma
 def sample(project: Project) -> Sample:
     ann = project.add_coder("Ann")
     ben = project.add_coder("Ben")
-    speech = project.add_document("Speech", SPEECH, source_name="speech.txt", attributes={"genre": "speech"})
-    emoji = project.add_document("Emoji post", EMOJI, source_name="emoji.txt", attributes={"genre": "forum"})
+    speech = project.add_document(
+        "Speech", SPEECH, source_name="speech.txt", attributes={"genre": "speech"}
+    )
+    emoji = project.add_document(
+        "Emoji post", EMOJI, source_name="emoji.txt", attributes={"genre": "forum"}
+    )
     norms = project.add_code("Norms", color="#4363D8", definition="Talk about rules and norms.")
     shaper = project.add_code("Norm-shaper", norms.id, color="#3CB44B")
     rivalry = project.add_code("Geopolitical rivalry", color="#E6194B")
     project.add_coding(speech.id, shaper.id, ann.id, 0, 59)
     project.add_coding(speech.id, rivalry.id, ann.id, SPEECH.index("The US"), len(SPEECH) - 1)
-    project.add_coding(speech.id, rivalry.id, ben.id, SPEECH.index("technological"), len(SPEECH) - 2)
+    project.add_coding(
+        speech.id, rivalry.id, ben.id, SPEECH.index("technological"), len(SPEECH) - 2
+    )
     project.add_coding(emoji.id, rivalry.id, ben.id, 0, EMOJI.index(" heats"))
     return Sample(project, ann, ben, speech, emoji, norms, shaper, rivalry)

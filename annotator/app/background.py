@@ -72,7 +72,9 @@ class Reporter:
 class BackgroundRead(Generic[T]):
     """``work(project, report)`` on a read-only connection of its own to ``path``."""
 
-    def __init__(self, path: str | Path, work: Callable[[Project, Reporter], T], *, name: str = "") -> None:
+    def __init__(
+        self, path: str | Path, work: Callable[[Project, Reporter], T], *, name: str = ""
+    ) -> None:
         self.path = Path(path)
         self.work = work
         #: What the read is, for messages ("Search for 'AI'").

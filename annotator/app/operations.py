@@ -120,8 +120,10 @@ def _new_code(session: Session, new_name: str, parent_id: str | None) -> _NewCod
         found = next((c for c in tree.children(parent) if name_key(c.name) == key), None)
         if found is None:
             where = f"under '{tree.path(parent)}'" if parent is not None else "at the top level"
-            raise NotFound(f"There is no code '{part}' {where} to create '{parts[-1]}' under; "
-                           "create it first, or choose another name.")
+            raise NotFound(
+                f"There is no code '{part}' {where} to create '{parts[-1]}' under; "
+                "create it first, or choose another name."
+            )
         parent = found.id
     return _NewCode(clean_name(parts[-1]), parent)
 
@@ -132,8 +134,17 @@ def _one_of(code_id: str | None, new_name: str | None) -> None:
 
 
 # -- coding text -------------------------------------------------------------------------
-def code_span(session: Session, document_id: str, start: int, end: int, *, code_id: str | None = None,
-              new_name: str | None = None, parent_id: str | None = None, memo: str = "") -> Coded:
+def code_span(
+    session: Session,
+    document_id: str,
+    start: int,
+    end: int,
+    *,
+    code_id: str | None = None,
+    new_name: str | None = None,
+    parent_id: str | None = None,
+    memo: str = "",
+) -> Coded:
     """Code ``[start, end)`` of a document as the active coder: with the chosen code
     (``code_id``), or with a new code named by the path ``new_name`` (under
     ``parent_id``, None: the top level), created in the same step."""
@@ -142,8 +153,11 @@ def code_span(session: Session, document_id: str, start: int, end: int, *, code_
     project = session.project
     if code_id is not None:
         code = project.code(code_id)
-        coding, changes = _act(session, f"Code with {code.name}", lambda: project.add_coding(
-            document_id, code.id, coder, start, end, memo=memo))
+        coding, changes = _act(
+            session,
+            f"Code with {code.name}",
+            lambda: project.add_coding(document_id, code.id, coder, start, end, memo=memo),
+        )
         session.used(code.id)
         return Coded(code, (coding,), changes=changes)
     assert new_name is not None
@@ -158,8 +172,14 @@ def code_span(session: Session, document_id: str, start: int, end: int, *, code_
     return Coded(code, (coding,), created=True, changes=changes)
 
 
-def code_with_new_code(session: Session, name: str, document_id: str, start: int, end: int,
-                       parent_id: str | None = None) -> Coded:
+def code_with_new_code(
+    session: Session,
+    name: str,
+    document_id: str,
+    start: int,
+    end: int,
+    parent_id: str | None = None,
+) -> Coded:
     """Create a code (``name`` may be a path ``Parent/Child``) and code the span with it."""
     return code_span(session, document_id, start, end, new_name=name, parent_id=parent_id)
 
@@ -174,16 +194,25 @@ def in_vivo_name(text: str) -> str:
     return words
 
 
-def code_in_vivo(session: Session, document_id: str, start: int, end: int,
-                 parent_id: str | None = None) -> Coded:
+def code_in_vivo(
+    session: Session, document_id: str, start: int, end: int, parent_id: str | None = None
+) -> Coded:
     """The selected words become a new code (named exactly so: a slash in them is no
     path), applied to them."""
     name = in_vivo_name(session.project.document_text(document_id)[start:end])
-    return code_span(session, document_id, start, end, new_name=join_path([name]), parent_id=parent_id)
+    return code_span(
+        session, document_id, start, end, new_name=join_path([name]), parent_id=parent_id
+    )
 
 
-def code_spans(session: Session, spans: Sequence[Span], *, code_id: str | None = None,
-               new_name: str | None = None, parent_id: str | None = None) -> Coded:
+def code_spans(
+    session: Session,
+    spans: Sequence[Span],
+    *,
+    code_id: str | None = None,
+    new_name: str | None = None,
+    parent_id: str | None = None,
+) -> Coded:
     """Code several (document, start, end) spans in one step (search hits), with the
     chosen code or a new one (as ``code_span``). Spans the active coder has already
     coded with the chosen code are skipped (``Coded.skipped``); if every span is,
@@ -198,7 +227,10 @@ def code_spans(session: Session, spans: Sequence[Span], *, code_id: str | None =
         code = project.code(code_id)
 
         def uncoded() -> list[Span]:
-            done = {(c.document_id, c.start, c.end) for c in project.codings(code_ids=[code.id], coder_ids=[coder])}
+            done = {
+                (c.document_id, c.start, c.end)
+                for c in project.codings(code_ids=[code.id], coder_ids=[coder])
+            }
             return [s for s in unique if s not in done]
 
         todo = uncoded()
@@ -219,9 +251,13 @@ def code_spans(session: Session, spans: Sequence[Span], *, code_id: str | None =
         made = project.add_code(new.name, new.parent_id)
         return made, [project.add_coding(d, made.id, coder, s, e) for d, s, e in unique]
 
-    (made, codings), changes = _act(session, f"Code {_passages(len(unique))} with new code {new.name}", run_new)
+    (made, codings), changes = _act(
+        session, f"Code {_passages(len(unique))} with new code {new.name}", run_new
+    )
     session.used(made.id)
-    return Coded(made, tuple(codings), created=True, skipped=len(spans) - len(unique), changes=changes)
+    return Coded(
+        made, tuple(codings), created=True, skipped=len(spans) - len(unique), changes=changes
+    )
 
 
 # -- editing a coding: the other-coder rule -------------------------------------------------
@@ -256,12 +292,17 @@ def reassign_coding(session: Session, coding_id: str, code_id: str, *, confirm: 
         return Edited(coding)
     if not _allowed(session, coding, f"Re-assign it to {new.name}", confirm):
         return Edited(coding, done=False)
-    after, changes = _act(session, f"Re-assign coding to {new.name}",
-                          lambda: project.update_coding(coding_id, code_id=code_id))
+    after, changes = _act(
+        session,
+        f"Re-assign coding to {new.name}",
+        lambda: project.update_coding(coding_id, code_id=code_id),
+    )
     return Edited(after, changes=changes)
 
 
-def resize_coding(session: Session, coding_id: str, start: int, end: int, *, confirm: Confirm) -> Edited:
+def resize_coding(
+    session: Session, coding_id: str, start: int, end: int, *, confirm: Confirm
+) -> Edited:
     """Move a coding's start and end (another coder's only after ``confirm`` says yes)."""
     project = session.project
     coding = project.coding(coding_id)
@@ -270,8 +311,11 @@ def resize_coding(session: Session, coding_id: str, start: int, end: int, *, con
     name = project.code(coding.code_id).name
     if not _allowed(session, coding, "Change the passage it covers", confirm):
         return Edited(coding, done=False)
-    after, changes = _act(session, f"Resize coding {name}",
-                          lambda: project.update_coding(coding_id, start=start, end=end))
+    after, changes = _act(
+        session,
+        f"Resize coding {name}",
+        lambda: project.update_coding(coding_id, start=start, end=end),
+    )
     return Edited(after, changes=changes)
 
 
@@ -284,8 +328,9 @@ def set_coding_memo(session: Session, coding_id: str, memo: str, *, confirm: Con
     name = project.code(coding.code_id).name
     if not _allowed(session, coding, "Change its memo", confirm):
         return Edited(coding, done=False)
-    after, changes = _act(session, f"Edit memo of coding {name}",
-                          lambda: project.update_coding(coding_id, memo=memo))
+    after, changes = _act(
+        session, f"Edit memo of coding {name}", lambda: project.update_coding(coding_id, memo=memo)
+    )
     return Edited(after, changes=changes)
 
 
@@ -303,7 +348,7 @@ def find_quote(text: str, quote: str, occurrence: int | None) -> tuple[int, int]
     pattern = re.compile(head + r"\s+".join(re.escape(w) for w in words) + tail)
     hits = [(m.start(), m.end()) for m in pattern.finditer(text)]
     if not hits:
-        raise NotFound(f"The quote \"{quote[:60]}\" does not occur in the document.")
+        raise NotFound(f'The quote "{quote[:60]}" does not occur in the document.')
     if occurrence is None:
         if len(hits) > 1:
             raise InvalidInput(

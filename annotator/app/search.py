@@ -28,8 +28,15 @@ from annotator.store import Project
 REPORT_EVERY = 0.05
 
 
-def search_project(project: Project, pattern: rx.Pattern[str] | None, report: Reporter | None = None, *,
-                   limit: int = MAX_HITS, width: int = 60, time_budget: float | None = None) -> HitList:
+def search_project(
+    project: Project,
+    pattern: rx.Pattern[str] | None,
+    report: Reporter | None = None,
+    *,
+    limit: int = MAX_HITS,
+    width: int = 60,
+    time_budget: float | None = None,
+) -> HitList:
     """Every hit of ``pattern`` in the project's documents, in document-list order,
     with progress and batches of hits reported to ``report`` (see the module)."""
     hits = HitList()
@@ -45,8 +52,10 @@ def search_project(project: Project, pattern: rx.Pattern[str] | None, report: Re
             report.check()
         if time_budget is not None and time.monotonic() - started > time_budget:
             hits.truncated = True
-            hits.note = (f"The search stopped after {time_budget:g} seconds; "
-                         "a simpler pattern would search every document.")
+            hits.note = (
+                f"The search stopped after {time_budget:g} seconds; "
+                "a simpler pattern would search every document."
+            )
             break
         try:
             text = project.document_text(doc.id)
@@ -71,15 +80,27 @@ def search_project(project: Project, pattern: rx.Pattern[str] | None, report: Re
     return hits
 
 
-def search_read(path: str | Path, query: str, *, regex: bool = False, case_sensitive: bool = False,
-                whole_word: bool = False, limit: int = MAX_HITS, width: int = 60,
-                time_budget: float | None = None) -> BackgroundRead[HitList]:
+def search_read(
+    path: str | Path,
+    query: str,
+    *,
+    regex: bool = False,
+    case_sensitive: bool = False,
+    whole_word: bool = False,
+    limit: int = MAX_HITS,
+    width: int = 60,
+    time_budget: float | None = None,
+) -> BackgroundRead[HitList]:
     """A background read searching every document of the project at ``path``.
 
     Raises InvalidInput now for an invalid regular expression."""
-    pattern = compile_query(query, regex=regex, case_sensitive=case_sensitive, whole_word=whole_word)
+    pattern = compile_query(
+        query, regex=regex, case_sensitive=case_sensitive, whole_word=whole_word
+    )
 
     def work(project: Project, report: Reporter) -> HitList:
-        return search_project(project, pattern, report, limit=limit, width=width, time_budget=time_budget)
+        return search_project(
+            project, pattern, report, limit=limit, width=width, time_budget=time_budget
+        )
 
     return BackgroundRead(path, work, name=f"Search for '{query}'")

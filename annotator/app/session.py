@@ -138,8 +138,9 @@ class CoderSets:
 class Session:
     """One researcher working on one project (a window, or one command)."""
 
-    def __init__(self, project: Project, *, run: Runner | None = None,
-                 coder_sets: CoderSets | None = None) -> None:
+    def __init__(
+        self, project: Project, *, run: Runner | None = None, coder_sets: CoderSets | None = None
+    ) -> None:
         self.project = project
         self.coder_sets = coder_sets if coder_sets is not None else CoderSets()
         #: Codes used to code text, most recent first (at most ``RECENT_LIMIT``).

@@ -35,8 +35,15 @@ class Bracket(NamedTuple):
     selected: bool
 
 
-def place_brackets(shown: ShownCodings, lo: int, hi: int, caret: CaretSpan, height: int,
-                   current: str | None, lanes: int) -> list[Bracket]:
+def place_brackets(
+    shown: ShownCodings,
+    lo: int,
+    hi: int,
+    caret: CaretSpan,
+    height: int,
+    current: str | None,
+    lanes: int,
+) -> list[Bracket]:
     """Brackets for the shown codings touching code points ``[lo, hi)`` (the visible lines).
 
     ``caret(cp)`` is the vertical extent of the caret at a code point, ``height``
@@ -59,7 +66,10 @@ def place_brackets(shown: ShownCodings, lo: int, hi: int, caret: CaretSpan, heig
     busy = [bytearray(height + 2 * pad) for _ in range(lanes)]
     full = b"\x01" * (height + 2 * pad)
     # For each preferred lane, the others nearest first.
-    order = [sorted(range(lanes), key=lambda ln: abs(ln - pref) * 2 + (ln < pref)) for pref in range(lanes)]
+    order = [
+        sorted(range(lanes), key=lambda ln: abs(ln - pref) * 2 + (ln < pref))
+        for pref in range(lanes)
+    ]
     out: list[Bracket] = []
     for lane, top, bottom, cid in spots:
         a, b = max(top + pad, 0), min(bottom + pad + 1, height + 2 * pad)
@@ -68,6 +78,18 @@ def place_brackets(shown: ShownCodings, lo: int, hi: int, caret: CaretSpan, heig
         busy[lane][a:b] = full[: max(b - a, 0)]
         row = rows[cid]
         name, number = shown.coder(cid)
-        out.append(Bracket(cid, lane, top, bottom, row.start < lo, row.end > hi, shown.color(cid),
-                           name[:1].upper(), number, cid == current))
+        out.append(
+            Bracket(
+                cid,
+                lane,
+                top,
+                bottom,
+                row.start < lo,
+                row.end > hi,
+                shown.color(cid),
+                name[:1].upper(),
+                number,
+                cid == current,
+            )
+        )
     return out

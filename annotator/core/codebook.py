@@ -176,7 +176,9 @@ class CodeTree:
             parent = found.id
         return found
 
-    def check_sibling_name(self, name: str, parent_id: str | None, exclude: str | None = None) -> None:
+    def check_sibling_name(
+        self, name: str, parent_id: str | None, exclude: str | None = None
+    ) -> None:
         key = name_key(name)
         for sib in self.children(parent_id):
             if sib.id != exclude and name_key(sib.name) == key:

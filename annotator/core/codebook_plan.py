@@ -150,7 +150,9 @@ class CodebookPlan:
 
     def ids(self, outcome: Outcome) -> tuple[str, ...]:
         """The specs' codes that are ``created``, ``updated`` or ``unchanged``."""
-        return tuple(m.code_id for m, o in zip(self.matches, self.outcomes, strict=True) if o == outcome)
+        return tuple(
+            m.code_id for m, o in zip(self.matches, self.outcomes, strict=True) if o == outcome
+        )
 
 
 @dataclass(frozen=True)
@@ -212,7 +214,9 @@ class _Palette:
 
 
 class _Planner:
-    def __init__(self, tree: CodeTree, specs: Sequence[CodeSpec], origin: str, wording: Wording) -> None:
+    def __init__(
+        self, tree: CodeTree, specs: Sequence[CodeSpec], origin: str, wording: Wording
+    ) -> None:
         self.tree = tree
         self.codes = tree.codes
         self.origin = origin
@@ -260,8 +264,9 @@ class _Planner:
         steps = self._steps(rows, depth)
         matches = tuple(Match(i, self._t(i), self.by[i]) for i in range(len(self.specs)))
         final_tree = CodeTree({cid: Code.model_construct(**row) for cid, row in rows.items()})
-        return CodebookPlan(dict(self.codes), tuple(self.specs), matches, outcomes, final_tree, orders,
-                            tuple(steps))
+        return CodebookPlan(
+            dict(self.codes), tuple(self.specs), matches, outcomes, final_tree, orders, tuple(steps)
+        )
 
     def _t(self, i: int) -> str:
         target = self.targets[i]
@@ -273,14 +278,26 @@ class _Planner:
         for i, spec in enumerate(self.raw):
             try:
                 name = clean_name(spec.name)
-                parent_path = None if spec.parent_path is None else tuple(clean_name(p) for p in spec.parent_path)
+                parent_path = (
+                    None
+                    if spec.parent_path is None
+                    else tuple(clean_name(p) for p in spec.parent_path)
+                )
                 color = None if spec.color is None else normalise_color(spec.color)
             except InvalidInput as err:
                 raise self.fail(i, str(err)) from None
             if parent_path is not None and spec.parent_id is not None:
                 raise self.fail(i, "the parent is given both by path and by id.")
-            self.specs.append(replace(spec, name=name, parent_path=parent_path, color=color,
-                                      id=spec.id or None, parent_id=spec.parent_id or None))
+            self.specs.append(
+                replace(
+                    spec,
+                    name=name,
+                    parent_path=parent_path,
+                    color=color,
+                    id=spec.id or None,
+                    parent_id=spec.parent_id or None,
+                )
+            )
             if parent_path is not None:
                 parts = [*parent_path, name]
                 self.parts[i] = parts
@@ -293,14 +310,20 @@ class _Planner:
             key = self.keys[i]
             if key is not None:
                 if key in paths:
-                    raise self.fail(i, f"the path '{self.path(i)}' is already in {self.specs[paths[key]].source} "
-                                       "(paths are compared ignoring case).")
+                    raise self.fail(
+                        i,
+                        f"the path '{self.path(i)}' is already in {self.specs[paths[key]].source} "
+                        "(paths are compared ignoring case).",
+                    )
                 paths[key] = i
             if spec.id:
                 same = canonical_uuid(spec.id) or spec.id
                 if same in self.by_id:
-                    raise self.fail(i, f"the id {_short(spec.id)} is already in "
-                                       f"{self.specs[self.by_id[same]].source}.")
+                    raise self.fail(
+                        i,
+                        f"the id {_short(spec.id)} is already in "
+                        f"{self.specs[self.by_id[same]].source}.",
+                    )
                 self.by_id[same] = i
 
     def path(self, i: int) -> str:
@@ -348,7 +371,9 @@ class _Planner:
             if candidate is not None and candidate in self.codes:
                 owner = self.claimed_by_id.get(candidate)
                 return ("spec", owner) if owner is not None else ("code", candidate)
-        raise self.fail(i, f"the parent {_short(ref)} is neither in {self.words.incoming} nor in the codebook.")
+        raise self.fail(
+            i, f"the parent {_short(ref)} is neither in {self.words.incoming} nor in the codebook."
+        )
 
     def _target(self, i: int) -> str:
         """The spec's code: matched by id already, else by its place, else new."""
@@ -371,7 +396,9 @@ class _Planner:
             self.by[i] = "path"
         else:
             wanted = canonical_uuid(spec.id) if spec.id else None
-            self.targets[i] = wanted if wanted is not None and wanted not in self.taken else new_id()
+            self.targets[i] = (
+                wanted if wanted is not None and wanted not in self.taken else new_id()
+            )
         self.taken.add(self._t(i))
         return self._t(i)
 
@@ -416,12 +443,18 @@ class _Planner:
                 parent_path = join_path(spec.parent_path)
                 found = self._index().get(parent_key)
                 if found is None:
-                    raise self.fail(i, f"the parent '{parent_path}' is neither in {self.words.incoming} "
-                                       "nor in the codebook.")
+                    raise self.fail(
+                        i,
+                        f"the parent '{parent_path}' is neither in {self.words.incoming} "
+                        "nor in the codebook.",
+                    )
                 if found in self.claimed:
                     j = self.claimed[found]
-                    raise self.fail(i, f"the parent '{parent_path}' is moved to '{self.path(j)}' "
-                                       f"by {self.specs[j].source}.")
+                    raise self.fail(
+                        i,
+                        f"the parent '{parent_path}' is moved to '{self.path(j)}' "
+                        f"by {self.specs[j].source}.",
+                    )
                 self.parents[i] = found
 
     # -- the codebook after the plan ------------------------------------------------------------
@@ -449,8 +482,11 @@ class _Planner:
             if got is None:
                 raise self.fail(i, f"placing '{self.path(i)}' would make a code its own ancestor.")
             if self.keys[i] is not None and got != self.keys[i]:
-                raise self.fail(i, f"'{self.path(i)}' cannot be placed: a code above it is moved by "
-                                   f"{self.words.another}.")
+                raise self.fail(
+                    i,
+                    f"'{self.path(i)}' cannot be placed: a code above it is moved by "
+                    f"{self.words.another}.",
+                )
         owners: dict[PathKey, str] = {}
         by_target = self.spec_of
 
@@ -467,12 +503,26 @@ class _Planner:
                 continue
             other = owners.setdefault(got, cid)
             if other != cid:
-                culprit = next((c for c in (by_target.get(cid), by_target.get(other), blame(cid), blame(other))
-                                if c is not None), None)
+                culprit = next(
+                    (
+                        c
+                        for c in (
+                            by_target.get(cid),
+                            by_target.get(other),
+                            blame(cid),
+                            blame(other),
+                        )
+                        if c is not None
+                    ),
+                    None,
+                )
                 clash = join_path([final[c][0] for c in _chain(final, cid)])
                 message = f"'{clash}' would be the name of two codes {self.words.after}."
-                raise self.fail(culprit, message) if culprit is not None else CodebookPlanError(
-                    message, None, self.origin)
+                raise (
+                    self.fail(culprit, message)
+                    if culprit is not None
+                    else CodebookPlanError(message, None, self.origin)
+                )
         return {cid: len(key) for cid, key in keys.items()}
 
     def _sibling_orders(self, kids: dict[str | None, list[str]]) -> dict[str | None, list[str]]:
@@ -500,8 +550,12 @@ class _Planner:
             orders[parent] = order + chunk
         return orders
 
-    def _final_rows(self, kids: dict[str | None, list[str]], orders: dict[str | None, list[str]],
-                    depth: dict[str, int]) -> dict[str, dict[str, Any]]:
+    def _final_rows(
+        self,
+        kids: dict[str | None, list[str]],
+        orders: dict[str | None, list[str]],
+        depth: dict[str, int],
+    ) -> dict[str, dict[str, Any]]:
         """Every code's row after the plan. Siblings in a new order are numbered 0..n-1;
         siblings whose numbers (with their new names) already give their order keep them."""
         rows = {cid: code.model_dump() for cid, code in self.codes.items()}
@@ -520,14 +574,19 @@ class _Planner:
             rows[code.id] = code.model_dump()
         for parent, order in orders.items():
             if order == kids.get(parent) and all(
-                    _order_of(rows[a]) < _order_of(rows[b]) for a, b in pairwise(order)):
+                _order_of(rows[a]) < _order_of(rows[b]) for a, b in pairwise(order)
+            ):
                 continue  # their numbers (and new names) already give this order
             for n, cid in enumerate(order):
                 rows[cid]["sort_order"] = n
         return rows
 
-    def _outcomes(self, kids: dict[str | None, list[str]], orders: dict[str | None, list[str]],
-                  rows: dict[str, dict[str, Any]]) -> tuple[Outcome, ...]:
+    def _outcomes(
+        self,
+        kids: dict[str | None, list[str]],
+        orders: dict[str | None, list[str]],
+        rows: dict[str, dict[str, Any]],
+    ) -> tuple[Outcome, ...]:
         """Created; updated (name, place, colour, texts or order among the old codes changed); unchanged."""
         moved_in_order: set[str] = set()
         for parent, order in orders.items():
@@ -543,14 +602,18 @@ class _Planner:
                 out.append("created")
                 continue
             before = self.codes[cid]
-            changed = cid in moved_in_order or any(getattr(before, f) != rows[cid][f] for f in _COMPARED)
+            changed = cid in moved_in_order or any(
+                getattr(before, f) != rows[cid][f] for f in _COMPARED
+            )
             out.append("updated" if changed else "unchanged")
         return tuple(out)
 
     def _steps(self, rows: dict[str, dict[str, Any]], depth: dict[str, int]) -> list[PlanStep]:
         """Temporary names for codes whose place another code takes, new codes parents
         first, then every changed code in one update each."""
-        final_slots: dict[Slot, str] = {(r["parent_id"], name_key(r["name"])): cid for cid, r in rows.items()}
+        final_slots: dict[Slot, str] = {
+            (r["parent_id"], name_key(r["name"])): cid for cid, r in rows.items()
+        }
         steps: list[PlanStep] = []
         stashed: set[str] = set()
         for cid, code in self.codes.items():
@@ -569,7 +632,9 @@ class _Planner:
                 values["name"] = row["name"]
             if values:
                 updates.append((depth.get(cid, 0), PlanStep("update", cid, values)))
-        updates.sort(key=lambda u: u[0])  # parents before children (stable: codebook order otherwise)
+        updates.sort(
+            key=lambda u: u[0]
+        )  # parents before children (stable: codebook order otherwise)
         steps.extend(step for _, step in updates)
         return steps
 

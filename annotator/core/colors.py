@@ -64,7 +64,11 @@ def contrast_ratio(a: str, b: str) -> float:
 
 def readable_text_color(background: str) -> str:
     """Black or white, whichever contrasts more with ``background``."""
-    return "#000000" if contrast_ratio(background, "#000000") >= contrast_ratio(background, "#FFFFFF") else "#FFFFFF"
+    return (
+        "#000000"
+        if contrast_ratio(background, "#000000") >= contrast_ratio(background, "#FFFFFF")
+        else "#FFFFFF"
+    )
 
 
 def highlight_color(colors: Sequence[str], base: str, alpha: float = 0.45) -> str:

@@ -70,8 +70,12 @@ def compile_query(
     return rx.compile(body, flags)
 
 
-def find_pattern(text: str, pattern: rx.Pattern[str] | None, limit: int | None = MAX_HITS,
-                 timeout: float = TIMEOUT) -> Matches:
+def find_pattern(
+    text: str,
+    pattern: rx.Pattern[str] | None,
+    limit: int | None = MAX_HITS,
+    timeout: float = TIMEOUT,
+) -> Matches:
     """Non-overlapping, non-empty match spans of ``pattern`` in ``text``, in order.
 
     Raises InvalidInput if the pattern runs longer than ``timeout`` seconds.
@@ -91,7 +95,8 @@ def find_pattern(text: str, pattern: rx.Pattern[str] | None, limit: int | None =
     except TimeoutError as err:
         raise InvalidInput(
             f"The pattern '{pattern.pattern[:60]}' took longer than {timeout:g} s and was stopped; "
-            "it backtracks too much. Try a simpler pattern.") from err
+            "it backtracks too much. Try a simpler pattern."
+        ) from err
     return out
 
 
@@ -110,7 +115,9 @@ def find_all(
     ``limit`` are returned (then ``result.truncated`` is True). Raises
     InvalidInput for an invalid regular expression.
     """
-    pattern = compile_query(query, regex=regex, case_sensitive=case_sensitive, whole_word=whole_word)
+    pattern = compile_query(
+        query, regex=regex, case_sensitive=case_sensitive, whole_word=whole_word
+    )
     return find_pattern(text, pattern, limit)
 
 
@@ -205,7 +212,9 @@ def search_documents(
     (checked between documents); then ``truncated`` is set and ``note`` says
     so in a sentence. Raises InvalidInput for an invalid regular expression.
     """
-    pattern = compile_query(query, regex=regex, case_sensitive=case_sensitive, whole_word=whole_word)
+    pattern = compile_query(
+        query, regex=regex, case_sensitive=case_sensitive, whole_word=whole_word
+    )
     hits = HitList()
     if pattern is None:
         return hits

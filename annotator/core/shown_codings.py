@@ -71,14 +71,21 @@ class ShownCodings:
     def reindex(self) -> None:
         """Index the visible coders' codings in one sweep (open, coder filter, bulk change)."""
         rows, visible = self.rows.items(), self.visible
-        self.index = SpanIndex((cid, r.start, r.end) for cid, r in rows if visible is None or r.coder_id in visible)
+        self.index = SpanIndex(
+            (cid, r.start, r.end) for cid, r in rows if visible is None or r.coder_id in visible
+        )
         self._lane_count = Counter(self.index.lanes.values())
 
     def apply(self, changes: ChangeSet, document_id: str) -> tuple[set[str], list[tuple[int, int]]]:
         """Follow the ChangeSet's codings rows for ``document_id``; return the ids touched
         and the code-point ranges whose highlighting may have changed."""
         mine = [rc for rc in changes.of("codings") if document_id in rc.values("document_id")]
-        ranges = [(row["start"], row["end"]) for rc in mine for row in (rc.before, rc.after) if row is not None]
+        ranges = [
+            (row["start"], row["end"])
+            for rc in mine
+            for row in (rc.before, rc.after)
+            if row is not None
+        ]
         for rc in mine:
             cid = rc.key[0]
             old = self.rows.pop(cid, None)
@@ -92,7 +99,9 @@ class ShownCodings:
             self.reindex()
         return {rc.key[0] for rc in mine}, ranges
 
-    def sync(self, spans: Iterable[tuple[str, str, str, int, int]]) -> tuple[set[str], list[tuple[int, int]]]:
+    def sync(
+        self, spans: Iterable[tuple[str, str, str, int, int]]
+    ) -> tuple[set[str], list[tuple[int, int]]]:
         """Bring the rows to ``spans``, all the document's codings (id, code, coder, start,
         end) re-read after another program changed the file. Only the codings that differ
         are re-indexed (in one sweep past ``BULK``), so the others keep their lanes.
@@ -122,8 +131,13 @@ class ShownCodings:
     def _reindex_one(self, cid: str, old: Row | None, new: Row | None) -> None:
         # A coding whose span and coder stay keeps its lane (re-assign, memo edits).
         shown = new is not None and (self.visible is None or new.coder_id in self.visible)
-        if shown and old is not None and new is not None and cid in self.index \
-                and (old.start, old.end) == (new.start, new.end):
+        if (
+            shown
+            and old is not None
+            and new is not None
+            and cid in self.index
+            and (old.start, old.end) == (new.start, new.end)
+        ):
             return
         if cid in self.index:
             lane = self.index.lanes[cid]
@@ -196,7 +210,9 @@ class ShownCodings:
             while lo < length:
                 hi = lo + width
                 # Every coding starting in [lo, hi) touches the window; earlier ones were seen.
-                keys = [(s, e, k) for k in self.overlapping(lo, hi) for s, e in (span(k),) if s >= lo]
+                keys = [
+                    (s, e, k) for k in self.overlapping(lo, hi) for s, e in (span(k),) if s >= lo
+                ]
                 after = [t for t in keys if t > ref]
                 if after:
                     return min(after)[2]

@@ -32,7 +32,9 @@ _CHUNK = 1 << 16
 #: file name that are not UTF-8), line separators and the bidirectional controls
 #: that reorder what follows them (U+202E shows "txt.exe" as "exe.txt").
 _HIDDEN_CATEGORIES = frozenset({"Cc", "Cs", "Zl", "Zp"})
-_BIDI_CONTROLS = frozenset("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+_BIDI_CONTROLS = frozenset(
+    "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+)
 
 
 _SHORT_ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
@@ -46,7 +48,9 @@ def display_name(name: str | Path) -> str:
     as ``\\xff``.
     """
     text = str(name)
-    if text.isprintable():  # the common case: nothing to escape (bidi controls are Cf, not printable)
+    if (
+        text.isprintable()
+    ):  # the common case: nothing to escape (bidi controls are Cf, not printable)
         return text
     parts: list[str] = []
     for char in text:
@@ -86,7 +90,9 @@ def read_file(path: Path, limit: int) -> bytes:
         data = path.read_bytes()
     except FileNotFoundError as err:
         where = display_name(path)
-        raise InvalidInput(f"{name} does not exist" + (f" (looked for {where})." if where != name else ".")) from err
+        raise InvalidInput(
+            f"{name} does not exist" + (f" (looked for {where})." if where != name else ".")
+        ) from err
     except PermissionError as err:
         raise InvalidInput(f"{name} cannot be read: permission denied.") from err
     except OSError as err:
@@ -174,8 +180,15 @@ def check_archive(data: bytes, name: str, kind: str, required: str) -> None:
     except InvalidInput:
         raise
     # NotImplementedError: zipfile's word for archives spanning disks and unknown methods.
-    except (zipfile.BadZipFile, ValueError, OSError, EOFError, struct.error, zlib.error,
-            NotImplementedError) as err:
+    except (
+        zipfile.BadZipFile,
+        ValueError,
+        OSError,
+        EOFError,
+        struct.error,
+        zlib.error,
+        NotImplementedError,
+    ) as err:
         raise InvalidInput(
             f"{name} cannot be read as {kind}: the file is damaged or of another kind."
         ) from err

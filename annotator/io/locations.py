@@ -19,7 +19,9 @@ DEFAULT_PROJECT_NAME = "ai-governance.sqlite"
 
 
 def in_checkout() -> bool:
-    return (_CHECKOUT / "pyproject.toml").is_file() and (_CHECKOUT / "seeds" / "manifest.json").is_file()
+    return (_CHECKOUT / "pyproject.toml").is_file() and (
+        _CHECKOUT / "seeds" / "manifest.json"
+    ).is_file()
 
 
 def data_root() -> Path:

@@ -51,11 +51,19 @@ def _same_file(a: Path, b: Path) -> bool:
 def copy_database(conn: sqlite3.Connection, source: Path, dest: Path) -> Path:
     """Write a consistent copy of the database behind ``conn`` to ``dest``."""
     dest = Path(dest)
-    for own in (source, source.with_name(source.name + "-wal"), source.with_name(source.name + "-shm")):
+    for own in (
+        source,
+        source.with_name(source.name + "-wal"),
+        source.with_name(source.name + "-shm"),
+    ):
         if _same_file(dest, own) or dest.resolve() == own.resolve():
-            raise Conflict(f"{dest.name} is the open project's own file; choose another name for the copy.")
+            raise Conflict(
+                f"{dest.name} is the open project's own file; choose another name for the copy."
+            )
     if guard.is_held(dest):
-        raise Conflict(f"{dest.name} is a project open in this window; choose another name for the copy.")
+        raise Conflict(
+            f"{dest.name} is a project open in this window; choose another name for the copy."
+        )
     tmp = dest.with_name(f".{dest.name}.{uuid.uuid4().hex[:8]}.tmp")
     try:
         target = sqlite3.connect(tmp, isolation_level=None)
@@ -127,7 +135,9 @@ def rolling_backup(project: ProjectBase, keep: int = DEFAULT_KEEP) -> Path | Non
     try:
         folder.mkdir(exist_ok=True)
     except OSError as err:
-        raise ProjectFileError(f"Cannot make the backups folder {folder}: {err.strerror or err}.") from err
+        raise ProjectFileError(
+            f"Cannot make the backups folder {folder}: {err.strerror or err}."
+        ) from err
     existing = list_backups(project.path)
     stamp = datetime.now().strftime(_STAMP)
     dest = folder / f"{project.path.stem}-{stamp}.sqlite"

@@ -96,7 +96,9 @@ class ProjectBase:
             if isinstance(err, sqlite3.DatabaseError):
                 raise ProjectFileError(self._file_error(err)) from err
             raise
-        self._guard = FileGuard(self.path, writable=not self.read_only) if not mode.immutable else None
+        self._guard = (
+            FileGuard(self.path, writable=not self.read_only) if not mode.immutable else None
+        )
         self._data_version = self._read_data_version()
 
     # -- opening -----------------------------------------------------------------
@@ -121,7 +123,9 @@ class ProjectBase:
         fresh = app_id != APPLICATION_ID
         if fresh:
             if tables:
-                raise ProjectFileError(f"{name} is an SQLite database but not an Annotator project.")
+                raise ProjectFileError(
+                    f"{name} is an SQLite database but not an Annotator project."
+                )
             if not create:
                 raise ProjectFileError(f"{name} is an empty file, not an Annotator project.")
             if self.read_only:
@@ -137,7 +141,9 @@ class ProjectBase:
             if result != "ok":
                 raise ProjectFileError(f"{name} is damaged ({result}).")
             if "_migrations" not in tables:
-                raise ProjectFileError(f"{name} is damaged: its record of schema versions is missing.")
+                raise ProjectFileError(
+                    f"{name} is damaged: its record of schema versions is missing."
+                )
         done = applied(self.db)
         known = [n for n, _ in MIGRATIONS]
         unknown = [n for n in done if n not in known]
@@ -227,7 +233,9 @@ class ProjectBase:
                 f"{self.busy_timeout:g} s. Nothing was changed by '{label}'; try again when it has finished."
             )
         if "readonly" in text or "read-only" in text:
-            return ReadOnlyProject(f"{name} cannot be changed: it has become read-only. Nothing was changed.")
+            return ReadOnlyProject(
+                f"{name} cannot be changed: it has become read-only. Nothing was changed."
+            )
         if "full" in text:
             return ProjectFileError(f"{name}: the disk is full. Nothing was changed by '{label}'.")
         return ProjectFileError(f"{name}: {err}. Nothing was changed by '{label}'.")
@@ -380,7 +388,9 @@ class ProjectBase:
         memory: checking a coding or quoting a segment does not re-read a 1 MB text."""
         text = self._text_cache.get(document_id)
         if text is None:
-            row = self.conn.execute("SELECT text FROM documents WHERE id = ?", (document_id,)).fetchone()
+            row = self.conn.execute(
+                "SELECT text FROM documents WHERE id = ?", (document_id,)
+            ).fetchone()
             if row is None:
                 raise NotFound(f"No document with id {document_id}.")
             text = self._text_cache[document_id] = row[0]

@@ -35,8 +35,11 @@ class CoderOps(ProjectBase):
         same = next((c for c in existing if name_key(c.name) == name_key(name)), None)
         if same is not None:
             raise Conflict(f"A coder named '{same.name}' already exists.")
-        coder = Coder(name=name, color=color or next_palette_color(c.color for c in existing),
-                      **({"id": coder_id} if coder_id else {}))
+        coder = Coder(
+            name=name,
+            color=color or next_palette_color(c.color for c in existing),
+            **({"id": coder_id} if coder_id else {}),
+        )
         with self.action(f"Add coder {name}"):
             self._insert("coders", coder.model_dump())
         return coder
@@ -50,7 +53,10 @@ class CoderOps(ProjectBase):
 
     def rename_coder(self, coder_id: str, name: str) -> Coder:
         name = clean_name(name)
-        same = next((c for c in self.coders() if c.id != coder_id and name_key(c.name) == name_key(name)), None)
+        same = next(
+            (c for c in self.coders() if c.id != coder_id and name_key(c.name) == name_key(name)),
+            None,
+        )
         if same is not None:
             raise Conflict(f"A coder named '{same.name}' already exists.")
         with self.action(f"Rename coder to {name}"):

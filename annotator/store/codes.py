@@ -18,13 +18,24 @@ from annotator.core.models import Code, clean_name
 from annotator.store.base import ProjectBase
 from annotator.store.codings import join_memos
 
-CODE_FIELDS = ("name", "color", "definition", "inclusion", "exclusion", "example", "memo", "quick_key")
+CODE_FIELDS = (
+    "name",
+    "color",
+    "definition",
+    "inclusion",
+    "exclusion",
+    "example",
+    "memo",
+    "quick_key",
+)
 
 
 class CodeOps(ProjectBase):
     # -- reading -------------------------------------------------------------------
     def codes(self) -> list[Code]:
-        rows = self.conn.execute("SELECT * FROM codes ORDER BY sort_order, name COLLATE NOCASE").fetchall()
+        rows = self.conn.execute(
+            "SELECT * FROM codes ORDER BY sort_order, name COLLATE NOCASE"
+        ).fetchall()
         return [Code.model_construct(**dict(r)) for r in rows]
 
     def code_tree(self) -> CodeTree:
@@ -142,13 +153,21 @@ class CodeOps(ProjectBase):
         if code_id not in tree.codes:
             raise NotFound(f"No code with id {code_id}.")
         if "name" in fields:
-            tree.check_sibling_name(clean_name(fields["name"]), tree.codes[code_id].parent_id, exclude=code_id)
-        label = f"Rename code to {fields['name']}" if "name" in fields else f"Edit code {tree.codes[code_id].name}"
+            tree.check_sibling_name(
+                clean_name(fields["name"]), tree.codes[code_id].parent_id, exclude=code_id
+            )
+        label = (
+            f"Rename code to {fields['name']}"
+            if "name" in fields
+            else f"Edit code {tree.codes[code_id].name}"
+        )
         with self.action(label):
             self._update("codes", (code_id,), self._check_fields(fields, code_id))
         return self.code(code_id)
 
-    def _reorder(self, parent_id: str | None, code_id: str | None, position: int, tree: CodeTree) -> None:
+    def _reorder(
+        self, parent_id: str | None, code_id: str | None, position: int, tree: CodeTree
+    ) -> None:
         """Number the siblings 0..n-1, with ``code_id`` (if given) at ``position``."""
         siblings = [c.id for c in tree.children(parent_id) if c.id != code_id]
         if code_id is not None:
@@ -156,7 +175,9 @@ class CodeOps(ProjectBase):
         for order, sid in enumerate(siblings):
             self._update("codes", (sid,), {"sort_order": order})
 
-    def move_code(self, code_id: str, new_parent_id: str | None, position: int | None = None) -> Code:
+    def move_code(
+        self, code_id: str, new_parent_id: str | None, position: int | None = None
+    ) -> Code:
         """Re-parent and/or reorder a code (drag and drop in the tree)."""
         tree = self.code_tree()
         if code_id not in tree.codes:
@@ -169,7 +190,12 @@ class CodeOps(ProjectBase):
         with self.action(f"Move code {code.name}"):
             self._update("codes", (code_id,), {"parent_id": new_parent_id})
             tree = self.code_tree()
-            self._reorder(new_parent_id, code_id, len(tree.children(new_parent_id)) if position is None else position, tree)
+            self._reorder(
+                new_parent_id,
+                code_id,
+                len(tree.children(new_parent_id)) if position is None else position,
+                tree,
+            )
         return self.code(code_id)
 
     def apply_codebook_plan(self, plan: CodebookPlan, label: str) -> AppliedPlan:
@@ -182,8 +208,10 @@ class CodeOps(ProjectBase):
         """
         with self.action(label) as changes:
             if {c.id: c for c in self.codes()} != plan.base:
-                raise Conflict(f"'{label}' was not done: the codebook changed while it was being checked. "
-                               "Nothing was changed; try again.")
+                raise Conflict(
+                    f"'{label}' was not done: the codebook changed while it was being checked. "
+                    "Nothing was changed; try again."
+                )
             for step in plan.steps:
                 if step.kind == "create":
                     self._insert("codes", dict(step.values))
@@ -198,7 +226,9 @@ class CodeOps(ProjectBase):
         existing = {
             (r[1], r[2], r[3], r[4]): r[0]
             for r in self.conn.execute(
-                'SELECT id, document_id, coder_id, start, "end" FROM codings WHERE code_id = ?', (to_id,))
+                'SELECT id, document_id, coder_id, start, "end" FROM codings WHERE code_id = ?',
+                (to_id,),
+            )
         }
         marks = ", ".join("?" for _ in from_ids)
         rows = self.conn.execute(
@@ -233,19 +263,23 @@ class CodeOps(ProjectBase):
             if move_to is None or move_to not in tree.codes:
                 raise InvalidInput("Say which code the codings should move to.")
             if move_to in doomed:
-                raise InvalidInput("Codings cannot move to the code being deleted or one of its sub-codes.")
+                raise InvalidInput(
+                    "Codings cannot move to the code being deleted or one of its sub-codes."
+                )
         elif codings != "delete":
             raise InvalidInput("Say whether the codings are deleted or moved.")
         marks = ", ".join("?" for _ in doomed)
         affected = self.conn.execute(
-            f"SELECT count(*) FROM codings WHERE code_id IN ({marks})", tuple(doomed)).fetchone()[0]
+            f"SELECT count(*) FROM codings WHERE code_id IN ({marks})", tuple(doomed)
+        ).fetchone()[0]
         with self.action(f"Delete code {tree.codes[code_id].name}"):
             if codings == "move":
                 assert move_to is not None
                 self._move_codings(doomed, move_to)
             else:
                 for (cid,) in self.conn.execute(
-                        f"SELECT id FROM codings WHERE code_id IN ({marks})", tuple(doomed)).fetchall():
+                    f"SELECT id FROM codings WHERE code_id IN ({marks})", tuple(doomed)
+                ).fetchall():
                     self._delete("codings", (cid,))
             for cid in reversed(doomed):  # children before parents
                 self._delete("codes", (cid,))
@@ -276,6 +310,10 @@ class CodeOps(ProjectBase):
             for i, child in enumerate(tree.children(source_id)):
                 self._update("codes", (child.id,), {"parent_id": target_id, "sort_order": base + i})
             if source.memo:
-                self._update("codes", (target_id,), {"memo": "\n\n".join(m for m in (target.memo, source.memo) if m)})
+                self._update(
+                    "codes",
+                    (target_id,),
+                    {"memo": "\n\n".join(m for m in (target.memo, source.memo) if m)},
+                )
             self._delete("codes", (source_id,))
             self._reorder(source.parent_id, None, 0, self.code_tree())

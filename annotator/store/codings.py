@@ -22,7 +22,17 @@ from annotator.core.errors import Conflict, InvalidInput, NotFound
 from annotator.core.models import Coding, utc_now
 from annotator.store.base import ProjectBase
 
-CODING_FIELDS = ("id", "document_id", "code_id", "coder_id", "start", "end", "memo", "created", "updated")
+CODING_FIELDS = (
+    "id",
+    "document_id",
+    "code_id",
+    "coder_id",
+    "start",
+    "end",
+    "memo",
+    "created",
+    "updated",
+)
 CODING_COLUMNS = 'id, document_id, code_id, coder_id, start, "end", memo, created, updated'
 #: A coding as a plain tuple in ``CODING_FIELDS`` order: the bulk read and write paths.
 CodingRow = tuple[str, str, str, str, int, int, str, str, str]
@@ -72,7 +82,9 @@ def _is_passage_clash(err: sqlite3.IntegrityError) -> bool:
 class CodingOps(ProjectBase):
     # -- checks (called inside the action, so nothing changes between check and write) --
     def _check_span(self, document_id: str, start: int, end: int) -> None:
-        row = self.conn.execute("SELECT length, title FROM documents WHERE id = ?", (document_id,)).fetchone()
+        row = self.conn.execute(
+            "SELECT length, title FROM documents WHERE id = ?", (document_id,)
+        ).fetchone()
         if row is None:
             raise NotFound(f"No document with id {document_id}.")
         length, title = row
@@ -83,18 +95,29 @@ class CodingOps(ProjectBase):
         """A single coding must cover some text, not only white space (bulk imports
         check their quoted text instead)."""
         if not self.document_text(document_id)[start:end].strip():
-            raise InvalidInput("The selected passage is only white space; select some words to code.")
+            raise InvalidInput(
+                "The selected passage is only white space; select some words to code."
+            )
 
     def _passage_conflict(self, code_id: str, coder_id: str) -> Conflict:
         code = self.conn.execute("SELECT name FROM codes WHERE id = ?", (code_id,)).fetchone()
         coder = self.conn.execute("SELECT name FROM coders WHERE id = ?", (coder_id,)).fetchone()
-        return Conflict(f"{coder[0] if coder else coder_id} has already coded exactly this passage "
-                        f"with {code[0] if code else code_id}.")
+        return Conflict(
+            f"{coder[0] if coder else coder_id} has already coded exactly this passage "
+            f"with {code[0] if code else code_id}."
+        )
 
-    def _check_not_coded(self, document_id: str, code_id: str, coder_id: str, start: int, end: int,
-                         exclude: str | None = None) -> None:
+    def _check_not_coded(
+        self,
+        document_id: str,
+        code_id: str,
+        coder_id: str,
+        start: int,
+        end: int,
+        exclude: str | None = None,
+    ) -> None:
         twin = self.conn.execute(
-            'SELECT id FROM codings WHERE document_id = ? AND code_id = ? AND coder_id = ? '
+            "SELECT id FROM codings WHERE document_id = ? AND code_id = ? AND coder_id = ? "
             'AND start = ? AND "end" = ? AND id IS NOT ?',
             (document_id, code_id, coder_id, start, end, exclude),
         ).fetchone()
@@ -146,8 +169,13 @@ class CodingOps(ProjectBase):
             self._check_words(document_id, start, end)
             self._check_not_coded(document_id, code_id, coder_id, start, end)
             coding = Coding(
-                document_id=document_id, code_id=code_id, coder_id=coder_id, start=start, end=end,
-                memo=memo, **({"id": coding_id} if coding_id else {}),
+                document_id=document_id,
+                code_id=code_id,
+                coder_id=coder_id,
+                start=start,
+                end=end,
+                memo=memo,
+                **({"id": coding_id} if coding_id else {}),
             )
             self._insert("codings", coding.model_dump())
         return coding
@@ -158,7 +186,9 @@ class CodingOps(ProjectBase):
             [(c.id, c.document_id, c.code_id, c.coder_id, c.start, c.end, c.memo, c.created, c.updated)
              for c in codings], label)  # fmt: skip
 
-    def add_coding_rows(self, rows: Iterable[CodingRow], label: str = "Import codings") -> AddedCodings:
+    def add_coding_rows(
+        self, rows: Iterable[CodingRow], label: str = "Import codings"
+    ) -> AddedCodings:
         """Many codings, as tuples in ``CODING_FIELDS`` order, in one action: all or none.
 
         Everything is checked inside the transaction, with one query per kind of
@@ -203,7 +233,9 @@ class CodingOps(ProjectBase):
                 continue
             if twin is not None:
                 if twin not in memos:
-                    memo = self.conn.execute("SELECT memo FROM codings WHERE id = ?", (twin,)).fetchone()[0]
+                    memo = self.conn.execute(
+                        "SELECT memo FROM codings WHERE id = ?", (twin,)
+                    ).fetchone()[0]
                     memos[twin] = (memo, memo)
                 was, memo = memos[twin]
                 memos[twin] = (was, join_memos(memo, row[6]))
@@ -221,12 +253,18 @@ class CodingOps(ProjectBase):
 
     def _check_rows(self, batch: Sequence[CodingRow]) -> None:
         """Documents, offsets, codes, coders and ids of a batch: one query for each."""
-        docs = {r[0]: (r[1], r[2]) for r in self.conn.execute("SELECT id, length, title FROM documents")}
+        docs = {
+            r[0]: (r[1], r[2]) for r in self.conn.execute("SELECT id, length, title FROM documents")
+        }
         codes = {r[0] for r in self.conn.execute("SELECT id FROM codes")}
         coders = {r[0] for r in self.conn.execute("SELECT id FROM coders")}
         ids = set(map(_ID, batch))
-        if not (len(ids) == len(batch) and codes.issuperset(map(_CODE, batch))
-                and coders.issuperset(map(_CODER, batch)) and _spans_fit(batch, docs)):
+        if not (
+            len(ids) == len(batch)
+            and codes.issuperset(map(_CODE, batch))
+            and coders.issuperset(map(_CODER, batch))
+            and _spans_fit(batch, docs)
+        ):
             self._refuse_rows(batch, docs, codes, coders)
         taken = {r[0] for r in self._codings_among(ids, "id")}
         if taken:
@@ -234,8 +272,12 @@ class CodingOps(ProjectBase):
             raise Conflict(f"A coding with id {first} already exists.")
 
     @staticmethod
-    def _refuse_rows(batch: Sequence[CodingRow], docs: dict[str, tuple[int, str]], codes: set[str],
-                     coders: set[str]) -> None:
+    def _refuse_rows(
+        batch: Sequence[CodingRow],
+        docs: dict[str, tuple[int, str]],
+        codes: set[str],
+        coders: set[str],
+    ) -> None:
         """Raise for the first row of ``batch`` that is wrong (in row order, and in each row
         document, offsets, code, coder, id)."""
         ids: set[str] = set()
@@ -289,9 +331,10 @@ class CodingOps(ProjectBase):
         found: list[tuple[Any, ...]] = []
         listed = list(ids)
         for i in range(0, len(listed), _CHUNK):
-            part = listed[i:i + _CHUNK]
+            part = listed[i : i + _CHUNK]
             found += cur.execute(
-                f"SELECT {columns} FROM codings WHERE id IN ({', '.join('?' for _ in part)})", part).fetchall()
+                f"SELECT {columns} FROM codings WHERE id IN ({', '.join('?' for _ in part)})", part
+            ).fetchall()
         return found
 
     def _stored_passages(self, document_ids: Collection[str]) -> dict[Passage, str]:
@@ -300,10 +343,12 @@ class CodingOps(ProjectBase):
         cur = self._plain()
         listed = list(document_ids)
         for i in range(0, len(listed), _CHUNK):
-            part = listed[i:i + _CHUNK]
+            part = listed[i : i + _CHUNK]
             for doc, start, end, code, coder, cid in cur.execute(
                 f'SELECT document_id, start, "end", code_id, coder_id, id FROM codings '
-                f"WHERE document_id IN ({', '.join('?' for _ in part)})", part):
+                f"WHERE document_id IN ({', '.join('?' for _ in part)})",
+                part,
+            ):
                 out[(doc, code, coder, start, end)] = cid
         return out
 
@@ -314,7 +359,9 @@ class CodingOps(ProjectBase):
         return self._codings_among(set(ids), CODING_COLUMNS)
 
     def coding(self, coding_id: str) -> Coding:
-        row = self.conn.execute(f"SELECT {CODING_COLUMNS} FROM codings WHERE id = ?", (coding_id,)).fetchone()
+        row = self.conn.execute(
+            f"SELECT {CODING_COLUMNS} FROM codings WHERE id = ?", (coding_id,)
+        ).fetchone()
         if row is None:
             raise NotFound(f"No coding with id {coding_id}.")
         return _coding(row)
@@ -339,7 +386,9 @@ class CodingOps(ProjectBase):
         sql = f"SELECT {CODING_COLUMNS} FROM codings"
         if where:
             sql += " WHERE " + " AND ".join(where)
-        return self._plain().execute(sql + ' ORDER BY document_id, start, "end", id', args).fetchall()
+        return (
+            self._plain().execute(sql + ' ORDER BY document_id, start, "end", id', args).fetchall()
+        )
 
     def codings(
         self,
@@ -356,15 +405,22 @@ class CodingOps(ProjectBase):
     def coding_spans(self, document_id: str) -> list[tuple[str, str, str, int, int]]:
         """(id, code_id, coder_id, start, end) of a document's codings: the view's fast path
         (one covering-index scan, plain tuples)."""
-        return self._plain().execute(
-            'SELECT id, code_id, coder_id, start, "end" FROM codings WHERE document_id = ?',
-            (document_id,),
-        ).fetchall()
+        return (
+            self._plain()
+            .execute(
+                'SELECT id, code_id, coder_id, start, "end" FROM codings WHERE document_id = ?',
+                (document_id,),
+            )
+            .fetchall()
+        )
 
     def coding_count(self, document_id: str) -> int:
         """How many codings a document has (one index count, no rows read)."""
-        return int(self.conn.execute(
-            "SELECT count(*) FROM codings WHERE document_id = ?", (document_id,)).fetchone()[0])
+        return int(
+            self.conn.execute(
+                "SELECT count(*) FROM codings WHERE document_id = ?", (document_id,)
+            ).fetchone()[0]
+        )
 
     def remove_coding(self, coding_id: str) -> Coding:
         coding = self.coding(coding_id)
@@ -385,9 +441,13 @@ class CodingOps(ProjectBase):
         transaction (so a twin another process has just stored is seen)."""
         old = self.coding(coding_id)
         moves = (start is not None and start != old.start) or (end is not None and end != old.end)
-        label = ("Re-assign coding" if code_id is not None else
-                 "Edit coding memo" if memo is not None and not moves else
-                 "Resize coding")
+        label = (
+            "Re-assign coding"
+            if code_id is not None
+            else "Edit coding memo"
+            if memo is not None and not moves
+            else "Resize coding"
+        )
         with self.action(label):  # an empty action when nothing changes: no undo step
             old = self.coding(coding_id)
             values: dict[str, Any] = {}
@@ -406,9 +466,14 @@ class CodingOps(ProjectBase):
             current = old.model_dump()
             values = {k: v for k, v in values.items() if current[k] != v}
             if {"start", "end", "code_id"} & set(values):
-                self._check_not_coded(old.document_id, values.get("code_id", old.code_id), old.coder_id,
-                                      values.get("start", old.start), values.get("end", old.end),
-                                      exclude=coding_id)
+                self._check_not_coded(
+                    old.document_id,
+                    values.get("code_id", old.code_id),
+                    old.coder_id,
+                    values.get("start", old.start),
+                    values.get("end", old.end),
+                    exclude=coding_id,
+                )
             if values:
                 values["updated"] = utc_now()
                 self._update("codings", (coding_id,), values)
@@ -419,11 +484,14 @@ def _spans_fit(batch: Sequence[CodingRow], docs: dict[str, tuple[int, str]]) -> 
     """Are all documents there, and the offsets whole numbers inside their texts?"""
     for document_id, start, end in map(_SPAN, batch):
         doc = docs.get(document_id)
-        if doc is None or not (isinstance(start, int) and isinstance(end, int) and 0 <= start < end <= doc[0]):
+        if doc is None or not (
+            isinstance(start, int) and isinstance(end, int) and 0 <= start < end <= doc[0]
+        ):
             return False
     return True
 
 
 def _impossible(start: object, end: object, title: str, length: int) -> str:
-    return (f"Offsets {start}..{end} are impossible in '{title}' "
-            f"(need 0 <= start < end <= {length}).")
+    return (
+        f"Offsets {start}..{end} are impossible in '{title}' (need 0 <= start < end <= {length})."
+    )

@@ -29,13 +29,19 @@ class DocumentOps(ProjectBase):
             raise InvalidInput(f"{source_name or title} contains NUL characters: it is not a text.")
         title = " ".join(title.split()) or "Untitled"
         digest = fingerprint(text)
-        same = self.conn.execute("SELECT title FROM documents WHERE sha256 = ?", (digest,)).fetchone()
+        same = self.conn.execute(
+            "SELECT title FROM documents WHERE sha256 = ?", (digest,)
+        ).fetchone()
         if same is not None:
             raise Conflict(
                 f"{source_name or title} has the same text as '{same[0]}', already in the project."
             )
         doc = Document(
-            title=title, text=text, source_name=source_name, format=format, sha256=digest,
+            title=title,
+            text=text,
+            source_name=source_name,
+            format=format,
+            sha256=digest,
             **({"id": document_id} if document_id else {}),
         )
         with self.action(f"Import {title}"):
@@ -50,7 +56,9 @@ class DocumentOps(ProjectBase):
             raise InvalidInput("An attribute needs a name.")
         key = (document_id, name)
         if self._get_row("document_attributes", key) is None:
-            self._insert("document_attributes", {"document_id": document_id, "name": name, "value": value})
+            self._insert(
+                "document_attributes", {"document_id": document_id, "name": name, "value": value}
+            )
         else:
             self._update("document_attributes", key, {"value": value})
 
@@ -74,8 +82,12 @@ class DocumentOps(ProjectBase):
         return {r[0]: r[1] for r in rows}
 
     def document(self, document_id: str, *, with_text: bool = True) -> Document:
-        cols = "*" if with_text else "id, title, '' AS text, source_name, format, sha256, imported_at"
-        row = self.conn.execute(f"SELECT {cols} FROM documents WHERE id = ?", (document_id,)).fetchone()
+        cols = (
+            "*" if with_text else "id, title, '' AS text, source_name, format, sha256, imported_at"
+        )
+        row = self.conn.execute(
+            f"SELECT {cols} FROM documents WHERE id = ?", (document_id,)
+        ).fetchone()
         if row is None:
             raise NotFound(f"No document with id {document_id}.")
         data = dict(row)
@@ -83,7 +95,9 @@ class DocumentOps(ProjectBase):
         return Document.model_construct(**data)
 
     def document_length(self, document_id: str) -> int:
-        row = self.conn.execute("SELECT length FROM documents WHERE id = ?", (document_id,)).fetchone()
+        row = self.conn.execute(
+            "SELECT length FROM documents WHERE id = ?", (document_id,)
+        ).fetchone()
         if row is None:
             raise NotFound(f"No document with id {document_id}.")
         return int(row[0])
@@ -100,7 +114,10 @@ class DocumentOps(ProjectBase):
             "SELECT document_id, name, value FROM document_attributes ORDER BY name"
         ):
             attrs.setdefault(doc_id, {})[name] = value
-        return [DocumentSummary.model_construct(**dict(r), attributes=attrs.get(r["id"], {})) for r in rows]
+        return [
+            DocumentSummary.model_construct(**dict(r), attributes=attrs.get(r["id"], {}))
+            for r in rows
+        ]
 
     def find_document(self, ref: str) -> DocumentSummary:
         """A document by id, title or source file name (exact first, then case-insensitive)."""
@@ -108,7 +125,9 @@ class DocumentOps(ProjectBase):
         for matcher in (
             lambda d: d.id == ref,
             lambda d: d.title == ref or d.source_name == ref,
-            lambda d: d.title.casefold() == ref.casefold() or d.source_name.casefold() == ref.casefold(),
+            lambda d: (
+                d.title.casefold() == ref.casefold() or d.source_name.casefold() == ref.casefold()
+            ),
         ):
             found = [d for d in docs if matcher(d)]
             if len(found) == 1:
@@ -122,8 +141,12 @@ class DocumentOps(ProjectBase):
         doc = self.document(document_id, with_text=False)
         with self.action(f"Delete document {doc.title}"):
             for table in ("codings", "memos"):
-                ids = [r[0] for r in self.conn.execute(
-                    f"SELECT id FROM {table} WHERE document_id = ?", (document_id,))]
+                ids = [
+                    r[0]
+                    for r in self.conn.execute(
+                        f"SELECT id FROM {table} WHERE document_id = ?", (document_id,)
+                    )
+                ]
                 for row_id in ids:
                     self._delete(table, (row_id,))
             for name in self.document_attributes(document_id):

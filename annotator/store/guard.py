@@ -300,8 +300,11 @@ def writer_holder(path: Path) -> str:
         for line in Path("/proc/locks").read_text().splitlines():
             fields = line.split()
             # "1: POSIX  ADVISORY  WRITE 4055 fe:00:2155469 120 120"
-            if len(fields) >= 8 and fields[1] == "POSIX" and fields[3] == "WRITE" and any(
-                t.strip() and fields[5].endswith(t.strip()) for t in tags
+            if (
+                len(fields) >= 8
+                and fields[1] == "POSIX"
+                and fields[3] == "WRITE"
+                and any(t.strip() and fields[5].endswith(t.strip()) for t in tags)
             ):
                 with contextlib.suppress(ValueError):
                     pids.add(int(fields[4]))

@@ -77,14 +77,17 @@ class HistoryEntry:
 
 
 def summarise(changes: ChangeSet) -> str:
-    """"2 codings added, 1 code changed": what an action did, for the audit trail."""
+    """ "2 codings added, 1 code changed": what an action did, for the audit trail."""
     rows = changes.compact().rows  # no merging to do (a quick pass) unless a row was written twice
-    counts: Counter[tuple[str, str]] = Counter(zip(map(_TABLE, rows), map(_KIND, rows), strict=True))
+    counts: Counter[tuple[str, str]] = Counter(
+        zip(map(_TABLE, rows), map(_KIND, rows), strict=True)
+    )
     parts = []
     for (table, kind), n in counts.items():
         singular, plural = _NOUNS.get(table, (table, table))
         parts.append(f"{n} {singular if n == 1 else plural} {_VERBS[kind]}")
     return ", ".join(parts) or "no change"
+
 
 # -- the rows of an action, as the history keeps them ---------------------------------------
 #
@@ -134,7 +137,10 @@ def _run(table: str, kind: str, columns: tuple[str, ...], images: list[Any]) -> 
         blank = _REFERENCED.get(table)
         return [table, kind, [], [[_without(blank, b), _without(blank, a)] for b, a in images]]
     if kind == "update":
-        data = [*_columns(columns, [b for b, _ in images]), *_columns(columns, [a for _, a in images])]
+        data = [
+            *_columns(columns, [b for b, _ in images]),
+            *_columns(columns, [a for _, a in images]),
+        ]
     else:
         data = _columns(columns, images)
     blank = _REFERENCED.get(table)
@@ -185,11 +191,15 @@ def decode(rows: str) -> Iterator[tuple[str, list[Row | None], list[Row | None]]
             continue
         values = [c if type(c) is list else list(map(c["v"].__getitem__, c["i"])) for c in data]
         width = len(columns)
-        images: list[Row | None] = [dict(zip(columns, r, strict=True))
-                                      for r in zip(*values[:width], strict=True)]
+        images: list[Row | None] = [
+            dict(zip(columns, r, strict=True)) for r in zip(*values[:width], strict=True)
+        ]
         if kind == "update":
-            yield table, images, [dict(zip(columns, r, strict=True))
-                                  for r in zip(*values[width:], strict=True)]
+            yield (
+                table,
+                images,
+                [dict(zip(columns, r, strict=True)) for r in zip(*values[width:], strict=True)],
+            )
         elif kind == "insert":
             yield table, [None] * len(images), images
         else:
@@ -218,13 +228,24 @@ class HistoryOps(ProjectBase):
     def _record_history(self, changes: ChangeSet) -> None:
         conn = self.conn
         # A new action ends whatever its actor could still redo.
-        conn.execute("UPDATE history SET state = 'dropped' WHERE kind = 'action' AND state = 'undone'"
-                     + self._mine(), self._mine_args())
+        conn.execute(
+            "UPDATE history SET state = 'dropped' WHERE kind = 'action' AND state = 'undone'"
+            + self._mine(),
+            self._mine_args(),
+        )
         batch_label, batch = self._batch if self._batch is not None else ("", None)
         cur = conn.execute(
             "INSERT INTO history (at, actor, label, summary, kind, state, batch, batch_label, rows) "
             "VALUES (?, ?, ?, ?, 'action', 'done', ?, ?, ?)",
-            (utc_now(), self.actor, changes.label, summarise(changes), batch, batch_label, encode(changes)),
+            (
+                utc_now(),
+                self.actor,
+                changes.label,
+                summarise(changes),
+                batch,
+                batch_label,
+                encode(changes),
+            ),
         )
         self._remember_own(cur.lastrowid)
         if self._batch is not None and batch is None:
@@ -241,8 +262,10 @@ class HistoryOps(ProjectBase):
         """A deleted document's text stays (once) while the history may re-insert it."""
         for rc in changes.of("documents"):
             if rc.after is None and rc.before is not None:
-                self.conn.execute("INSERT OR REPLACE INTO removed_texts (document_id, text) VALUES (?, ?)",
-                                  (rc.key[0], rc.before["text"]))
+                self.conn.execute(
+                    "INSERT OR REPLACE INTO removed_texts (document_id, text) VALUES (?, ?)",
+                    (rc.key[0], rc.before["text"]),
+                )
             elif rc.before is None and rc.after is not None:
                 self.conn.execute("DELETE FROM removed_texts WHERE document_id = ?", (rc.key[0],))
 
@@ -272,33 +295,61 @@ class HistoryOps(ProjectBase):
         cut = row[0]
         # Only a text that a pruned step mentions can stop being needed: look at those,
         # not at every kept text against every kept step (quadratic over a long session).
-        removed = [d for (d,) in self.conn.execute("SELECT document_id FROM removed_texts").fetchall()]
+        removed = [
+            d for (d,) in self.conn.execute("SELECT document_id FROM removed_texts").fetchall()
+        ]
         candidates: list[str] = []
         if removed:  # (the partial index history_kept makes this read only the steps pruned now)
-            pruned = [r[0] for r in self.conn.execute(
-                "SELECT rows FROM history WHERE rows IS NOT NULL AND id <= ?", (cut,)).fetchall()]
+            pruned = [
+                r[0]
+                for r in self.conn.execute(
+                    "SELECT rows FROM history WHERE rows IS NOT NULL AND id <= ?", (cut,)
+                ).fetchall()
+            ]
             candidates = [d for d in removed if any(f'"{d}"' in r for r in pruned)]
         # Undo and redo lines older than the cut go too: they only serve other windows.
-        self.conn.execute("UPDATE history SET rows = NULL WHERE rows IS NOT NULL AND id <= ?", (cut,))
+        self.conn.execute(
+            "UPDATE history SET rows = NULL WHERE rows IS NOT NULL AND id <= ?", (cut,)
+        )
         for doc_id in candidates:
             needed = self.conn.execute(
-                "SELECT 1 FROM history WHERE rows IS NOT NULL AND instr(rows, ?) LIMIT 1", (f'"{doc_id}"',)
+                "SELECT 1 FROM history WHERE rows IS NOT NULL AND instr(rows, ?) LIMIT 1",
+                (f'"{doc_id}"',),
             ).fetchone()
             if needed is None:
                 self.conn.execute("DELETE FROM removed_texts WHERE document_id = ?", (doc_id,))
 
     # -- reading -----------------------------------------------------------------------------
     def _entry(self, row: Any) -> HistoryEntry:
-        return HistoryEntry(row["id"], row["at"], row["actor"], row["label"], row["summary"], row["kind"],
-                            row["state"], row["target"], row["replayable"] == 1, row["batch"], row["batch_label"])
+        return HistoryEntry(
+            row["id"],
+            row["at"],
+            row["actor"],
+            row["label"],
+            row["summary"],
+            row["kind"],
+            row["state"],
+            row["target"],
+            row["replayable"] == 1,
+            row["batch"],
+            row["batch_label"],
+        )
 
-    _SELECT = ("SELECT id, at, actor, label, summary, kind, state, target, rows IS NOT NULL AS replayable, "
-               "batch, batch_label FROM history")
+    _SELECT = (
+        "SELECT id, at, actor, label, summary, kind, state, target, rows IS NOT NULL AS replayable, "
+        "batch, batch_label FROM history"
+    )
 
-    def history(self, *, since: int = 0, limit: int | None = None, own: bool = False) -> list[HistoryEntry]:
+    def history(
+        self, *, since: int = 0, limit: int | None = None, own: bool = False
+    ) -> list[HistoryEntry]:
         """The audit trail, oldest first (entries after ``since``; the newest ``limit``;
         with ``own``, only what this connection did)."""
-        sql = self._SELECT + " WHERE id > ? ORDER BY id DESC" + (" LIMIT ?" if limit is not None else "")
+        sql = (
+            self._SELECT
+            + " WHERE id > ? ORDER BY id DESC"
+            + (" LIMIT ?" if limit is not None else "")
+        )
         args: tuple[int, ...] = (since,) if limit is None else (since, limit)
         entries = [self._entry(r) for r in reversed(self.conn.execute(sql, args).fetchall())]
         return [e for e in entries if e.id in self._own_history] if own else entries
@@ -322,8 +373,12 @@ class HistoryOps(ProjectBase):
         a step that touched the same rows since makes the undo refuse)."""
         undo = kind == "undo"
         row = self.conn.execute(
-            self._SELECT + " WHERE kind = 'action' AND state = ?" + self._mine()
-            + " ORDER BY id " + ("DESC" if undo else "") + " LIMIT 1",
+            self._SELECT
+            + " WHERE kind = 'action' AND state = ?"
+            + self._mine()
+            + " ORDER BY id "
+            + ("DESC" if undo else "")
+            + " LIMIT 1",
             ("done" if undo else "undone", *self._mine_args()),
         ).fetchone()
         if row is None:
@@ -331,12 +386,28 @@ class HistoryOps(ProjectBase):
         entry = self._entry(row)
         members = [entry]
         if entry.batch is not None:
-            members = [self._entry(r) for r in self.conn.execute(
-                self._SELECT + " WHERE kind = 'action' AND batch = ? AND state = ? ORDER BY id "
-                + ("DESC" if undo else ""), (entry.batch, entry.state)).fetchall()]
-            entry = HistoryEntry(entry.id, entry.at, entry.actor, entry.batch_label or entry.label, entry.summary,
-                                 entry.kind, entry.state, None, all(m.replayable for m in members), entry.batch,
-                                 entry.batch_label)
+            members = [
+                self._entry(r)
+                for r in self.conn.execute(
+                    self._SELECT
+                    + " WHERE kind = 'action' AND batch = ? AND state = ? ORDER BY id "
+                    + ("DESC" if undo else ""),
+                    (entry.batch, entry.state),
+                ).fetchall()
+            ]
+            entry = HistoryEntry(
+                entry.id,
+                entry.at,
+                entry.actor,
+                entry.batch_label or entry.label,
+                entry.summary,
+                entry.kind,
+                entry.state,
+                None,
+                all(m.replayable for m in members),
+                entry.batch,
+                entry.batch_label,
+            )
         if not entry.replayable:
             return None
         return entry, [m.id for m in members]
@@ -353,7 +424,9 @@ class HistoryOps(ProjectBase):
 
     def entry_changes(self, entry_id: int) -> ChangeSet:
         """What an action wrote, row by row (document texts read back where they are kept)."""
-        row = self.conn.execute("SELECT label, rows FROM history WHERE id = ?", (entry_id,)).fetchone()
+        row = self.conn.execute(
+            "SELECT label, rows FROM history WHERE id = ?", (entry_id,)
+        ).fetchone()
         if row is None or row["rows"] is None:
             raise NotFound(f"The history no longer holds what step {entry_id} changed.")
         return ChangeSet(row["label"], self._decode(row["rows"]))
@@ -380,7 +453,10 @@ class HistoryOps(ProjectBase):
         return out
 
     def _kept_text(self, document_id: str) -> str:
-        for sql in ("SELECT text FROM documents WHERE id = ?", "SELECT text FROM removed_texts WHERE document_id = ?"):
+        for sql in (
+            "SELECT text FROM documents WHERE id = ?",
+            "SELECT text FROM removed_texts WHERE document_id = ?",
+        ):
             row = self.conn.execute(sql, (document_id,)).fetchone()
             if row is not None:
                 return str(row[0])
@@ -434,15 +510,24 @@ class HistoryOps(ProjectBase):
                     else:
                         self._update(rc.table, rc.key, rc.after)
                 self._keep_removed_texts(changes)
-                self.conn.execute("UPDATE history SET state = ? WHERE id = ?",
-                                  ("undone" if kind == "undo" else "done", member))
+                self.conn.execute(
+                    "UPDATE history SET state = ? WHERE id = ?",
+                    ("undone" if kind == "undo" else "done", member),
+                )
             # The trail's line keeps what the replay wrote (until pruned), so that another
             # window can follow it row by row (``changes_since``).
             cur = self.conn.execute(
                 "INSERT INTO history (at, actor, label, summary, kind, state, target, rows) "
                 "VALUES (?, ?, ?, ?, ?, '', ?, ?)",
-                (utc_now(), self.actor, f"{verb} {entry.label}", summarise(replayed), kind, members[0],
-                 encode(replayed)),
+                (
+                    utc_now(),
+                    self.actor,
+                    f"{verb} {entry.label}",
+                    summarise(replayed),
+                    kind,
+                    members[0],
+                    encode(replayed),
+                ),
             )
             self._remember_own(cur.lastrowid)
         return self.last_changes

@@ -11,8 +11,14 @@ from annotator.store.base import ProjectBase
 
 
 class MemoOps(ProjectBase):
-    def add_memo(self, text: str, *, title: str = "", document_id: str | None = None,
-                 coder_id: str | None = None) -> Memo:
+    def add_memo(
+        self,
+        text: str,
+        *,
+        title: str = "",
+        document_id: str | None = None,
+        coder_id: str | None = None,
+    ) -> Memo:
         if not (text.strip() or title.strip()):
             raise InvalidInput("A memo needs a title or some text.")
         if document_id is not None and self._get_row("documents", (document_id,)) is None:
@@ -33,10 +39,13 @@ class MemoOps(ProjectBase):
     def memos(self, document_id: str | None = None) -> list[Memo]:
         """Project memos (``document_id`` None) or one document's memos, oldest first."""
         rows = self.conn.execute(
-            "SELECT * FROM memos WHERE document_id IS ? ORDER BY created, id", (document_id,))
+            "SELECT * FROM memos WHERE document_id IS ? ORDER BY created, id", (document_id,)
+        )
         return [Memo.model_construct(**dict(r)) for r in rows]
 
-    def update_memo(self, memo_id: str, *, title: str | None = None, text: str | None = None) -> Memo:
+    def update_memo(
+        self, memo_id: str, *, title: str | None = None, text: str | None = None
+    ) -> Memo:
         values: dict[str, str] = {}
         if title is not None:
             values["title"] = title.strip()

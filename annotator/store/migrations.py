@@ -115,14 +115,16 @@ def m001_base(db: Database) -> None:
             key TEXT PRIMARY KEY,
             value TEXT NOT NULL
         );
-        """
+        """,
     )
 
 
 def m002_quick_keys_and_coder_index(db: Database) -> None:
     """Quick keys (1-9) on codes; an index for per-coder retrieval."""
     db["codes"].add_column("quick_key", int)  # type: ignore[union-attr]
-    db.execute("CREATE UNIQUE INDEX codes_quick_key ON codes(quick_key) WHERE quick_key IS NOT NULL")
+    db.execute(
+        "CREATE UNIQUE INDEX codes_quick_key ON codes(quick_key) WHERE quick_key IS NOT NULL"
+    )
     db.execute("CREATE INDEX codings_coder ON codings(coder_id)")
 
 
@@ -184,7 +186,9 @@ def m004_one_coding_per_passage(db: Database) -> None:
         (kept, kept_memo, _), *others = group
         joined = "\n\n".join(memos)
         if joined != kept_memo:
-            conn.execute("UPDATE codings SET memo = ?, updated = ? WHERE rowid = ?", (joined, now, kept))
+            conn.execute(
+                "UPDATE codings SET memo = ?, updated = ? WHERE rowid = ?", (joined, now, kept)
+            )
         conn.executemany("DELETE FROM codings WHERE rowid = ?", [(r[0],) for r in others])
     conn.execute(
         'CREATE UNIQUE INDEX codings_one_per_passage ON codings(code_id, document_id, coder_id, start, "end")'

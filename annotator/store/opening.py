@@ -60,7 +60,9 @@ def inspect(path: Path, *, create: bool, read_only: bool) -> OpenMode:
             raise NotFound(f"No project file at {path}.")
         path.parent.mkdir(parents=True, exist_ok=True)
         if not os.access(path.parent, os.W_OK):
-            raise ProjectFileError(f"Cannot create {path.name}: the folder {path.parent} is read-only.")
+            raise ProjectFileError(
+                f"Cannot create {path.name}: the folder {path.parent} is read-only."
+            )
         return OpenMode()
     if stat.S_ISDIR(st.st_mode):
         raise ProjectFileError(f"{path} is a folder, not a project file.")
@@ -69,7 +71,9 @@ def inspect(path: Path, *, create: bool, read_only: bool) -> OpenMode:
     if create and st.st_size > 0:
         raise Conflict(f"{path} already exists; choose another name or open it.")
     if not os.access(path, os.R_OK):
-        raise ProjectFileError(f"{path.name} cannot be read: you do not have permission to read it.")
+        raise ProjectFileError(
+            f"{path.name} cannot be read: you do not have permission to read it."
+        )
     if st.st_size == 0 and not create:
         raise ProjectFileError(f"{path.name} is an empty file, not an Annotator project.")
     folder_writable = os.access(path.parent, os.W_OK | os.X_OK)
@@ -84,7 +88,11 @@ def inspect(path: Path, *, create: bool, read_only: bool) -> OpenMode:
         return OpenMode()
     # Without a -wal, nobody is writing it now; a reader that cannot create -shm in
     # the folder (or must not leave one behind) reads the main file as it is.
-    return OpenMode(True, reason, immutable=not wal_exists and (not folder_writable or reason.startswith("the file")))
+    return OpenMode(
+        True,
+        reason,
+        immutable=not wal_exists and (not folder_writable or reason.startswith("the file")),
+    )
 
 
 def connect(path: Path, mode: OpenMode, *, create: bool) -> sqlite3.Connection:
@@ -128,7 +136,9 @@ def check_schema(conn: sqlite3.Connection, name: str) -> None:
     fail somewhere later, and writing to it would store work the rules no longer guard."""
     # Tables first: a dropped table takes its indexes with it, and the table is the news.
     order = {"table": 0, "index": 1, "trigger": 2}
-    missing = sorted(expected_schema() - schema_items(conn), key=lambda item: (order[item[0]], item[1]))
+    missing = sorted(
+        expected_schema() - schema_items(conn), key=lambda item: (order[item[0]], item[1])
+    )
     if missing:
         kind, item = missing[0]
         more = f" (and {len(missing) - 1} more)" if len(missing) > 1 else ""

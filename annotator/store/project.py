@@ -23,7 +23,9 @@ class Project(CoderOps, DocumentOps, CodeOps, CodingOps, MemoOps, HistoryOps, Pr
         return cls(path, create=True)
 
     @classmethod
-    def open(cls, path: str | Path, *, read_only: bool = False, busy_timeout: float | None = None) -> Project:
+    def open(
+        cls, path: str | Path, *, read_only: bool = False, busy_timeout: float | None = None
+    ) -> Project:
         """Open an existing project, migrating its schema if it is older.
 
         It opens read-only when asked, or when the file or its folder cannot be

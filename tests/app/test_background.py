@@ -15,7 +15,9 @@ from annotator.core.search import search_documents
 from annotator.store import Project
 
 
-def test_a_read_has_its_own_read_only_connection_that_sees_what_is_committed(sample: Sample) -> None:
+def test_a_read_has_its_own_read_only_connection_that_sees_what_is_committed(
+    sample: Sample,
+) -> None:
     p = sample.project
     p.add_document("Late", "Added just before the read.")
     seen: list[object] = []
@@ -114,7 +116,8 @@ def test_a_bad_pattern_is_said_before_anything_starts(sample: Sample) -> None:
 
 
 def test_a_document_deleted_while_the_search_runs_is_passed_over(
-        sample: Sample, monkeypatch: pytest.MonkeyPatch) -> None:
+    sample: Sample, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setattr(app_search, "REPORT_EVERY", 0.0)  # a report after every document
     p = sample.project
     first, second = (d.id for d in p.documents())
@@ -127,7 +130,9 @@ def test_a_document_deleted_while_the_search_runs_is_passed_over(
     assert {h.document_id for h in hits} == {first}
 
 
-def test_a_cancelled_search_stops_between_documents(sample: Sample, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_cancelled_search_stops_between_documents(
+    sample: Sample, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setattr(app_search, "REPORT_EVERY", 0.0)
     job = search_read(sample.project.path, "rivalry")
     seen: list[int] = []

@@ -45,28 +45,45 @@ class Asked:
 # -- coding text -----------------------------------------------------------------------------
 def test_coding_with_a_chosen_code(session: Session, sample: Sample) -> None:
     p = sample.project
-    coded = operations.code_span(session, sample.speech.id, *words("global governance"), code_id=sample.norms.id)
+    coded = operations.code_span(
+        session, sample.speech.id, *words("global governance"), code_id=sample.norms.id
+    )
     assert not coded.created and coded.code.id == sample.norms.id
-    assert (coded.coding.coder_id, coded.coding.start, coded.coding.end) == (sample.ann.id, *words("global governance"))
+    assert (coded.coding.coder_id, coded.coding.start, coded.coding.end) == (
+        sample.ann.id,
+        *words("global governance"),
+    )
     assert [rc.key[0] for rc in coded.changes.of("codings")] == [coded.coding.id]
     assert steps(p)[-1] == "Code with Norms" and session.recent_codes == [sample.norms.id]
 
 
-def test_pick_then_apply_a_path_creates_the_code_under_its_parent(session: Session, sample: Sample) -> None:
+def test_pick_then_apply_a_path_creates_the_code_under_its_parent(
+    session: Session, sample: Sample
+) -> None:
     p = sample.project
     before = len(steps(p))
-    coded = operations.code_span(session, sample.speech.id, *words("capacity"), new_name="Norms / Capacity")
-    assert coded.created and coded.code.name == "Capacity" and coded.code.parent_id == sample.norms.id
+    coded = operations.code_span(
+        session, sample.speech.id, *words("capacity"), new_name="Norms / Capacity"
+    )
+    assert (
+        coded.created and coded.code.name == "Capacity" and coded.code.parent_id == sample.norms.id
+    )
     assert p.code_tree().path(coded.code.id) == "Norms/Capacity"
     assert p.coding(coded.coding.id).code_id == coded.code.id
     assert steps(p)[before:] == ["Code with new code Capacity"]  # one step for both
     p.undo()
     assert "Capacity" not in {c.name for c in p.codes()} and len(p.codings()) == 4
-    deeper = operations.code_span(session, sample.speech.id, 0, 5, new_name="norms/norm-shaper/Strong")
-    assert p.code_tree().path(deeper.code.id) == "Norms/Norm-shaper/Strong"  # names match as the codebook does
+    deeper = operations.code_span(
+        session, sample.speech.id, 0, 5, new_name="norms/norm-shaper/Strong"
+    )
+    assert (
+        p.code_tree().path(deeper.code.id) == "Norms/Norm-shaper/Strong"
+    )  # names match as the codebook does
 
 
-def test_a_path_under_a_code_that_does_not_exist_is_refused(session: Session, sample: Sample) -> None:
+def test_a_path_under_a_code_that_does_not_exist_is_refused(
+    session: Session, sample: Sample
+) -> None:
     p = sample.project
     before = (len(p.codes()), len(p.codings()), len(steps(p)))
     with pytest.raises(NotFound, match="no code 'Emotion' at the top level to create 'Joy' under"):
@@ -74,7 +91,9 @@ def test_a_path_under_a_code_that_does_not_exist_is_refused(session: Session, sa
     assert (len(p.codes()), len(p.codings()), len(steps(p))) == before
 
 
-def test_a_new_name_is_tidied_and_an_escaped_slash_is_part_of_it(session: Session, sample: Sample) -> None:
+def test_a_new_name_is_tidied_and_an_escaped_slash_is_part_of_it(
+    session: Session, sample: Sample
+) -> None:
     p = sample.project
     coded = operations.code_span(session, sample.speech.id, 0, 5, new_name="  Global   governance ")
     assert coded.code.name == "Global governance" and coded.code.parent_id is None
@@ -115,23 +134,36 @@ def test_choose_a_code_or_name_one(session: Session, sample: Sample) -> None:
     with pytest.raises(InvalidInput, match="Choose a code, or name a new one"):
         operations.code_span(session, sample.speech.id, 0, 5)
     with pytest.raises(InvalidInput):
-        operations.code_span(session, sample.speech.id, 0, 5, code_id=sample.norms.id, new_name="Both")
+        operations.code_span(
+            session, sample.speech.id, 0, 5, code_id=sample.norms.id, new_name="Both"
+        )
 
 
 # -- coding many spans: skip what is coded already ----------------------------------------------
-def test_coding_many_spans_skips_those_the_coder_already_coded(session: Session, sample: Sample) -> None:
+def test_coding_many_spans_skips_those_the_coder_already_coded(
+    session: Session, sample: Sample
+) -> None:
     p = sample.project
     s = sample.speech.id
     coded_already = (s, 0, 59)  # Ann's Norm-shaper coding in the sample
     new = (s, *words("capacity"))
     bens = next((c.document_id, c.start, c.end) for c in p.codings(coder_ids=[sample.ben.id]))
-    p.add_coding(bens[0], sample.norm_shaper.id, sample.ben.id, bens[1], bens[2])  # Ben's: no reason to skip
+    p.add_coding(
+        bens[0], sample.norm_shaper.id, sample.ben.id, bens[1], bens[2]
+    )  # Ben's: no reason to skip
     before = len(steps(p))
-    coded = operations.code_spans(session, [coded_already, new, bens], code_id=sample.norm_shaper.id)
-    assert coded.skipped == 1 and {(c.document_id, c.start, c.end) for c in coded.codings} == {new, bens}
+    coded = operations.code_spans(
+        session, [coded_already, new, bens], code_id=sample.norm_shaper.id
+    )
+    assert coded.skipped == 1 and {(c.document_id, c.start, c.end) for c in coded.codings} == {
+        new,
+        bens,
+    }
     assert all(c.coder_id == sample.ann.id for c in coded.codings)
     assert steps(p)[before:] == ["Code 2 passages with Norm-shaper"]
-    again = operations.code_spans(session, [coded_already, new, bens], code_id=sample.norm_shaper.id)
+    again = operations.code_spans(
+        session, [coded_already, new, bens], code_id=sample.norm_shaper.id
+    )
     assert again.codings == () and again.skipped == 3 and not again.changes
     assert len(steps(p)) == before + 1  # nothing to do: no step
 
@@ -150,23 +182,37 @@ def test_coding_many_spans_with_a_new_code_is_one_step(session: Session, sample:
 
 # -- the other-coder rule ---------------------------------------------------------------------------
 def bens_coding(sample: Sample) -> Coding:
-    return next(c for c in sample.project.codings(document_id=sample.speech.id) if c.coder_id == sample.ben.id)
+    return next(
+        c
+        for c in sample.project.codings(document_id=sample.speech.id)
+        if c.coder_id == sample.ben.id
+    )
 
 
 EDITS: dict[str, tuple[Callable[[Session, Coding, Sample, Asked], operations.Edited], str]] = {
-    "remove": (lambda s, c, _x, ask: operations.remove_coding(s, c.id, confirm=ask), "Remove it anyway?"),
-    "reassign": (lambda s, c, x, ask: operations.reassign_coding(s, c.id, x.norms.id, confirm=ask),
-                 "Re-assign it to Norms anyway?"),
-    "resize": (lambda s, c, _x, ask: operations.resize_coding(s, c.id, c.start + 1, c.end, confirm=ask),
-               "Change the passage it covers anyway?"),
-    "memo": (lambda s, c, _x, ask: operations.set_coding_memo(s, c.id, "Ben's? Hm.", confirm=ask),
-             "Change its memo anyway?"),
+    "remove": (
+        lambda s, c, _x, ask: operations.remove_coding(s, c.id, confirm=ask),
+        "Remove it anyway?",
+    ),
+    "reassign": (
+        lambda s, c, x, ask: operations.reassign_coding(s, c.id, x.norms.id, confirm=ask),
+        "Re-assign it to Norms anyway?",
+    ),
+    "resize": (
+        lambda s, c, _x, ask: operations.resize_coding(s, c.id, c.start + 1, c.end, confirm=ask),
+        "Change the passage it covers anyway?",
+    ),
+    "memo": (
+        lambda s, c, _x, ask: operations.set_coding_memo(s, c.id, "Ben's? Hm.", confirm=ask),
+        "Change its memo anyway?",
+    ),
 }
 
 
 @pytest.mark.parametrize("edit", sorted(EDITS))
 def test_editing_another_coder_s_coding_asks_and_a_no_changes_nothing(
-        session: Session, sample: Sample, edit: str) -> None:
+    session: Session, sample: Sample, edit: str
+) -> None:
     p = sample.project
     run, question = EDITS[edit]
     coding = bens_coding(sample)
@@ -179,15 +225,21 @@ def test_editing_another_coder_s_coding_asks_and_a_no_changes_nothing(
 
 
 @pytest.mark.parametrize("edit", sorted(EDITS))
-def test_editing_another_coder_s_coding_after_a_yes(session: Session, sample: Sample, edit: str) -> None:
+def test_editing_another_coder_s_coding_after_a_yes(
+    session: Session, sample: Sample, edit: str
+) -> None:
     p = sample.project
     run, _question = EDITS[edit]
     coding = bens_coding(sample)
     ask = Asked(True)
     result = run(session, coding, sample, ask)
     assert len(ask.questions) == 1 and result.done and result.changes.touches("codings")
-    label = {"remove": "Remove coding Geopolitical rivalry", "reassign": "Re-assign coding to Norms",
-             "resize": "Resize coding Geopolitical rivalry", "memo": "Edit memo of coding Geopolitical rivalry"}
+    label = {
+        "remove": "Remove coding Geopolitical rivalry",
+        "reassign": "Re-assign coding to Norms",
+        "resize": "Resize coding Geopolitical rivalry",
+        "memo": "Edit memo of coding Geopolitical rivalry",
+    }
     assert steps(p)[-1] == label[edit]
     assert p.history()[-1].actor == "Ann"  # done by Ann, on Ben's coding
     if edit == "remove":
@@ -199,10 +251,14 @@ def test_editing_another_coder_s_coding_after_a_yes(session: Session, sample: Sa
 
 @pytest.mark.parametrize("edit", sorted(EDITS))
 def test_the_active_coder_s_own_codings_are_edited_without_a_question(
-        session: Session, sample: Sample, edit: str) -> None:
+    session: Session, sample: Sample, edit: str
+) -> None:
     run, _question = EDITS[edit]
-    own = next(c for c in sample.project.codings(document_id=sample.speech.id)
-               if c.coder_id == sample.ann.id and c.code_id == sample.rivalry.id)
+    own = next(
+        c
+        for c in sample.project.codings(document_id=sample.speech.id)
+        if c.coder_id == sample.ann.id and c.code_id == sample.rivalry.id
+    )
 
     def never(question: str) -> bool:
         raise AssertionError(f"asked: {question}")
@@ -217,7 +273,9 @@ def test_without_an_active_coder_every_coding_is_another_s(sample: Sample) -> No
     assert len(ask.questions) == 1
 
 
-def test_an_edit_that_changes_nothing_asks_nothing_and_takes_no_step(session: Session, sample: Sample) -> None:
+def test_an_edit_that_changes_nothing_asks_nothing_and_takes_no_step(
+    session: Session, sample: Sample
+) -> None:
     p = sample.project
     coding = bens_coding(sample)
     before = steps(p)
@@ -226,7 +284,9 @@ def test_an_edit_that_changes_nothing_asks_nothing_and_takes_no_step(session: Se
         raise AssertionError(question)
 
     assert operations.reassign_coding(session, coding.id, coding.code_id, confirm=never).done
-    assert operations.resize_coding(session, coding.id, coding.start, coding.end, confirm=never).done
+    assert operations.resize_coding(
+        session, coding.id, coding.start, coding.end, confirm=never
+    ).done
     assert operations.set_coding_memo(session, coding.id, coding.memo, confirm=never).done
     assert steps(p) == before
 

@@ -52,18 +52,53 @@ def test_codebook_examples_quote_the_imported_texts(demo):
 
 def test_code_by_quote_and_by_offsets_then_export(demo, tmp_path, capsys):
     assert run(capsys, "coders", "add", str(demo), "Ann")[0] == 0
-    code, out, err = run(capsys, "code", str(demo), "--document", "000_09fbba7bb405641d.txt",
-                         "--code", "Capacity building", "--coder", "Ann",
-                         "--quote", "emerging technologies")
+    code, out, err = run(
+        capsys,
+        "code",
+        str(demo),
+        "--document",
+        "000_09fbba7bb405641d.txt",
+        "--code",
+        "Capacity building",
+        "--coder",
+        "Ann",
+        "--quote",
+        "emerging technologies",
+    )
     # The phrase occurs several times: the CLI asks which one instead of guessing.
     assert code == 1 and "--occurrence" in err
-    code, out, err = run(capsys, "code", str(demo), "--document", "000_09fbba7bb405641d.txt",
-                         "--code", "Capacity building", "--coder", "Ann",
-                         "--quote", "emerging technologies", "--occurrence", "2")
+    code, out, err = run(
+        capsys,
+        "code",
+        str(demo),
+        "--document",
+        "000_09fbba7bb405641d.txt",
+        "--code",
+        "Capacity building",
+        "--coder",
+        "Ann",
+        "--quote",
+        "emerging technologies",
+        "--occurrence",
+        "2",
+    )
     assert code == 0, err
     coding_id = out.strip()
-    code, out, _ = run(capsys, "code", str(demo), "--document", "000_09fbba7bb405641d.txt",
-                       "--code", "Geopolitical rivalry", "--coder", "ann", "--start", "0", "--end", "7")
+    code, out, _ = run(
+        capsys,
+        "code",
+        str(demo),
+        "--document",
+        "000_09fbba7bb405641d.txt",
+        "--code",
+        "Geopolitical rivalry",
+        "--coder",
+        "ann",
+        "--start",
+        "0",
+        "--end",
+        "7",
+    )
     assert code == 0
     target = tmp_path / "segments.csv"
     assert run(capsys, "segments", "export", str(demo), "-o", str(target))[0] == 0
@@ -82,13 +117,31 @@ def test_code_is_the_app_s_operation_done_by_the_coder(tmp_path, capsys):
         ben = p.add_coder("Ben")
         doc = p.add_document("Speech", "We must build capacity in developing countries.")
         p.add_code("Capacity")
-    code, out, err = run(capsys, "code", str(path), "--document", "Speech", "--code", "Capacity",
-                         "--coder", "ben", "--quote", "build capacity", "--memo", "Key claim.")
+    code, out, err = run(
+        capsys,
+        "code",
+        str(path),
+        "--document",
+        "Speech",
+        "--code",
+        "Capacity",
+        "--coder",
+        "ben",
+        "--quote",
+        "build capacity",
+        "--memo",
+        "Key claim.",
+    )
     assert code == 0, err
     with Project.open(path) as p:
         coding = p.coding(out.strip())
         entry = p.history()[-1]
-    assert (coding.document_id, coding.coder_id, coding.start, coding.end) == (doc.id, ben.id, 8, 22)
+    assert (coding.document_id, coding.coder_id, coding.start, coding.end) == (
+        doc.id,
+        ben.id,
+        8,
+        22,
+    )
     assert coding.memo == "Key claim."
     assert (entry.label, entry.actor) == ("Code with Capacity", "Ben")
 
@@ -96,14 +149,74 @@ def test_code_is_the_app_s_operation_done_by_the_coder(tmp_path, capsys):
 @pytest.mark.parametrize(
     ("argv", "message"),
     [
-        (["code", "{p}", "--document", "nope", "--code", "Norm-shaper", "--coder", "Ann", "--start", "0", "--end", "3"],
-         "No document 'nope'"),
-        (["code", "{p}", "--document", "000_09fbba7bb405641d.txt", "--code", "Nope", "--coder", "Ann",
-          "--start", "0", "--end", "3"], "No code 'Nope'"),
-        (["code", "{p}", "--document", "000_09fbba7bb405641d.txt", "--code", "Norm-shaper", "--coder", "Zed",
-          "--start", "0", "--end", "3"], "No coder named 'Zed'"),
-        (["code", "{p}", "--document", "000_09fbba7bb405641d.txt", "--code", "Norm-shaper", "--coder", "Ann",
-          "--start", "5", "--end", "999999"], "impossible"),
+        (
+            [
+                "code",
+                "{p}",
+                "--document",
+                "nope",
+                "--code",
+                "Norm-shaper",
+                "--coder",
+                "Ann",
+                "--start",
+                "0",
+                "--end",
+                "3",
+            ],
+            "No document 'nope'",
+        ),
+        (
+            [
+                "code",
+                "{p}",
+                "--document",
+                "000_09fbba7bb405641d.txt",
+                "--code",
+                "Nope",
+                "--coder",
+                "Ann",
+                "--start",
+                "0",
+                "--end",
+                "3",
+            ],
+            "No code 'Nope'",
+        ),
+        (
+            [
+                "code",
+                "{p}",
+                "--document",
+                "000_09fbba7bb405641d.txt",
+                "--code",
+                "Norm-shaper",
+                "--coder",
+                "Zed",
+                "--start",
+                "0",
+                "--end",
+                "3",
+            ],
+            "No coder named 'Zed'",
+        ),
+        (
+            [
+                "code",
+                "{p}",
+                "--document",
+                "000_09fbba7bb405641d.txt",
+                "--code",
+                "Norm-shaper",
+                "--coder",
+                "Ann",
+                "--start",
+                "5",
+                "--end",
+                "999999",
+            ],
+            "impossible",
+        ),
         (["coders", "add", "{p}", "ann"], "already exists"),
     ],
 )
@@ -140,7 +253,10 @@ def test_import_reports_duplicates_and_failures(tmp_path, capsys):
     assert "b.txt" in err and "c.txt" in err
     with Project.open(project) as p:
         assert len(p.documents()) == 1
-        assert p.document_text(p.documents()[0].id) == "A speech about AI governance.\nSecond line 😀\n"
+        assert (
+            p.document_text(p.documents()[0].id)
+            == "A speech about AI governance.\nSecond line 😀\n"
+        )
 
 
 def test_codebook_round_trip_through_the_cli(demo, tmp_path, capsys):
@@ -154,9 +270,26 @@ def test_codebook_round_trip_through_the_cli(demo, tmp_path, capsys):
 
 
 def test_usage_mistakes_are_one_line(tmp_path):
-    result = subprocess.run([sys.executable, "-m", "annotator", "code", str(tmp_path / "p.sqlite"),
-                             "--document", "d", "--code", "c", "--coder", "a", "--start", "abc"],
-                            capture_output=True, text=True, cwd=REPO)
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "annotator",
+            "code",
+            str(tmp_path / "p.sqlite"),
+            "--document",
+            "d",
+            "--code",
+            "c",
+            "--coder",
+            "a",
+            "--start",
+            "abc",
+        ],
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+    )
     assert result.returncode == 2
     assert result.stderr.count("\n") == 1 and "invalid int value: 'abc'" in result.stderr
 
@@ -171,5 +304,7 @@ assert main(["demo", {str(tmp_path / "q.sqlite")!r}]) == 0
 assert main(["info", {str(tmp_path / "q.sqlite")!r}]) == 0
 assert not any(m.startswith("PySide6.") for m in sys.modules)
 """
-    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=REPO)
+    result = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, cwd=REPO
+    )
     assert result.returncode == 0, result.stderr

@@ -15,9 +15,16 @@ from annotator.store import Project
 from annotator.store.backups import list_backups
 
 
-def _cli(*argv: str, env: dict[str, str] | None = None, timeout: float = 60) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "annotator", *argv], capture_output=True, text=True,
-                          timeout=timeout, env={**os.environ, **(env or {})})
+def _cli(
+    *argv: str, env: dict[str, str] | None = None, timeout: float = 60
+) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "annotator", *argv],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env={**os.environ, **(env or {})},
+    )
 
 
 def _project(tmp_path: Path) -> Path:
@@ -41,15 +48,21 @@ def test_a_fifo_named_as_the_project_is_refused_at_once(tmp_path, command):
 def test_a_write_lock_held_elsewhere_is_one_line_naming_the_holder(tmp_path):
     path = _project(tmp_path)
     holder = subprocess.Popen(
-        [sys.executable, "-c", textwrap.dedent(f"""
+        [
+            sys.executable,
+            "-c",
+            textwrap.dedent(f"""
             import sqlite3, sys
             conn = sqlite3.connect({str(path)!r}, isolation_level=None)
             conn.execute("BEGIN IMMEDIATE")
             conn.execute("INSERT INTO settings VALUES ('k', 'v')")
             print("locked", flush=True)
             sys.stdin.read()
-        """)],
-        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+        """),
+        ],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
     )
     try:
         assert holder.stdout is not None and holder.stdout.readline().strip() == "locked"
@@ -83,7 +96,9 @@ def test_backup_makes_a_rolling_backup_or_a_named_copy(tmp_path, capsys):
 def test_a_read_only_project_can_be_read_but_not_changed(tmp_path, capsys, monkeypatch):
     path = _project(tmp_path)
     real = os.access
-    monkeypatch.setattr(os, "access", lambda p, mode, *a, **k: False if mode & os.W_OK else real(p, mode, *a, **k))
+    monkeypatch.setattr(
+        os, "access", lambda p, mode, *a, **k: False if mode & os.W_OK else real(p, mode, *a, **k)
+    )
     assert main(["coders", "list", str(path)]) == 0
     assert "Ann" in capsys.readouterr().out
     assert main(["coders", "add", str(path), "Ben"]) == 1

@@ -17,8 +17,10 @@ def caret(cp: int) -> tuple[int, int]:
 
 def shown(*spans: tuple[str, str, str, int, int]) -> ShownCodings:
     s = ShownCodings()
-    s.set_codebook([Code(id="x", name="X", color="#3CB44B"), Code(id="y", name="Y", color="#4363D8")],
-                   [Coder(id="ann", name="ann"), Coder(id="ben", name="Ben")])
+    s.set_codebook(
+        [Code(id="x", name="X", color="#3CB44B"), Code(id="y", name="Y", color="#4363D8")],
+        [Coder(id="ann", name="ann"), Coder(id="ben", name="Ben")],
+    )
     s.load(spans)
     return s
 
@@ -55,7 +57,9 @@ def test_codings_side_by_side_on_one_line_are_moved_apart() -> None:
     assert s.index.lanes["left"] == s.index.lanes["right"]
     out = by_id(place_brackets(s, 0, 100, caret, 100, None, 4))
     assert out["left"].lane != out["right"].lane
-    far = shown(("top", "x", "ann", 0, 4), ("below", "y", "ann", 30, 34))  # different lines: one lane
+    far = shown(
+        ("top", "x", "ann", 0, 4), ("below", "y", "ann", 30, 34)
+    )  # different lines: one lane
     lanes = by_id(place_brackets(far, 0, 100, caret, 100, None, 4))
     assert lanes["top"].lane == lanes["below"].lane
 

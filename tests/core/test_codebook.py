@@ -10,8 +10,11 @@ from annotator.core.codebook import CodeTree, join_path, split_path
 from annotator.core.errors import Conflict
 from annotator.core.models import Code
 
-names = st.text(st.characters(blacklist_categories=("Cs",)), min_size=1, max_size=12).map(
-    lambda s: " ".join(s.split())).filter(bool)
+names = (
+    st.text(st.characters(blacklist_categories=("Cs",)), min_size=1, max_size=12)
+    .map(lambda s: " ".join(s.split()))
+    .filter(bool)
+)
 
 
 @given(st.lists(names, min_size=1, max_size=4))

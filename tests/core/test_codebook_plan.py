@@ -23,11 +23,16 @@ from annotator.core.models import Code
 
 def codebook(*rows: tuple[str, str, str | None]) -> list[Code]:
     """Codes from (id, name, parent id), numbered in the order given."""
-    return [Code(id=cid, name=name, parent_id=parent, sort_order=n) for n, (cid, name, parent) in enumerate(rows)]
+    return [
+        Code(id=cid, name=name, parent_id=parent, sort_order=n)
+        for n, (cid, name, parent) in enumerate(rows)
+    ]
 
 
 def spec(name: str, *parents: str, source: str = "", **fields: Any) -> CodeSpec:
-    return CodeSpec(name=name, source=source or f"spec {name}", parent_path=tuple(parents), **fields)
+    return CodeSpec(
+        name=name, source=source or f"spec {name}", parent_path=tuple(parents), **fields
+    )
 
 
 def apply(base: list[Code] | dict[str, Code], plan: CodebookPlan) -> dict[str, Code]:
@@ -74,8 +79,15 @@ def test_specs_match_by_id_then_by_path_else_are_new() -> None:
 
 def test_a_code_claimed_by_id_is_not_matched_again_by_path() -> None:
     plan = plan_codebook(BASE, [CodeSpec("Rules", id="n", parent_path=()), spec("Norms")])
-    assert plan.matches[0].by == "id" and plan.matches[1].by == "new"  # "Norms" is taken by the first
-    assert paths(apply(BASE, plan)) == ["Rules", "Rules/Norm-shaper", "Rivalry", "Norms"]  # new: last
+    assert (
+        plan.matches[0].by == "id" and plan.matches[1].by == "new"
+    )  # "Norms" is taken by the first
+    assert paths(apply(BASE, plan)) == [
+        "Rules",
+        "Rules/Norm-shaper",
+        "Rivalry",
+        "Norms",
+    ]  # new: last
 
 
 def test_specs_may_name_their_parent_by_id_or_not_at_all() -> None:
@@ -125,22 +137,35 @@ def test_bad_specs_are_refused_naming_the_spec(specs: list[CodeSpec], message: s
 
 def test_a_code_above_a_spec_moved_by_another_spec_is_refused() -> None:
     base = codebook(("a", "A", None), ("b", "B", "a"))
-    with pytest.raises(CodebookPlanError, match=r"r2: 'A/B/C' cannot be placed: a code above it is moved by another"):
-        plan_codebook(base, [CodeSpec("Z", "r1", id="a", parent_path=()), spec("C", "A", "B", source="r2")])
+    with pytest.raises(
+        CodebookPlanError,
+        match=r"r2: 'A/B/C' cannot be placed: a code above it is moved by another",
+    ):
+        plan_codebook(
+            base, [CodeSpec("Z", "r1", id="a", parent_path=()), spec("C", "A", "B", source="r2")]
+        )
 
 
 def test_the_wording_follows_the_caller() -> None:
     words = Wording(incoming="the other project", after="after the merge", another="another code")
     with pytest.raises(CodebookPlanError, match=r"would be the name of two codes after the merge"):
-        plan_codebook(BASE, [CodeSpec("norms", "code 'Rivalry'", id="r", parent_path=())], wording=words)
+        plan_codebook(
+            BASE, [CodeSpec("norms", "code 'Rivalry'", id="r", parent_path=())], wording=words
+        )
 
 
 # -- the writes -------------------------------------------------------------------------------
 def test_swapped_names_step_aside_first_and_never_clash() -> None:
     base = codebook(("a", "Alpha", None), ("b", "Beta", None))
-    plan = plan_codebook(base, [CodeSpec("Beta", id="a", parent_path=()), CodeSpec("Alpha", id="b", parent_path=())])
-    assert [(s.kind, s.code_id) for s in plan.steps] == [("stash", "a"), ("stash", "b"), ("update", "a"),
-                                                          ("update", "b")]
+    plan = plan_codebook(
+        base, [CodeSpec("Beta", id="a", parent_path=()), CodeSpec("Alpha", id="b", parent_path=())]
+    )
+    assert [(s.kind, s.code_id) for s in plan.steps] == [
+        ("stash", "a"),
+        ("stash", "b"),
+        ("update", "a"),
+        ("update", "b"),
+    ]
     assert plan.steps[0].values == {"name": "(importing a)"}
     final = apply(base, plan)
     assert (final["a"].name, final["b"].name) == ("Beta", "Alpha")
@@ -154,7 +179,9 @@ def test_a_rename_into_a_freed_name_and_a_new_code_in_the_old_one() -> None:
 
 
 def test_moves_under_a_renamed_parent_and_under_a_new_one() -> None:
-    base = codebook(("p", "Parent", None), ("c", "Child", None), ("d", "Deep", "c"), ("t", "Trust", None))
+    base = codebook(
+        ("p", "Parent", None), ("c", "Child", None), ("d", "Deep", "c"), ("t", "Trust", None)
+    )
     plan = plan_codebook(base, [
         CodeSpec("Renamed", id="p", parent_path=()),
         CodeSpec("Child", id="c", parent_path=("Renamed",)),
@@ -165,11 +192,27 @@ def test_moves_under_a_renamed_parent_and_under_a_new_one() -> None:
     assert {s.code_id: s.values.get("parent_id") for s in plan.moves} == {"c": "p", "t": new}
     assert [c.name for c in plan.creates] == ["Attitudes"]
     final = apply(base, plan)
-    assert paths(final) == ["Renamed", "Renamed/Child", "Renamed/Child/Deep", "Attitudes", "Attitudes/Trust"]
+    assert paths(final) == [
+        "Renamed",
+        "Renamed/Child",
+        "Renamed/Child/Deep",
+        "Attitudes",
+        "Attitudes/Trust",
+    ]
 
 
 def test_only_changed_fields_are_updated_and_missing_ones_kept() -> None:
-    base = [Code(id="a", name="A", color="#111111", definition="old", example="kept", memo="mine", quick_key=3)]
+    base = [
+        Code(
+            id="a",
+            name="A",
+            color="#111111",
+            definition="old",
+            example="kept",
+            memo="mine",
+            quick_key=3,
+        )
+    ]
     plan = plan_codebook(base, [spec("A", color="#222", definition="new")])
     (step,) = plan.steps
     assert step.kind == "update" and step.values == {"color": "#222222", "definition": "new"}
@@ -229,8 +272,16 @@ def build(shape: list[tuple[str, int | None, int, str, str]]) -> list[Code]:
         if slot in slots:
             continue
         slots.add(slot)
-        codes.append(Code(id=str(uuid.uuid4()), name=" ".join(name.split()), parent_id=parent_id,
-                          sort_order=order, color=color, definition=definition))
+        codes.append(
+            Code(
+                id=str(uuid.uuid4()),
+                name=" ".join(name.split()),
+                parent_id=parent_id,
+                sort_order=order,
+                color=color,
+                definition=definition,
+            )
+        )
     return codes
 
 
@@ -239,10 +290,24 @@ def exported(codes: list[Code] | dict[str, Code], *, by_id: bool) -> list[CodeSp
     tree = CodeTree.of(codes.values() if isinstance(codes, dict) else codes)
     out = []
     for n, c in enumerate(tree.walk()):
-        place: dict[str, Any] = ({"parent_id": c.parent_id} if by_id else
-                                 {"parent_path": tuple(tree.names(c.parent_id)) if c.parent_id else ()})
-        out.append(CodeSpec(c.name, f"row {n + 2}", id=c.id, color=c.color, definition=c.definition,
-                            inclusion=c.inclusion, exclusion=c.exclusion, example=c.example, **place))
+        place: dict[str, Any] = (
+            {"parent_id": c.parent_id}
+            if by_id
+            else {"parent_path": tuple(tree.names(c.parent_id)) if c.parent_id else ()}
+        )
+        out.append(
+            CodeSpec(
+                c.name,
+                f"row {n + 2}",
+                id=c.id,
+                color=c.color,
+                definition=c.definition,
+                inclusion=c.inclusion,
+                exclusion=c.exclusion,
+                example=c.example,
+                **place,
+            )
+        )
     return out
 
 
@@ -275,7 +340,9 @@ def test_importing_the_export_into_an_empty_codebook_round_trips(shape: list, by
 
 @settings(max_examples=150, deadline=None)
 @given(shapes, shapes)
-def test_importing_one_codebook_over_another_gives_a_valid_tree_or_a_clear_refusal(old: list, new: list) -> None:
+def test_importing_one_codebook_over_another_gives_a_valid_tree_or_a_clear_refusal(
+    old: list, new: list
+) -> None:
     """Whatever is in the codebook, the writes never break the rules half way, and the
     result holds every spec at its path."""
     base = build(old)
@@ -289,4 +356,7 @@ def test_importing_one_codebook_over_another_gives_a_valid_tree_or_a_clear_refus
     assert final == plan.final.codes
     tree = CodeTree(final)
     for s, m in zip(specs, plan.matches, strict=True):
-        assert tree.names(m.code_id)[-1] == s.name and tuple(tree.names(m.code_id)[:-1]) == s.parent_path
+        assert (
+            tree.names(m.code_id)[-1] == s.name
+            and tuple(tree.names(m.code_id)[:-1]) == s.parent_path
+        )

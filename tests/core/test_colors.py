@@ -17,7 +17,12 @@ from annotator.core.errors import InvalidInput
 
 @pytest.mark.parametrize(
     ("raw", "expect"),
-    [("#abc", "#AABBCC"), ("aabbcc", "#AABBCC"), ("#AABBCCFF", "#AABBCC"), ("rgb(255, 0, 16)", "#FF0010")],
+    [
+        ("#abc", "#AABBCC"),
+        ("aabbcc", "#AABBCC"),
+        ("#AABBCCFF", "#AABBCC"),
+        ("rgb(255, 0, 16)", "#FF0010"),
+    ],
 )
 def test_colours_in_the_forms_other_tools_write(raw, expect):
     assert normalise_color(raw) == expect

@@ -27,7 +27,7 @@ def test_plain_search_ignores_case_by_default_and_returns_code_point_spans() -> 
 
 
 def test_spans_after_emoji_are_code_points_not_utf16() -> None:
-    (s, e), = find_all(EMOJI, "heats")
+    ((s, e),) = find_all(EMOJI, "heats")
     assert EMOJI[s:e] == "heats"
     assert s == EMOJI.index("heats")  # a UTF-16 offset would be 4 larger (🤖, 🇺, 🇸, 🇨, 🇳 ... )
     assert [EMOJI[s:e] for s, e in find_all(EMOJI, "💪")] == ["💪"]
@@ -50,7 +50,9 @@ def test_regex_search_with_lines_anchored_per_line() -> None:
     spans = find_all(SPEECH, r"^\w+", regex=True)
     assert [SPEECH[s:e] for s, e in spans] == ["China", "We", "The"]
     assert [SPEECH[s:e] for s, e in find_all(SPEECH, r"develop\w*|rival\w*", regex=True)] == [
-        "developing", "rivalry"]
+        "developing",
+        "rivalry",
+    ]
 
 
 def test_empty_matches_are_skipped_and_empty_query_finds_nothing() -> None:
@@ -108,7 +110,9 @@ def test_search_documents_lists_hits_per_document_in_order() -> None:
     docs = [("d1", "Speech", SPEECH), ("d2", "Emoji post", EMOJI)]
     hits = search_documents(docs, "capacity")
     assert [(h.document_id, h.title, h.match) for h in hits] == [
-        ("d1", "Speech", "capacity"), ("d2", "Emoji post", "Capacity")]
+        ("d1", "Speech", "capacity"),
+        ("d2", "Emoji post", "Capacity"),
+    ]
     h = hits[1]
     assert isinstance(h, Hit) and EMOJI[h.start : h.end] == "Capacity"
     assert h.after.startswith(" 💪 building")
@@ -154,7 +158,9 @@ def _reference_count(text: str, query: str) -> int:
 
 @settings(max_examples=300, deadline=None)
 @given(texts, queries)
-def test_every_plain_hit_is_the_query_ignoring_case_and_none_are_missed(text: str, query: str) -> None:
+def test_every_plain_hit_is_the_query_ignoring_case_and_none_are_missed(
+    text: str, query: str
+) -> None:
     spans = find_all(text, query)
     for s, e in spans:
         assert text[s:e].lower() == query.lower()

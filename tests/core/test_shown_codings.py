@@ -42,7 +42,13 @@ def test_shown_codings_sync_ends_as_a_fresh_load_and_keeps_the_lanes_of_the_rest
 
     def coding(i: int) -> tuple[str, str, str, int, int]:
         start = rng.randrange(0, 50_000)
-        return f"c{i}", rng.choice(["x", "y"]), rng.choice(coders), start, start + rng.randint(1, 400)
+        return (
+            f"c{i}",
+            rng.choice(["x", "y"]),
+            rng.choice(coders),
+            start,
+            start + rng.randint(1, 400),
+        )
 
     before = [coding(i) for i in range(6000)]
     after = list(before)
@@ -62,7 +68,9 @@ def test_shown_codings_sync_ends_as_a_fresh_load_and_keeps_the_lanes_of_the_rest
     fresh.visible = shown.visible
     fresh.load(after)
     assert shown.rows == fresh.rows
-    assert {k: shown.index.span(k) for k in shown.index.lanes} == {k: fresh.index.span(k) for k in fresh.index.lanes}
+    assert {k: shown.index.span(k) for k in shown.index.lanes} == {
+        k: fresh.index.span(k) for k in fresh.index.lanes
+    }
     assert shown.lanes_in_use() == shown.index.max_lane + 1
     old = {t[0]: t[1:] for t in before}
     assert touched == {t[0] for t in after if old.get(t[0]) != t[1:]} | removed
@@ -73,17 +81,29 @@ def test_shown_codings_sync_ends_as_a_fresh_load_and_keeps_the_lanes_of_the_rest
 
 def test_following_a_change_set_row_by_row_for_the_shown_document_only() -> None:
     def row(cid: str, doc: str, coder: str, start: int, end: int) -> dict[str, object]:
-        return {"id": cid, "document_id": doc, "code_id": "x", "coder_id": coder, "start": start, "end": end}
+        return {
+            "id": cid,
+            "document_id": doc,
+            "code_id": "x",
+            "coder_id": coder,
+            "start": start,
+            "end": end,
+        }
 
     shown = ShownCodings()
     shown.visible = frozenset({"ann"})
     shown.load([("a", "x", "ann", 0, 10), ("b", "x", "ben", 5, 15)])
     assert "a" in shown and "b" not in shown  # Ben's is kept but not shown
-    changes = ChangeSet("edit", [
-        RowChange("codings", ("a",), row("a", "d1", "ann", 0, 10), row("a", "d1", "ann", 2, 12)),  # resized
-        RowChange("codings", ("c",), None, row("c", "d1", "ann", 20, 30)),  # added
-        RowChange("codings", ("z",), None, row("z", "d2", "ann", 0, 5)),  # another document's
-    ])
+    changes = ChangeSet(
+        "edit",
+        [
+            RowChange(
+                "codings", ("a",), row("a", "d1", "ann", 0, 10), row("a", "d1", "ann", 2, 12)
+            ),  # resized
+            RowChange("codings", ("c",), None, row("c", "d1", "ann", 20, 30)),  # added
+            RowChange("codings", ("z",), None, row("z", "d2", "ann", 0, 5)),  # another document's
+        ],
+    )
     touched, ranges = shown.apply(changes, "d1")
     assert touched == {"a", "c"} and sorted(ranges) == [(0, 10), (2, 12), (20, 30)]
     assert shown.index.span("a") == (2, 12) and "c" in shown and "z" not in shown.rows

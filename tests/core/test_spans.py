@@ -25,7 +25,9 @@ def test_overlapping_matches_brute_force_after_adds_and_removes(spans, lo, width
     for i, (s, e) in enumerate(spans):
         index.add(i, s, e)
         live[i] = (s, e)
-    for key in data.draw(st.lists(st.sampled_from(sorted(live)) if live else st.nothing(), unique=True)):
+    for key in data.draw(
+        st.lists(st.sampled_from(sorted(live)) if live else st.nothing(), unique=True)
+    ):
         index.remove(key)
         del live[key]
     assert set(index.overlapping(lo, lo + width)) == brute(live, lo, lo + width)
@@ -64,7 +66,11 @@ def test_empty_or_inverted_span_is_refused():
 
 def test_elementary_segments_cover_each_piece_with_its_codes():
     spans = [("a", 0, 10), ("b", 5, 15)]
-    assert elementary_segments(spans, 0, 20) == [(0, 5, ["a"]), (5, 10, ["a", "b"]), (10, 15, ["b"])]
+    assert elementary_segments(spans, 0, 20) == [
+        (0, 5, ["a"]),
+        (5, 10, ["a", "b"]),
+        (10, 15, ["b"]),
+    ]
     # Clipped to the window asked for.
     assert elementary_segments(spans, 7, 12) == [(7, 10, ["a", "b"]), (10, 12, ["b"])]
 

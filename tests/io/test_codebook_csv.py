@@ -23,6 +23,7 @@ from annotator.store import Project
 def read_csv_rows(path: Path) -> list[dict[str, str]]:
     return read_rows(path, COLUMNS)
 
+
 BOM = "\ufeff"
 
 
@@ -51,18 +52,22 @@ def test_export_writes_one_row_per_code_in_tree_order_with_counts(sample, tmp_pa
     assert (norms["codings"], norms["documents"]) == ("0", "0")
 
 
-def test_names_with_slashes_and_formula_prefixes_are_escaped_and_neutralised(project, tmp_path: Path) -> None:
+def test_names_with_slashes_and_formula_prefixes_are_escaped_and_neutralised(
+    project, tmp_path: Path
+) -> None:
     top = project.add_code("=HYPERLINK(x)")
-    project.add_code("either/or", top.id, definition="-1 point, \"quoted\"\nsecond line")
+    project.add_code("either/or", top.id, definition='-1 point, "quoted"\nsecond line')
     path = tmp_path / "c.csv"
     export_codebook(project, path)
     rows = read_csv_rows(path)
     assert rows[0]["name"] == "'=HYPERLINK(x)" and rows[0]["path"] == "'=HYPERLINK(x)"
     assert rows[1]["path"] == "'=HYPERLINK(x)/either\\/or"
-    assert rows[1]["definition"] == "'-1 point, \"quoted\"\nsecond line"
+    assert rows[1]["definition"] == '\'-1 point, "quoted"\nsecond line'
     fresh = Project.create(tmp_path / "fresh.sqlite")
     import_codebook(fresh, path)
-    assert fresh.find_code("=HYPERLINK(x)/either\\/or").definition == "-1 point, \"quoted\"\nsecond line"
+    assert (
+        fresh.find_code("=HYPERLINK(x)/either\\/or").definition == '-1 point, "quoted"\nsecond line'
+    )
     fresh.close()
 
 
@@ -75,13 +80,15 @@ def test_export_import_export_of_the_sample_gives_the_same_codebook(sample, tmp_
     assert (report.created, report.updated, report.unchanged) == (3, 0, 0)
     second = tmp_path / "b.csv"
     export_codebook(fresh, second)
-    assert strip_counts(read_csv_rows(second)) == strip_counts(read_csv_rows(first))  # counts are not imported
+    assert strip_counts(read_csv_rows(second)) == strip_counts(
+        read_csv_rows(first)
+    )  # counts are not imported
     fresh.close()
 
 
 names = st.text(
     alphabet=st.sampled_from(list("abcXYZ éü中🤖/\\\",'\n=-+@\t")), min_size=1, max_size=12
-) | st.sampled_from(["=1+1", "-x", "@me", "a/b", "a\\/b", "\\", "Ünïcödé", "\"q\""])
+) | st.sampled_from(["=1+1", "-x", "@me", "a/b", "a\\/b", "\\", "Ünïcödé", '"q"'])
 texts = st.text(alphabet=st.sampled_from(list("ab ,\"'\n\r=-@+\té🤖")), max_size=15)
 nodes = st.lists(
     st.tuples(names, st.none() | st.integers(0, 30), st.sampled_from(PALETTE), texts, texts,
@@ -95,8 +102,14 @@ def build_codebook(project: Project, spec: list) -> None:
     for name, parent, color, definition, example, position in spec:
         parent_id = made[parent % len(made)] if made and parent is not None else None
         try:
-            code = project.add_code(name, parent_id, color=color, definition=definition, example=example,
-                                    position=position)
+            code = project.add_code(
+                name,
+                parent_id,
+                color=color,
+                definition=definition,
+                example=example,
+                position=position,
+            )
         except (AnnotatorError, ValueError):  # empty or duplicate sibling name: not a codebook
             continue
         made.append(code.id)
@@ -150,14 +163,18 @@ def edit_codebook(project: Project, ops: list) -> None:
             elif op == "recolour":
                 project.update_code(ids[a % len(ids)], color=b)
             else:
-                project.move_code(ids[a % len(ids)], ids[b % len(ids)] if b is not None else None, position=0)
+                project.move_code(
+                    ids[a % len(ids)], ids[b % len(ids)] if b is not None else None, position=0
+                )
         except (AnnotatorError, ValueError):
             continue
 
 
 @settings(max_examples=40, deadline=None)
 @given(nodes, edits)
-def test_importing_a_codebook_restores_its_codes_after_renames_and_moves(spec: list, ops: list) -> None:
+def test_importing_a_codebook_restores_its_codes_after_renames_and_moves(
+    spec: list, ops: list
+) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         d = Path(tmp)
         original = Project.create(d / "a.sqlite")
@@ -177,7 +194,9 @@ def test_importing_a_codebook_restores_its_codes_after_renames_and_moves(spec: l
                 return
             ids = {c.id for c in original.codes()}
             export_codebook(edited, d / "b.csv")
-            assert [r for r in read_csv_rows(d / "b.csv") if r["id"] in ids] == read_csv_rows(d / "a.csv")
+            assert [r for r in read_csv_rows(d / "b.csv") if r["id"] in ids] == read_csv_rows(
+                d / "a.csv"
+            )
             assert first == (d / "a.csv").read_bytes()
         finally:
             original.close()
@@ -196,22 +215,34 @@ def rewrite(path: Path, change: Callable[[list[dict[str, str]]], list[dict[str, 
     return path
 
 
-def test_a_row_with_a_known_id_renames_moves_recolours_and_edits_that_code(sample, tmp_path: Path) -> None:
+def test_a_row_with_a_known_id_renames_moves_recolours_and_edits_that_code(
+    sample, tmp_path: Path
+) -> None:
     p = sample.project
     path = tmp_path / "c.csv"
     export_codebook(p, path)
 
     def edit(rows: list[dict[str, str]]) -> list[dict[str, str]]:
         norms, shaper, rivalry = rows
-        shaper.update(name="Shaper", path="Geopolitical rivalry/Shaper", parent_path="", level="2",
-                      color="#000000", inclusion="When a state sets rules.")
+        shaper.update(
+            name="Shaper",
+            path="Geopolitical rivalry/Shaper",
+            parent_path="",
+            level="2",
+            color="#000000",
+            inclusion="When a state sets rules.",
+        )
         return [norms, rivalry, shaper]
 
     report = import_codebook(p, rewrite(path, edit))
     assert (report.created, report.updated, report.unchanged) == (0, 1, 2)
     code = p.code(sample.norm_shaper.id)
     assert (code.name, code.parent_id, code.color, code.inclusion) == (
-        "Shaper", sample.rivalry.id, "#000000", "When a state sets rules.")
+        "Shaper",
+        sample.rivalry.id,
+        "#000000",
+        "When a state sets rules.",
+    )
     assert len(p.codings(code_ids=[code.id])) == 1  # its codings stay with it
 
 
@@ -226,13 +257,17 @@ def test_rows_without_a_known_id_update_the_code_at_their_path(sample, tmp_path:
 
 def test_paths_match_ignoring_case_and_the_files_spelling_wins(sample, tmp_path: Path) -> None:
     p = sample.project
-    import_codebook(p, write_file(tmp_path / "c.csv", "id,path\r\nno-such-id,NORMS/norm-SHAPER\r\n"))
+    import_codebook(
+        p, write_file(tmp_path / "c.csv", "id,path\r\nno-such-id,NORMS/norm-SHAPER\r\n")
+    )
     shaper = p.code(sample.norm_shaper.id)
     assert (shaper.name, shaper.parent_id) == ("norm-SHAPER", sample.norms.id)
     assert p.code(sample.norms.id).name == "Norms"  # a parent is only looked up, never renamed
 
 
-def test_missing_columns_keep_existing_values_and_give_new_codes_defaults(sample, tmp_path: Path) -> None:
+def test_missing_columns_keep_existing_values_and_give_new_codes_defaults(
+    sample, tmp_path: Path
+) -> None:
     p = sample.project
     path = write_file(tmp_path / "c.csv", "path\nNorms\nNorms/Fresh\n")
     report = import_codebook(p, path)
@@ -242,7 +277,9 @@ def test_missing_columns_keep_existing_values_and_give_new_codes_defaults(sample
     assert fresh.definition == "" and fresh.color in PALETTE
 
 
-def test_new_codes_keep_a_valid_unused_uuid_and_get_a_new_one_otherwise(project, tmp_path: Path) -> None:
+def test_new_codes_keep_a_valid_unused_uuid_and_get_a_new_one_otherwise(
+    project, tmp_path: Path
+) -> None:
     wanted = str(uuid.uuid4())
     path = write_file(tmp_path / "c.csv", f"id,name\n{wanted.upper()},Kept\nnot-a-uuid,Fresh\n")
     import_codebook(project, path)
@@ -264,7 +301,9 @@ def test_parents_may_come_after_their_children_or_already_exist(sample, tmp_path
     assert p.find_code("Norms/Norm-shaper/Under norms").parent_id == sample.norm_shaper.id
 
 
-def test_sibling_order_follows_the_file_and_unlisted_codes_keep_their_place(project, tmp_path: Path) -> None:
+def test_sibling_order_follows_the_file_and_unlisted_codes_keep_their_place(
+    project, tmp_path: Path
+) -> None:
     for name in ("A", "B", "C", "D"):
         project.add_code(name)
     path = write_file(tmp_path / "c.csv", "path\nC\nB\n")
@@ -287,10 +326,14 @@ def test_an_import_is_one_action_and_one_undo_step(sample, tmp_path: Path) -> No
     before = snapshot(p, tmp_path / "before.csv")
     seen: list[ChangeSet] = []
     p.subscribe(seen.append)
-    path = write_file(tmp_path / "c.csv", "path,color\nNorms,#111111\nNew/One\nNew\nNorms/Norm-shaper/Deep\n")
+    path = write_file(
+        tmp_path / "c.csv", "path,color\nNorms,#111111\nNew/One\nNew\nNorms/Norm-shaper/Deep\n"
+    )
     import_codebook(p, path)
     assert len(seen) == 1 and seen[0].label == "Import codebook c.csv"
-    assert all("(importing" not in str(rc.after) for rc in seen[0].rows)  # temporary names compacted away
+    assert all(
+        "(importing" not in str(rc.after) for rc in seen[0].rows
+    )  # temporary names compacted away
     p.apply_changes(seen[0].inverse(), "Undo")
     assert snapshot(p, tmp_path / "after.csv") == before
 
@@ -314,7 +357,9 @@ BAD_FILES = [
 
 
 @pytest.mark.parametrize(("content", "message"), BAD_FILES)
-def test_bad_files_are_refused_with_file_and_row_and_change_nothing(sample, tmp_path: Path, content: str, message: str) -> None:
+def test_bad_files_are_refused_with_file_and_row_and_change_nothing(
+    sample, tmp_path: Path, content: str, message: str
+) -> None:
     p = sample.project
     before = snapshot(p, tmp_path / "before.csv")
     with pytest.raises(InvalidInput, match=message):
@@ -334,7 +379,9 @@ def test_an_excel_file_with_bom_and_a_late_error_imports_nothing(sample, tmp_pat
     p = sample.project
     before = snapshot(p, tmp_path / "before.csv")
     path = tmp_path / "c.csv"
-    path.write_bytes((BOM + "name,color\r\nOne,#010101\r\nTwo,#020202\r\nThree,not-a-colour\r\n").encode())
+    path.write_bytes(
+        (BOM + "name,color\r\nOne,#010101\r\nTwo,#020202\r\nThree,not-a-colour\r\n").encode()
+    )
     with pytest.raises(InvalidInput, match=r"row 4: 'not-a-colour' is not a colour"):
         import_codebook(p, path)
     assert snapshot(p, tmp_path / "after.csv") == before
@@ -351,14 +398,21 @@ def test_renaming_onto_a_code_the_file_does_not_mention_is_a_clash(sample, tmp_p
 def test_a_file_cannot_put_a_code_under_its_own_descendant(sample, tmp_path: Path) -> None:
     p = sample.project
     path = write_file(tmp_path / "c.csv", f"id,path\n{sample.norms.id},Norms/Norm-shaper/Norms\n")
-    with pytest.raises(InvalidInput, match=r"row 2: placing 'Norms/Norm-shaper/Norms' would make a code its own ancestor"):
+    with pytest.raises(
+        InvalidInput,
+        match=r"row 2: placing 'Norms/Norm-shaper/Norms' would make a code its own ancestor",
+    ):
         import_codebook(p, path)
 
 
-def test_a_parent_that_the_file_moves_away_cannot_be_used_by_its_old_path(sample, tmp_path: Path) -> None:
+def test_a_parent_that_the_file_moves_away_cannot_be_used_by_its_old_path(
+    sample, tmp_path: Path
+) -> None:
     p = sample.project
     path = write_file(tmp_path / "c.csv", f"id,path\n{sample.norms.id},Rules\n,Norms/Other\n")
-    with pytest.raises(InvalidInput, match=r"row 3: the parent 'Norms' is moved to 'Rules' by row 2"):
+    with pytest.raises(
+        InvalidInput, match=r"row 3: the parent 'Norms' is moved to 'Rules' by row 2"
+    ):
         import_codebook(p, path)
 
 

@@ -37,7 +37,9 @@ edge_text = st.builds(
     lambda quotes, blanks, first, rest: quotes + blanks + first + rest,
     st.text(alphabet="'", max_size=3),
     st.text(alphabet=st.sampled_from(BLANKS), max_size=3),
-    st.sampled_from([*DANGEROUS_PREFIXES, "'", "%", "\uff05", "\u2212", "\u2260", "#", "x", "1", ""]),
+    st.sampled_from(
+        [*DANGEROUS_PREFIXES, "'", "%", "\uff05", "\u2212", "\u2260", "#", "x", "1", ""]
+    ),
     st.text(alphabet=any_char, max_size=6),
 )
 cell_text = st.text(alphabet=any_char, max_size=20) | edge_text | st.sampled_from(
@@ -45,10 +47,11 @@ cell_text = st.text(alphabet=any_char, max_size=20) | edge_text | st.sampled_fro
      " =1+1", "\n=cmd", "\uff1d1+1", "|calc", "' =x", "a;b", "a\tb"]
 )  # fmt: skip
 
+
 # -- formula injection -----------------------------------------------------------
 @pytest.mark.parametrize("prefix", DANGEROUS_PREFIXES)
 def test_each_dangerous_prefix_is_neutralised_and_restored(prefix: str) -> None:
-    value = prefix + "HYPERLINK(\"http://x\")"
+    value = prefix + 'HYPERLINK("http://x")'
     written = neutralise(value)
     assert written == "'" + value
     assert restore(written) == value
@@ -64,8 +67,29 @@ def test_each_dangerous_form_gets_one_quote_and_comes_back_exactly(value: str) -
     assert list(csv.reader(io.StringIO(format_cell(value), newline=""))) == [[written]]
 
 
-@pytest.mark.parametrize("value", ["hello", "", "1-2", "#FF0000", "'quoted", "it's", "2024-01-01", " x", "\xa0x",
-                                   " 'x", " '=x", "%50", "50%", "\uff05x", "\u2212" + "2", "\u2260x", "a=b", "'"])
+@pytest.mark.parametrize(
+    "value",
+    [
+        "hello",
+        "",
+        "1-2",
+        "#FF0000",
+        "'quoted",
+        "it's",
+        "2024-01-01",
+        " x",
+        "\xa0x",
+        " 'x",
+        " '=x",
+        "%50",
+        "50%",
+        "\uff05x",
+        "\u2212" + "2",
+        "\u2260x",
+        "a=b",
+        "'",
+    ],
+)
 def test_harmless_cells_are_written_as_they_are(value: str) -> None:
     assert neutralise(value) == value
     assert restore(value) == value
@@ -114,7 +138,12 @@ def test_neutralise_never_leaves_a_formula_and_restore_inverts_it(value: str) ->
 
 
 def test_numbers_are_written_as_plain_numbers_and_text_neutralised(tmp_path: Path) -> None:
-    assert [format_cell(n) for n in (0, 12, -3, -10**20)] == ["0", "12", "-3", "-" + "1" + "0" * 20]
+    assert [format_cell(n) for n in (0, 12, -3, -(10**20))] == [
+        "0",
+        "12",
+        "-3",
+        "-" + "1" + "0" * 20,
+    ]
     path = tmp_path / "n.csv"
     write_csv(path, ["start", "text"], [[12, "=1+2"], [-3, "-3"], [7, " =1"]])
     assert path.read_bytes() == BOM + b"start,text\r\n12,'=1+2\r\n-3,'-3\r\n7,' =1\r\n"
@@ -131,7 +160,9 @@ def test_owasp_examples_are_escaped_as_owasp_shows(value: str, cell: str) -> Non
 # -- writing ---------------------------------------------------------------------
 @settings(max_examples=100)
 @given(st.lists(cell_text, min_size=1, max_size=5))
-def test_records_are_what_the_csv_module_writes_with_semicolons_and_tabs_quoted_too(row: list[str]) -> None:
+def test_records_are_what_the_csv_module_writes_with_semicolons_and_tabs_quoted_too(
+    row: list[str],
+) -> None:
     line = format_row(row) + "\r\n"
     cells = [neutralise(c) for c in row]
     assert list(csv.reader(io.StringIO(line, newline=""), strict=True)) == [cells]
@@ -145,12 +176,18 @@ def test_records_are_what_the_csv_module_writes_with_semicolons_and_tabs_quoted_
 
 @settings(max_examples=40, deadline=None)
 @given(st.lists(st.lists(cell_text, min_size=3, max_size=3), max_size=6))
-def test_what_is_written_reads_back_unchanged(tmp_path_factory: pytest.TempPathFactory, rows: list[list[str]]) -> None:
+def test_what_is_written_reads_back_unchanged(
+    tmp_path_factory: pytest.TempPathFactory, rows: list[list[str]]
+) -> None:
     path = tmp_path_factory.mktemp("rt") / "t.csv"
     assert write_csv(path, ["a", "b", "c"], rows) == len(rows)
     table = read_csv(path, required=("a",))
-    blank = [r for r in rows if not any(c.strip() for c in r)]  # a row of blanks reads as a blank line
-    assert [[r.get("a"), r.get("b"), r.get("c")] for r in table.rows] == [r for r in rows if r not in blank]
+    blank = [
+        r for r in rows if not any(c.strip() for c in r)
+    ]  # a row of blanks reads as a blank line
+    assert [[r.get("a"), r.get("b"), r.get("c")] for r in table.rows] == [
+        r for r in rows if r not in blank
+    ]
 
 
 def test_file_is_utf8_with_bom_crlf_and_keeps_newlines_inside_cells(tmp_path: Path) -> None:
@@ -193,7 +230,9 @@ def _file(tmp_path: Path, data: bytes, name: str = "in.csv") -> Path:
 
 def test_reads_with_or_without_bom_and_tolerates_header_case_and_spaces(tmp_path: Path) -> None:
     for prefix in (b"", BOM):
-        table = read_csv(_file(tmp_path, prefix + b" ID , Name\r\n1,'=x\r\n"), required=("id", "name"))
+        table = read_csv(
+            _file(tmp_path, prefix + b" ID , Name\r\n1,'=x\r\n"), required=("id", "name")
+        )
         assert table.columns == ["id", "name"]
         assert [(r.number, r.get("id"), r.get("name")) for r in table.rows] == [(2, "1", "=x")]
 
@@ -217,7 +256,9 @@ def test_a_file_without_header_is_refused(tmp_path: Path) -> None:
 def test_missing_required_and_one_of_columns_are_named(tmp_path: Path) -> None:
     with pytest.raises(InvalidInput, match=r"row 1: the header lacks the column\(s\) end"):
         read_csv(_file(tmp_path, b"start,memo\r\n"), required=("start", "end"))
-    with pytest.raises(InvalidInput, match=r"row 1: the header needs at least one of the columns name or path"):
+    with pytest.raises(
+        InvalidInput, match=r"row 1: the header needs at least one of the columns name or path"
+    ):
         read_csv(_file(tmp_path, b"id,color\r\n"), known=("id", "color"), one_of=("name", "path"))
 
 
@@ -250,5 +291,7 @@ def test_a_file_that_is_not_utf8_says_so_with_its_line(tmp_path: Path) -> None:
 
 
 def test_a_missing_file_is_a_clear_error(tmp_path: Path) -> None:
-    with pytest.raises(AnnotatorError, match=r"^absent\.csv does not exist \(looked for .*absent\.csv\)\.$"):
+    with pytest.raises(
+        AnnotatorError, match=r"^absent\.csv does not exist \(looked for .*absent\.csv\)\.$"
+    ):
         read_csv(tmp_path / "absent.csv", one_of=("name",))

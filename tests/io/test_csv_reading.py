@@ -120,7 +120,7 @@ def test_only_cells_starting_with_a_quote_are_restored(tmp_path: Path) -> None:
 
 
 def test_rows_of_white_space_are_blank_whatever_the_white_space(tmp_path: Path) -> None:
-    data = "name,memo\r\n\u3000,\t\r\n\"\n\",\xa0\r\n,,,,\r\n\x1c\r\nA,1\r\n"
+    data = 'name,memo\r\n\u3000,\t\r\n"\n",\xa0\r\n,,,,\r\n\x1c\r\nA,1\r\n'
     table = read_csv(_file(tmp_path, data.encode()), one_of=("name",))
     assert [(r.number, r.get("name")) for r in table.rows] == [(6, "A")]
 
@@ -133,7 +133,9 @@ def test_a_malformed_record_is_reported_before_a_bad_row_or_header(tmp_path: Pat
         read_csv(_file(tmp_path, b"name\r\n1,2\r\n3\r\n" + broken), one_of=("name",))
     with pytest.raises(InvalidInput, match=r"^in\.csv, row 3 \(line 3\): not valid CSV"):
         read_csv(_file(tmp_path, b"nothing\r\n1\r\n" + broken), one_of=("name",))
-    with pytest.raises(InvalidInput, match=r"^in\.csv, row 2: has 2 cells but the header has only 1 columns"):
+    with pytest.raises(
+        InvalidInput, match=r"^in\.csv, row 2: has 2 cells but the header has only 1 columns"
+    ):
         read_csv(_file(tmp_path, b"name\r\n1,2\r\n3,4,5\r\n"), one_of=("name",))
     with pytest.raises(InvalidInput, match=r"^in\.csv, row 2: no header row found"):
         read_csv(_file(tmp_path, b"\r\nnothing\r\n1,2,3\r\n"), one_of=("name",))

@@ -77,7 +77,9 @@ def test_broken_utf16_after_its_mark_is_refused() -> None:
 
 def test_extract_normalises_line_ends_and_nothing_else(tmp_path: Path) -> None:
     path = tmp_path / "speech.txt"
-    path.write_bytes("\r\n  Title line  \r\nFirst\tline \r\rSecond 🤖 line\r\n\r\n".encode("utf-16"))
+    path.write_bytes(
+        "\r\n  Title line  \r\nFirst\tline \r\rSecond 🤖 line\r\n\r\n".encode("utf-16")
+    )
     source = extract(path)
     assert source.text == "\n  Title line  \nFirst\tline \n\nSecond 🤖 line\n\n"
     assert source.title == "Title line"

@@ -75,12 +75,14 @@ def test_markdown_keeps_the_words_and_drops_the_markup(tmp_path: Path) -> None:
 
 
 def test_markdown_soft_line_breaks_read_as_spaces(tmp_path: Path) -> None:
-    source = extract(write(tmp_path, "wrapped.md", "A paragraph wrapped\nat the margin.\r\n\r\nNext.\r\n"))
+    source = extract(
+        write(tmp_path, "wrapped.md", "A paragraph wrapped\nat the margin.\r\n\r\nNext.\r\n")
+    )
     assert source.text == "A paragraph wrapped at the margin.\n\nNext."
 
 
 def test_markdown_front_matter_gives_title_and_attributes(tmp_path: Path) -> None:
-    text = "---\ntitle: \"Finding the same wavelength\"\nauthor: Zhang Weiwei\ndate: 2024-01-15\n---\n\n# Heading\n\nBody.\n"
+    text = '---\ntitle: "Finding the same wavelength"\nauthor: Zhang Weiwei\ndate: 2024-01-15\n---\n\n# Heading\n\nBody.\n'
     source = extract(write(tmp_path, "op-ed.markdown", text))
     assert source.title == "Finding the same wavelength"
     assert source.attributes == {"author": "Zhang Weiwei", "created": "2024-01-15"}
@@ -149,7 +151,9 @@ def test_html_visible_text_with_blocks_as_paragraphs(tmp_path: Path) -> None:
 
 def test_html_title_falls_back_to_first_h1_then_first_line(tmp_path: Path) -> None:
     assert extract(write(tmp_path, "a.htm", "<h2>Intro</h2><h1>Main</h1><p>x</p>")).title == "Main"
-    assert extract(write(tmp_path, "b.html", "<p>First words</p><p>more</p>")).title == "First words"
+    assert (
+        extract(write(tmp_path, "b.html", "<p>First words</p><p>more</p>")).title == "First words"
+    )
 
 
 def test_html_declared_legacy_charset_is_honoured(tmp_path: Path) -> None:
@@ -161,7 +165,11 @@ def test_html_declared_legacy_charset_is_honoured(tmp_path: Path) -> None:
 
 def test_html_with_only_scripts_has_no_text(tmp_path: Path) -> None:
     with pytest.raises(InvalidInput, match=r"app\.html has no text to import"):
-        extract(write(tmp_path, "app.html", "<html><script>var a = 1;</script><style>p{}</style></html>"))
+        extract(
+            write(
+                tmp_path, "app.html", "<html><script>var a = 1;</script><style>p{}</style></html>"
+            )
+        )
 
 
 def test_markdown_front_matter_with_nested_values_is_still_metadata(tmp_path: Path) -> None:

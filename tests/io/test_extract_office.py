@@ -98,7 +98,9 @@ def test_docx_with_damaged_xml_is_refused(tmp_path: Path) -> None:
     with zipfile.ZipFile(good) as src, zipfile.ZipFile(path, "w") as dst:
         for item in src.infolist():
             data = src.read(item)
-            dst.writestr(item, data[: len(data) // 2] if item.filename == "word/document.xml" else data)
+            dst.writestr(
+                item, data[: len(data) // 2] if item.filename == "word/document.xml" else data
+            )
     with pytest.raises(InvalidInput, match=r"damaged\.docx cannot be read as a Word document"):
         extract(path)
 
@@ -110,7 +112,9 @@ def test_old_binary_word_file_renamed_docx_gets_advice(tmp_path: Path) -> None:
         extract(path)
 
 
-def test_docx_unpacking_too_large_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_docx_unpacking_too_large_is_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setattr(files, "MAX_UNPACKED_BYTES", 1000)
     with pytest.raises(InvalidInput, match=r"a\.docx would unpack to"):
         extract(make_docx(tmp_path / "a.docx"))
@@ -197,8 +201,10 @@ RTF = (
     r"{\rtf1\ansi\ansicpg1252\deff0{\fonttbl{\f0 Times New Roman;}}"
     r"{\info{\title Caf\'e9 diplomacy}{\author Rita Ruiz}{\creatim\yr2021\mo3\dy4\hr5\min6}}"
     "\r\n"
-    r"\f0\fs24 First paragraph about caf\'e9s and \u8220?norms\u8221?.\par" "\r\n"
-    r"Emoji \u-10179?\u-8704? and \b bold\b0  text.\par" "\r\n"
+    r"\f0\fs24 First paragraph about caf\'e9s and \u8220?norms\u8221?.\par"
+    "\r\n"
+    r"Emoji \u-10179?\u-8704? and \b bold\b0  text.\par"
+    "\r\n"
     r"\par Last line.\par}"
 )
 
@@ -220,4 +226,3 @@ def test_file_named_rtf_that_is_not_rtf_is_refused(tmp_path: Path) -> None:
     path.write_bytes(b"Just some plain words.")
     with pytest.raises(InvalidInput, match=r"fake\.rtf is not a Rich Text file"):
         extract(path)
-

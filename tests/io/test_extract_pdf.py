@@ -33,7 +33,10 @@ def make_pdf(path: Path, pages: list[list[str]], *, title: str | None = None) ->
 def test_pdf_text_layer_page_by_page_with_metadata(tmp_path: Path) -> None:
     path = make_pdf(
         tmp_path / "remarks.pdf",
-        [["Remarks at the Arria-Formula meeting", "on emerging technologies, café."], ["Page two."]],
+        [
+            ["Remarks at the Arria-Formula meeting", "on emerging technologies, café."],
+            ["Page two."],
+        ],
         title="Remarks by Ambassador Zhang Jun",
     )
     source = extract(path)

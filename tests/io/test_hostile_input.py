@@ -30,7 +30,8 @@ from annotator.io.sources.extract import extract
 SECRET = "TOP-SECRET-7f3a"
 #: A billion laughs: ten levels of ten references, a thousand million "lol"s if expanded.
 LAUGHS = '<!ENTITY lol "lol">' + "".join(
-    f'<!ENTITY lol{i} "{("&lol" + (str(i - 1) if i > 1 else "") + ";") * 10}">' for i in range(1, 10)
+    f'<!ENTITY lol{i} "{("&lol" + (str(i - 1) if i > 1 else "") + ";") * 10}">'
+    for i in range(1, 10)
 )
 
 
@@ -44,8 +45,14 @@ def secret(tmp_path: Path) -> Path:
 def attacks(secret: Path, root: str) -> dict[str, tuple[str, str]]:
     """Name -> (DOCTYPE declaration, reference to put in the text)."""
     return {
-        "external entity": (f'<!DOCTYPE {root} [<!ENTITY xxe SYSTEM "{secret.as_uri()}">]>', "&xxe;"),
-        "passwd entity": (f'<!DOCTYPE {root} [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>', "&xxe;"),
+        "external entity": (
+            f'<!DOCTYPE {root} [<!ENTITY xxe SYSTEM "{secret.as_uri()}">]>',
+            "&xxe;",
+        ),
+        "passwd entity": (
+            f'<!DOCTYPE {root} [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>',
+            "&xxe;",
+        ),
         "billion laughs": (f"<!DOCTYPE {root} [{LAUGHS}]>", "&lol9;"),
         "external DTD": (f'<!DOCTYPE {root} SYSTEM "{secret.as_uri()}">', ""),
     }
@@ -54,10 +61,15 @@ def attacks(secret: Path, root: str) -> dict[str, tuple[str, str]]:
 def rewrite_zip(data: bytes, part: str, edit: Callable[[str], str]) -> bytes:
     """The archive with ``part`` replaced by ``edit(its text)``."""
     out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+    with (
+        zipfile.ZipFile(io.BytesIO(data)) as src,
+        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst,
+    ):
         for item in src.infolist():
             content = src.read(item)
-            dst.writestr(item, edit(content.decode()).encode() if item.filename == part else content)
+            dst.writestr(
+                item, edit(content.decode()).encode() if item.filename == part else content
+            )
     return out.getvalue()
 
 
@@ -94,7 +106,9 @@ def write(path: Path, data: bytes | str) -> Path:
 # -- XML entities ---------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("attack", ["external entity", "passwd entity", "billion laughs", "external DTD"])
+@pytest.mark.parametrize(
+    "attack", ["external entity", "passwd entity", "billion laughs", "external DTD"]
+)
 @pytest.mark.parametrize(
     ("suffix", "part", "marker"),
     [
@@ -110,7 +124,10 @@ def test_office_xml_with_a_doctype_is_refused_fast_and_reads_nothing(
 ) -> None:
     doctype, reference = attacks(secret, "root")[attack]
     base = docx_bytes() if suffix == ".docx" else odt_bytes()
-    path = write(tmp_path / f"attack{suffix}", rewrite_zip(base, part, with_doctype(doctype, marker, reference)))
+    path = write(
+        tmp_path / f"attack{suffix}",
+        rewrite_zip(base, part, with_doctype(doctype, marker, reference)),
+    )
     started = time.monotonic()
     with pytest.raises(InvalidInput) as caught:
         extract(path)
@@ -121,7 +138,9 @@ def test_office_xml_with_a_doctype_is_refused_fast_and_reads_nothing(
     assert SECRET not in message and "root:" not in message
 
 
-def test_doctype_behind_an_encoding_expat_cannot_read_is_still_found(tmp_path: Path, secret: Path) -> None:
+def test_doctype_behind_an_encoding_expat_cannot_read_is_still_found(
+    tmp_path: Path, secret: Path
+) -> None:
     """expat refuses multi-byte encodings such as Shift_JIS; the declaration is found in the bytes."""
     doctype, reference = attacks(secret, "root")["external entity"]
 
@@ -136,11 +155,17 @@ def test_doctype_behind_an_encoding_expat_cannot_read_is_still_found(tmp_path: P
 
 @pytest.mark.parametrize("suffix", [".html", ".md"])
 @pytest.mark.parametrize("attack", ["external entity", "passwd entity", "billion laughs"])
-def test_html_and_markdown_never_expand_entities(tmp_path: Path, secret: Path, attack: str, suffix: str) -> None:
+def test_html_and_markdown_never_expand_entities(
+    tmp_path: Path, secret: Path, attack: str, suffix: str
+) -> None:
     """lxml's HTML parser (behind BeautifulSoup) ignores a DTD: the reference stays as written."""
     doctype, reference = attacks(secret, "html")[attack]
     body = f"<div>\n<p>Visible {reference} words</p>\n</div>\n"
-    page = f"{doctype}<html><body>{body}</body></html>" if suffix == ".html" else f"# Title\n\n{doctype}\n{body}"
+    page = (
+        f"{doctype}<html><body>{body}</body></html>"
+        if suffix == ".html"
+        else f"# Title\n\n{doctype}\n{body}"
+    )
     started = time.monotonic()
     source = extract(write(tmp_path / f"page{suffix}", page))
     assert time.monotonic() - started < 2
@@ -149,7 +174,9 @@ def test_html_and_markdown_never_expand_entities(tmp_path: Path, secret: Path, a
 
 
 @pytest.mark.parametrize("declared", ["unicode_escape", "cp037", "utf-16", "undefined", "punycode"])
-def test_html_declaring_a_codec_no_browser_honours_keeps_its_words(tmp_path: Path, declared: str) -> None:
+def test_html_declaring_a_codec_no_browser_honours_keeps_its_words(
+    tmp_path: Path, declared: str
+) -> None:
     """A declaration read as ASCII cannot mean EBCDIC or UTF-16, and codecs like unicode_escape
     would rewrite the text ("\\x41" to "A"): like browsers, the bytes decide instead."""
     page = f'<meta charset="{declared}"><p>Café \\x41 “words”</p>'
@@ -181,7 +208,9 @@ def hand_zip(members: list[tuple[bytes, bytes]]) -> bytes:
     for local, entry in members:
         central += b"PK\x01\x02" + entry[:38] + struct.pack("<L", len(out)) + entry[38:]
         out += local
-    end = struct.pack("<4s4H2LH", b"PK\x05\x06", 0, 0, len(members), len(members), len(central), len(out), 0)
+    end = struct.pack(
+        "<4s4H2LH", b"PK\x05\x06", 0, 0, len(members), len(members), len(central), len(out), 0
+    )
     return bytes(out + central + end)
 
 
@@ -195,7 +224,8 @@ def docx_members(**replace: tuple[bytes, bytes]) -> list[tuple[bytes, bytes]]:
     with zipfile.ZipFile(io.BytesIO(docx_bytes())) as archive:
         parts = {info.filename: archive.read(info) for info in archive.infolist()}
     return [
-        replace.get(name) or zip_member(name, deflate(data), declared=len(data), crc=zlib.crc32(data))
+        replace.get(name)
+        or zip_member(name, deflate(data), declared=len(data), crc=zlib.crc32(data))
         for name, data in parts.items()
     ]
 
@@ -219,8 +249,11 @@ def test_zip_bomb_whose_headers_lie_is_refused_without_inflating_it(tmp_path: Pa
     path = write(tmp_path / "bomb.docx", hand_zip(docx_members(**{"word/document.xml": lying})))
     assert path.stat().st_size < 2_000_000
     started = time.monotonic()
-    with pytest.raises(InvalidInput, match=r"^bomb\.docx cannot be read as a Word document \(\.docx\): its part "
-                       r"word/document\.xml unpacks to more than the archive says \(a damaged file or a zip bomb\)\.$"):
+    with pytest.raises(
+        InvalidInput,
+        match=r"^bomb\.docx cannot be read as a Word document \(\.docx\): its part "
+        r"word/document\.xml unpacks to more than the archive says \(a damaged file or a zip bomb\)\.$",
+    ):
         extract(path)
     assert time.monotonic() - started < 2
 
@@ -228,15 +261,25 @@ def test_zip_bomb_whose_headers_lie_is_refused_without_inflating_it(tmp_path: Pa
 def test_member_cut_short_is_damage(tmp_path: Path) -> None:
     with zipfile.ZipFile(io.BytesIO(docx_bytes())) as archive:
         real = archive.read("word/document.xml")
-    short = zip_member("word/document.xml", deflate(real)[:-20], declared=len(real), crc=zlib.crc32(real))
-    with pytest.raises(InvalidInput, match=r"word/document\.xml unpacks to less than the archive says"):
-        extract(write(tmp_path / "short.docx", hand_zip(docx_members(**{"word/document.xml": short}))))
+    short = zip_member(
+        "word/document.xml", deflate(real)[:-20], declared=len(real), crc=zlib.crc32(real)
+    )
+    with pytest.raises(
+        InvalidInput, match=r"word/document\.xml unpacks to less than the archive says"
+    ):
+        extract(
+            write(tmp_path / "short.docx", hand_zip(docx_members(**{"word/document.xml": short})))
+        )
 
 
-def test_archive_with_absurdly_many_members_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_archive_with_absurdly_many_members_is_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setattr(files, "MAX_MEMBERS", 30)
     extra = [zip_member(f"media/{i}.bin", b"", method=zipfile.ZIP_STORED) for i in range(30)]
-    with pytest.raises(InvalidInput, match=r"many\.docx cannot be read as .* it holds \d+ files, more than the 30"):
+    with pytest.raises(
+        InvalidInput, match=r"many\.docx cannot be read as .* it holds \d+ files, more than the 30"
+    ):
         extract(write(tmp_path / "many.docx", hand_zip(docx_members() + extra)))
 
 
@@ -256,9 +299,19 @@ def test_member_names_climbing_out_of_the_folder_write_nothing(tmp_path: Path) -
 def test_symbolic_link_member_is_not_followed(tmp_path: Path, secret: Path) -> None:
     """A Unix symlink entry is only its target's name as bytes: the secret is never read."""
     target = str(secret).encode()
-    link = zip_member("word/document.xml", target, method=zipfile.ZIP_STORED, crc=zlib.crc32(target), mode=0o120777)
-    with pytest.raises(InvalidInput, match=r"^link\.docx cannot be read as a Word document") as caught:
-        extract(write(tmp_path / "link.docx", hand_zip(docx_members(**{"word/document.xml": link}))))
+    link = zip_member(
+        "word/document.xml",
+        target,
+        method=zipfile.ZIP_STORED,
+        crc=zlib.crc32(target),
+        mode=0o120777,
+    )
+    with pytest.raises(
+        InvalidInput, match=r"^link\.docx cannot be read as a Word document"
+    ) as caught:
+        extract(
+            write(tmp_path / "link.docx", hand_zip(docx_members(**{"word/document.xml": link})))
+        )
     assert SECRET not in str(caught.value)
 
 
@@ -267,13 +320,20 @@ def test_zip_encrypted_members_are_refused_as_protected(tmp_path: Path) -> None:
         real = archive.read("word/document.xml")
     locked = zip_member("word/document.xml", bytes(12) + deflate(real), declared=len(real), crc=zlib.crc32(real),
                         flags=0x1)  # fmt: skip
-    with pytest.raises(InvalidInput, match=r"locked\.docx cannot be read as .* encrypted with a password"):
-        extract(write(tmp_path / "locked.docx", hand_zip(docx_members(**{"word/document.xml": locked}))))
+    with pytest.raises(
+        InvalidInput, match=r"locked\.docx cannot be read as .* encrypted with a password"
+    ):
+        extract(
+            write(tmp_path / "locked.docx", hand_zip(docx_members(**{"word/document.xml": locked})))
+        )
 
 
 def test_unusual_compression_method_is_refused(tmp_path: Path) -> None:
     out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(docx_bytes())) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_BZIP2) as dst:
+    with (
+        zipfile.ZipFile(io.BytesIO(docx_bytes())) as src,
+        zipfile.ZipFile(out, "w", zipfile.ZIP_BZIP2) as dst,
+    ):
         for item in src.infolist():
             dst.writestr(item.filename, src.read(item))
     with pytest.raises(InvalidInput, match=r"bz\.docx cannot be read as .* compression method"):
@@ -295,7 +355,10 @@ def test_streamed_archive_with_data_descriptors_still_imports(tmp_path: Path) ->
             return len(data)
 
     sink = Unseekable()
-    with zipfile.ZipFile(io.BytesIO(docx_bytes())) as src, zipfile.ZipFile(sink, "w", zipfile.ZIP_DEFLATED) as dst:
+    with (
+        zipfile.ZipFile(io.BytesIO(docx_bytes())) as src,
+        zipfile.ZipFile(sink, "w", zipfile.ZIP_DEFLATED) as dst,
+    ):
         for item in src.infolist():
             with dst.open(item.filename, "w") as fh:
                 fh.write(src.read(item))
@@ -306,8 +369,15 @@ def test_streamed_archive_with_data_descriptors_still_imports(tmp_path: Path) ->
 
 def test_password_protected_word_file_is_named_as_such(tmp_path: Path) -> None:
     """Word keeps a protected .docx inside an old-style compound file, in an EncryptedPackage stream."""
-    ole = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(1000) + "EncryptedPackage".encode("utf-16-le") + bytes(100)
-    with pytest.raises(InvalidInput, match=r"^secret\.docx is protected by a password; open it in Word"):
+    ole = (
+        b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+        + bytes(1000)
+        + "EncryptedPackage".encode("utf-16-le")
+        + bytes(100)
+    )
+    with pytest.raises(
+        InvalidInput, match=r"^secret\.docx is protected by a password; open it in Word"
+    ):
         extract(write(tmp_path / "secret.docx", ole))
 
 
@@ -321,7 +391,9 @@ def test_password_protected_odt_is_named_as_such(tmp_path: Path) -> None:
 
     data = rewrite_zip(odt_bytes(), "META-INF/manifest.xml", encrypt)
     data = rewrite_zip(data, "content.xml", lambda _: "\x8a\x13 ciphertext")
-    with pytest.raises(InvalidInput, match=r"^locked\.odt is protected by a password; open it in LibreOffice"):
+    with pytest.raises(
+        InvalidInput, match=r"^locked\.odt is protected by a password; open it in LibreOffice"
+    ):
         extract(write(tmp_path / "locked.odt", data))
 
 
@@ -329,7 +401,9 @@ def test_password_protected_odt_is_named_as_such(tmp_path: Path) -> None:
 def test_truncated_archive_is_damage(tmp_path: Path, cut: float) -> None:
     data = docx_bytes()
     data = data[: int(len(data) * cut) if isinstance(cut, float) else cut]
-    with pytest.raises(InvalidInput, match=r"^cut\.docx cannot be read as a Word document \(\.docx\): "):
+    with pytest.raises(
+        InvalidInput, match=r"^cut\.docx cannot be read as a Word document \(\.docx\): "
+    ):
         extract(write(tmp_path / "cut.docx", data))
 
 
@@ -345,7 +419,10 @@ def hand_pdf(objects: list[bytes]) -> bytes:
     xref = len(out)
     out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
     out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
+        len(objects) + 1,
+        xref,
+    )
     return bytes(out)
 
 
@@ -378,13 +455,15 @@ def shows(text: str) -> bytes:
 
 
 def test_hand_made_pdf_reads(tmp_path: Path) -> None:
-    assert extract(write(tmp_path / "two.pdf", pages_pdf([shows("First page."), shows("Second page.")]))).text == (
-        "First page.\n\nSecond page."
-    )
+    assert extract(
+        write(tmp_path / "two.pdf", pages_pdf([shows("First page."), shows("Second page.")]))
+    ).text == ("First page.\n\nSecond page.")
 
 
 @pytest.mark.parametrize("algorithm", ["AES-128", "AES-256", "AES-256-R5"])
-def test_aes_encrypted_pdf_opens_without_password_and_is_refused_with_one(tmp_path: Path, algorithm: str) -> None:
+def test_aes_encrypted_pdf_opens_without_password_and_is_refused_with_one(
+    tmp_path: Path, algorithm: str
+) -> None:
     """AES needs the 'cryptography' package (pypdf[crypto]); it is installed and used."""
     pytest.importorskip("cryptography")
     for password, name in (("", "open.pdf"), ("secret", "locked.pdf")):
@@ -416,21 +495,34 @@ def test_pdf_whose_pages_share_a_huge_drawing_is_read_fast_with_a_note(tmp_path:
     ]
 
 
-def test_pdf_of_only_huge_drawings_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_pdf_of_only_huge_drawings_is_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setattr(extract_pdf, "MAX_PAGE_CONTENT_BYTES", 100)
-    with pytest.raises(InvalidInput, match=r"^drawn\.pdf cannot be read: its pages hold more drawing instructions"):
+    with pytest.raises(
+        InvalidInput, match=r"^drawn\.pdf cannot be read: its pages hold more drawing instructions"
+    ):
         extract(write(tmp_path / "drawn.pdf", pages_pdf([shows("word") * 10] * 2)))
 
 
-def test_pdf_reading_stops_at_the_time_limit(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_pdf_reading_stops_at_the_time_limit(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setattr(extract_pdf, "MAX_SECONDS", 0.0)
-    with pytest.raises(InvalidInput, match=r"^slow\.pdf took too long to read \(stopped at page 1 of 3 after 0 seconds\)"):
+    with pytest.raises(
+        InvalidInput,
+        match=r"^slow\.pdf took too long to read \(stopped at page 1 of 3 after 0 seconds\)",
+    ):
         extract(write(tmp_path / "slow.pdf", pages_pdf([shows("a"), shows("b"), shows("c")])))
 
 
-def test_pdf_with_too_many_pages_is_refused_before_reading(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_pdf_with_too_many_pages_is_refused_before_reading(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setattr(extract_pdf, "MAX_PAGES", 2)
-    with pytest.raises(InvalidInput, match=r"^long\.pdf has 3 pages, more than the 2 that can be imported"):
+    with pytest.raises(
+        InvalidInput, match=r"^long\.pdf has 3 pages, more than the 2 that can be imported"
+    ):
         extract(write(tmp_path / "long.pdf", pages_pdf([shows("a"), shows("b"), shows("c")])))
 
 
@@ -440,7 +532,9 @@ def test_pdf_with_too_many_pages_is_refused_before_reading(tmp_path: Path, monke
         b"%PDF-1.7\n",
         b"%PDF-1.4\n" + bytes(range(256)) * 40,
         # A page tree that contains itself.
-        hand_pdf([b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [2 0 R] /Count 1 >>"]),
+        hand_pdf(
+            [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [2 0 R] /Count 1 >>"]
+        ),
         # A content stream whose length lies.
         pages_pdf([shows("Fine.")]).replace(b"/Length ", b"/Length 9", 1),
     ],
@@ -482,7 +576,11 @@ def odt_of_paragraphs(count: int = 20) -> bytes:
     ids=["odt cut", "odt bad tag", "odt meta cut", "docx cut", "docx bad tag", "docx styles cut"],
 )
 def test_a_damaged_xml_part_refuses_the_file_and_prints_nothing(
-    tmp_path: Path, capfd: pytest.CaptureFixture[str], suffix: str, part: str, damage: Callable[[str], str]
+    tmp_path: Path,
+    capfd: pytest.CaptureFixture[str],
+    suffix: str,
+    part: str,
+    damage: Callable[[str], str],
 ) -> None:
     """odfpy used to print "SAX FAILED TO PARSE" and the whole XML, then import what it had
     (333 of 458 characters): a part that does not parse must refuse the file, silently."""
@@ -504,7 +602,9 @@ def test_odt_damaged_through_the_import_is_one_failure_and_prints_nothing(
     from annotator.store import Project
 
     good = write(tmp_path / "good.odt", odt_of_paragraphs(3))
-    bad = write(tmp_path / "bad.odt", rewrite_zip(odt_of_paragraphs(), "content.xml", lambda x: x[:-200]))
+    bad = write(
+        tmp_path / "bad.odt", rewrite_zip(odt_of_paragraphs(), "content.xml", lambda x: x[:-200])
+    )
     with Project.create(tmp_path / "p.sqlite") as project:
         report = import_files(project, [bad, good])
         assert [d.source_name for d in project.documents()] == ["good.odt"]
@@ -526,10 +626,14 @@ def test_odt_reader_keeps_the_old_rules_for_undeclared_prefixes(tmp_path: Path) 
 
 def test_an_odt_without_a_text_body_is_named_as_such(tmp_path: Path) -> None:
     def spreadsheet(xml: str) -> str:
-        return xml.replace("<office:text>", "<office:spreadsheet>").replace("</office:text>", "</office:spreadsheet>")
+        return xml.replace("<office:text>", "<office:spreadsheet>").replace(
+            "</office:text>", "</office:spreadsheet>"
+        )
 
     path = write(tmp_path / "sheet.odt", rewrite_zip(odt_bytes(), "content.xml", spreadsheet))
-    with pytest.raises(InvalidInput, match=r"^sheet\.odt cannot be read as .*: it has no text body"):
+    with pytest.raises(
+        InvalidInput, match=r"^sheet\.odt cannot be read as .*: it has no text body"
+    ):
         extract(path)
 
 
@@ -544,7 +648,10 @@ def honest_bomb(kind: str, paragraph: bytes, megabytes: int) -> bytes:
     marker = b"</w:p>" if kind == "docx" else b"</text:p>"
     base = docx_bytes() if kind == "docx" else odt_bytes()
     out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(base)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+    with (
+        zipfile.ZipFile(io.BytesIO(base)) as src,
+        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst,
+    ):
         for item in src.infolist():
             data = src.read(item)
             if item.filename != part:
@@ -572,7 +679,12 @@ def peak_rss_mb() -> float:
     ("kind", "paragraph", "megabytes", "refusal"),
     [
         # 100 MB of "<w:p><w:r><w:t>a</w:t></w:r></w:p>": python-docx took 7.9 GB and hours.
-        ("docx", b"<w:p><w:r><w:t>a</w:t></w:r></w:p>", 100, r"unpacks to 10\d MB of XML, more than the 64 MB"),
+        (
+            "docx",
+            b"<w:p><w:r><w:t>a</w:t></w:r></w:p>",
+            100,
+            r"unpacks to 10\d MB of XML, more than the 64 MB",
+        ),
         # Under the size limit, but 15 million tags: a tree of them would be gigabytes.
         ("odt", b"<text:p/>", 60, r"holds more than 5 million XML tags"),
         # Few tags, but 21 million characters of text in one paragraph.
@@ -588,7 +700,9 @@ def test_honest_zip_bomb_is_refused_early_with_bounded_memory(
     path = write(tmp_path / f"bomb.{kind}", data)
     del data
     before = peak_rss_mb()
-    with pytest.raises(InvalidInput, match=rf"^bomb\.{kind} (cannot be read as .*: its part \S+ )?{refusal}"):
+    with pytest.raises(
+        InvalidInput, match=rf"^bomb\.{kind} (cannot be read as .*: its part \S+ )?{refusal}"
+    ):
         extract(path)
     # ...refused without building what it unpacks to (the peak is the process's high-water
     # mark, so this only bounds the growth loosely).
@@ -599,6 +713,8 @@ def test_html_with_a_million_tags_is_refused_before_parsing(tmp_path: Path) -> N
     """3 MB of unclosed "<b>": a million open elements, far beyond any real page."""
     path = write(tmp_path / "tags.html", b"<b>" * 1_000_001)
     before = peak_rss_mb()
-    with pytest.raises(InvalidInput, match=r"^tags\.html holds more than 1 million HTML tags \(1\.0 million\)"):
+    with pytest.raises(
+        InvalidInput, match=r"^tags\.html holds more than 1 million HTML tags \(1\.0 million\)"
+    ):
         extract(path)
     assert peak_rss_mb() - before < 100

@@ -56,7 +56,9 @@ def test_formula_cells_are_neutralised_on_export_and_exact_after_a_round_trip(
     export_codebook(project, path)
     with path.open(encoding="utf-8-sig", newline="") as fh:
         cells = [cell for row in csv.reader(fh) for cell in row]
-    assert not [cell for cell in cells if cell[:1] in ("=", "+", "-", "@", "\t", "\r")]  # nothing a spreadsheet runs
+    assert not [
+        cell for cell in cells if cell[:1] in ("=", "+", "-", "@", "\t", "\r")
+    ]  # nothing a spreadsheet runs
     for value in FORMULAS:
         assert ("'" + value if value != "'plain" else value) in cells
     fresh = Project.create(tmp_path / "fresh.sqlite")
@@ -75,7 +77,9 @@ def test_formula_memo_survives_a_segments_round_trip(sample, tmp_path: Path) -> 
         path = tmp_path / "s.csv"
         export_segments(p, path)
         p.update_coding(coding.id, memo="changed")
-        with pytest.raises(InvalidInput, match="already exists in the project with different values"):
+        with pytest.raises(
+            InvalidInput, match="already exists in the project with different values"
+        ):
             import_segments(p, path)  # the file's memo differs from "changed": it was read exactly
         p.update_coding(coding.id, memo=value)
         assert import_segments(p, path).skipped == len(p.codings())
@@ -91,13 +95,20 @@ def raw_cells(path: Path) -> list[list[str]]:
 def test_every_dangerous_form_is_inert_in_a_codebook_and_exact_after_import(
     project: Project, tmp_path: Path, value: str
 ) -> None:
-    project.add_code("Texts", definition=value, inclusion=value, exclusion="x" + value, example=value)
-    project.add_code(value)  # stored with its white space collapsed, which may still look like a formula
+    project.add_code(
+        "Texts", definition=value, inclusion=value, exclusion="x" + value, example=value
+    )
+    project.add_code(
+        value
+    )  # stored with its white space collapsed, which may still look like a formula
     path = tmp_path / "codebook.csv"
     export_codebook(project, path)
     records = raw_cells(path)
     assert not [cell for record in records for cell in record if looks_like_formula(cell)]
-    assert [record[10:] for record in records[1:]] == [["0", "0"], ["0", "0"]]  # counts stay plain numbers
+    assert [record[10:] for record in records[1:]] == [
+        ["0", "0"],
+        ["0", "0"],
+    ]  # counts stay plain numbers
     fresh = Project.create(tmp_path / "fresh.sqlite")
     import_codebook(fresh, path)
     fields = ("name", "definition", "inclusion", "exclusion", "example")
@@ -131,7 +142,9 @@ def test_every_dangerous_form_is_inert_in_coded_segments_and_exact_after_import(
     assert (report.added, report.codes_created, report.coders_created) == (1, 1, 1)
     (coding,) = fresh.codings()
     assert (coding.memo, coding.start, coding.end) == (value, 1, len(text) - 1)
-    assert [c.name for c in fresh.codes()] == [code.name] and [c.name for c in fresh.coders()] == [coder.name]
+    assert [c.name for c in fresh.codes()] == [code.name] and [c.name for c in fresh.coders()] == [
+        coder.name
+    ]
     again = tmp_path / "again.csv"
     export_segments(fresh, again)
     assert [r[1:] for r in raw_cells(again)] == [r[1:] for r in (header, record)]  # all but the id
@@ -141,12 +154,16 @@ def test_every_dangerous_form_is_inert_in_coded_segments_and_exact_after_import(
 def test_nul_in_a_csv_is_refused_and_changes_nothing(sample, tmp_path: Path) -> None:
     before = codebook_snapshot(sample.project, tmp_path)
     path = write(tmp_path / "nul.csv", b"name,definition\r\nNew code,bad\x00cell\r\n")
-    with pytest.raises(InvalidInput, match=r"^nul\.csv contains NUL characters \(the first on line 2\)"):
+    with pytest.raises(
+        InvalidInput, match=r"^nul\.csv contains NUL characters \(the first on line 2\)"
+    ):
         import_codebook(sample.project, path)
     assert codebook_snapshot(sample.project, tmp_path) == before
 
 
-def test_a_coding_quoting_more_than_131072_characters_round_trips(project: Project, tmp_path: Path) -> None:
+def test_a_coding_quoting_more_than_131072_characters_round_trips(
+    project: Project, tmp_path: Path
+) -> None:
     """The csv module refuses cells over 131,072 characters unless told otherwise; a coding
     of a whole long interview exports one."""
     text = "A long interview answer. " * 8000
@@ -163,7 +180,9 @@ def test_a_runaway_cell_is_refused_clearly(tmp_path: Path, monkeypatch: pytest.M
     """200 MB in one cell, scaled down: past the cell limit the file is refused, not held in memory."""
     monkeypatch.setattr(csv_files, "MAX_CELL_CHARS", 1000)
     path = write(tmp_path / "huge.csv", b'name,definition\r\nA,"' + b"x" * 5000 + b'"\r\n')
-    with pytest.raises(InvalidInput, match=r"^huge\.csv, row 2 \(line 2\): a cell is longer than 1,000 characters"):
+    with pytest.raises(
+        InvalidInput, match=r"^huge\.csv, row 2 \(line 2\): a cell is longer than 1,000 characters"
+    ):
         read_csv(path, one_of=("name",))
 
 
@@ -173,7 +192,10 @@ def test_a_runaway_first_line_does_not_break_delimiter_detection(tmp_path: Path)
     path = write(tmp_path / "wide.csv", b'"' + b"x" * 300_000 + b'",name\r\nA,b\r\n')
     assert [r.get("name") for r in read_csv(path, one_of=("name",)).rows] == ["b"]
     path = write(tmp_path / "open.csv", b'"' + b"x" * 300_000 + b"\r\n")
-    with pytest.raises(InvalidInput, match=r"^open\.csv, row 1 \(line 1\): not valid CSV \(unexpected end of data\)\.$"):
+    with pytest.raises(
+        InvalidInput,
+        match=r"^open\.csv, row 1 \(line 1\): not valid CSV \(unexpected end of data\)\.$",
+    ):
         read_csv(path, one_of=("name",))
 
 
@@ -182,16 +204,24 @@ def test_an_absurdly_large_csv_is_refused_before_reading(tmp_path: Path) -> None
     with path.open("wb") as fh:
         fh.truncate(300 * 1024 * 1024)  # sparse: nothing is written
     started = time.monotonic()
-    with pytest.raises(InvalidInput, match=r"^big\.csv is too large to import \(314\.6 MB; the limit is 268 MB\)\.$"):
+    with pytest.raises(
+        InvalidInput,
+        match=r"^big\.csv is too large to import \(314\.6 MB; the limit is 268 MB\)\.$",
+    ):
         read_csv(path, one_of=("name",))
     assert time.monotonic() - started < 1
 
 
 def test_semicolon_csv_from_european_excel_imports(project: Project, tmp_path: Path) -> None:
-    data = "\ufeffname;definition;color\r\nWährung;Geld, Kurse;#010203\r\nMärkte;\"a;b\";\r\n".encode()
+    data = (
+        '\ufeffname;definition;color\r\nWährung;Geld, Kurse;#010203\r\nMärkte;"a;b";\r\n'.encode()
+    )
     report = import_codebook(project, write(tmp_path / "excel.csv", data))
     assert report.created == 2
-    assert sorted((c.name, c.definition) for c in project.codes()) == [("Märkte", "a;b"), ("Währung", "Geld, Kurse")]
+    assert sorted((c.name, c.definition) for c in project.codes()) == [
+        ("Märkte", "a;b"),
+        ("Währung", "Geld, Kurse"),
+    ]
     assert project.find_code("Währung").color == "#010203"
 
 
@@ -205,16 +235,26 @@ def test_excel_unicode_text_utf16_tab_separated_imports(sample, tmp_path: Path) 
     """Excel's "Unicode text" is UTF-16 LE with a byte-order mark, tab-separated."""
     p = sample.project
     start = p.document_text(sample.speech.id).index("global")
-    rows = ["document\tcode_path\tcoder\tstart\tend\ttext", f"Speech\tNorms\tZoë\t{start}\t{start + 6}\tglobal"]
-    path = write(tmp_path / "unicode.csv", ("\ufeff" + "\r\n".join(rows) + "\r\n").encode("utf-16-le"))
+    rows = [
+        "document\tcode_path\tcoder\tstart\tend\ttext",
+        f"Speech\tNorms\tZoë\t{start}\t{start + 6}\tglobal",
+    ]
+    path = write(
+        tmp_path / "unicode.csv", ("\ufeff" + "\r\n".join(rows) + "\r\n").encode("utf-16-le")
+    )
     report = import_segments(p, path)
     assert (report.added, report.coders_created) == (1, 1)
     assert p.find_coder("Zoë") is not None
 
 
 def test_utf16_csv_that_is_broken_after_its_mark_is_refused(tmp_path: Path) -> None:
-    path = write(tmp_path / "broken.csv", codecs.BOM_UTF16_LE + "name\r\n".encode("utf-16-le") + b"\x00\xd8")
-    with pytest.raises(InvalidInput, match=r"^broken\.csv starts with a UTF-16 byte-order mark but is not valid UTF-16"):
+    path = write(
+        tmp_path / "broken.csv", codecs.BOM_UTF16_LE + "name\r\n".encode("utf-16-le") + b"\x00\xd8"
+    )
+    with pytest.raises(
+        InvalidInput,
+        match=r"^broken\.csv starts with a UTF-16 byte-order mark but is not valid UTF-16",
+    ):
         read_csv(path, one_of=("name",))
 
 
@@ -228,11 +268,19 @@ def test_mixed_line_endings_read_every_row(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("header", ["name,Name", "name; definition ;Definition", "id\tname\t NAME"])
 def test_a_header_naming_a_column_twice_is_refused(tmp_path: Path, header: str) -> None:
-    with pytest.raises(InvalidInput, match=r"^dup\.csv, row 1: the column '\w+' appears twice in the header\.$"):
-        read_csv(write(tmp_path / "dup.csv", header + "\r\n"), known=("id", "definition"), one_of=("name",))
+    with pytest.raises(
+        InvalidInput, match=r"^dup\.csv, row 1: the column '\w+' appears twice in the header\.$"
+    ):
+        read_csv(
+            write(tmp_path / "dup.csv", header + "\r\n"),
+            known=("id", "definition"),
+            one_of=("name",),
+        )
 
 
-def test_cell_values_quoted_in_messages_stay_on_one_line_and_short(project: Project, tmp_path: Path) -> None:
+def test_cell_values_quoted_in_messages_stay_on_one_line_and_short(
+    project: Project, tmp_path: Path
+) -> None:
     level = "1\n2\u202e" + "9" * 10_000
     path = write(tmp_path / "c.csv", f'name,level\r\nA,"{level}"\r\n')
     with pytest.raises(InvalidInput) as caught:
@@ -284,7 +332,9 @@ def test_one_stray_byte_in_a_large_utf8_file_changes_only_that_byte(tmp_path: Pa
     data = (line * 40_000).encode() + b"It\x92s here.\n" + (line * 40_000).encode()
     text, notes = decode_text(data, "mostly.txt")
     assert text == line * 40_000 + "It\u2019s here.\n" + line * 40_000
-    assert notes == ["decoded as UTF-8; 1 byte that is not UTF-8 (on line 40001) was read as Windows-1252"]
+    assert notes == [
+        "decoded as UTF-8; 1 byte that is not UTF-8 (on line 40001) was read as Windows-1252"
+    ]
 
 
 def test_a_real_windows_1252_file_is_still_read_as_one() -> None:
@@ -304,13 +354,17 @@ def test_a_real_windows_1252_file_is_still_read_as_one() -> None:
 )
 def test_byte_order_mark_followed_by_nul_characters_is_refused(data: bytes) -> None:
     """Without a mark a NUL already meant binary; with one, a few NULs used to slip into the text."""
-    with pytest.raises(InvalidInput, match=r"^nul\.txt contains NUL characters \(the first on line 1\)"):
+    with pytest.raises(
+        InvalidInput, match=r"^nul\.txt contains NUL characters \(the first on line 1\)"
+    ):
         decode_text(data, "nul.txt")
 
 
 def test_utf32_with_its_mark_reads_and_without_it_is_refused_as_binary() -> None:
     assert decode_text("\ufeffWörter 🤖".encode("utf-32-le"), "u.txt") == ("Wörter 🤖", [])
-    with pytest.raises(InvalidInput, match=r"^u\.txt looks like a binary file \(it contains NUL bytes\)"):
+    with pytest.raises(
+        InvalidInput, match=r"^u\.txt looks like a binary file \(it contains NUL bytes\)"
+    ):
         decode_text("Wörter".encode("utf-32-le"), "u.txt")
 
 
@@ -339,7 +393,9 @@ def test_rtf_nul_escape_is_refused(tmp_path: Path) -> None:
         ("bell\x07.txt", r"bell\x07.txt"),
     ],
 )
-def test_file_names_are_shown_on_one_line_in_their_real_order(tmp_path: Path, name: str, shown: str) -> None:
+def test_file_names_are_shown_on_one_line_in_their_real_order(
+    tmp_path: Path, name: str, shown: str
+) -> None:
     path = write(tmp_path / name, b"")
     with pytest.raises(InvalidInput) as caught:
         extract(path)
@@ -368,7 +424,10 @@ def test_a_batch_reports_hostile_names_on_one_line(project: Project, tmp_path: P
 def test_a_named_pipe_is_refused_without_blocking(tmp_path: Path) -> None:
     fifo = tmp_path / "pipe.txt"
     os.mkfifo(fifo)
-    with pytest.raises(InvalidInput, match=r"^pipe\.txt is not a regular file \(it is a pipe, device or socket\)\.$"):
+    with pytest.raises(
+        InvalidInput,
+        match=r"^pipe\.txt is not a regular file \(it is a pipe, device or socket\)\.$",
+    ):
         extract(fifo)
 
 
@@ -385,12 +444,17 @@ def test_a_folder_named_like_a_source_is_refused(tmp_path: Path) -> None:
         extract(tmp_path / "notes.docx")
 
 
-def test_an_unforeseen_library_failure_is_one_sentence(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_an_unforeseen_library_failure_is_one_sentence(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from annotator.io.sources import markup as extract_markup
 
     def explode(data: bytes, name: str) -> None:
         raise TypeError("internal library detail\nwith a second line")
 
     monkeypatch.setattr(extract_markup, "extract_html", explode)
-    with pytest.raises(InvalidInput, match=r"^page\.html cannot be read as HTML: it is damaged or unusual \(TypeError\)\.$"):
+    with pytest.raises(
+        InvalidInput,
+        match=r"^page\.html cannot be read as HTML: it is damaged or unusual \(TypeError\)\.$",
+    ):
         extract(write(tmp_path / "page.html", "<p>words</p>"))

@@ -31,13 +31,22 @@ def test_files_of_several_formats_become_documents(project: Project, tmp_path: P
     document.add_paragraph("Finding the same wavelength")
     document.save(str(word))
 
-    report = import_files(project, [speech, notes, word], attributes={"op-ed.docx": {"genre": "op-ed"}})
+    report = import_files(
+        project, [speech, notes, word], attributes={"op-ed.docx": {"genre": "op-ed"}}
+    )
 
     assert report.ok and not report.failed and not report.duplicates
     stored = {d.source_name: d for d in project.documents()}
     assert set(stored) == {"speech.txt", "notes.md", "op-ed.docx"}
-    assert [d.title for d in report.imported] == ["China will participate.", "Notes", "Finding the same wavelength"]
-    assert project.document_text(stored["speech.txt"].id) == "China will participate.\nIn governance 🤖.\n"
+    assert [d.title for d in report.imported] == [
+        "China will participate.",
+        "Notes",
+        "Finding the same wavelength",
+    ]
+    assert (
+        project.document_text(stored["speech.txt"].id)
+        == "China will participate.\nIn governance 🤖.\n"
+    )
     assert project.document_text(stored["notes.md"].id) == "Notes\n\nSome bold words."
     assert (stored["notes.md"].format, stored["op-ed.docx"].format) == ("md", "docx")
     assert stored["op-ed.docx"].attributes["genre"] == "op-ed"
@@ -46,7 +55,9 @@ def test_files_of_several_formats_become_documents(project: Project, tmp_path: P
 
 def test_given_attributes_win_over_file_metadata(project: Project, tmp_path: Path) -> None:
     page = write(tmp_path, "p.html", '<meta name="author" content="Wrong"><p>Body text.</p>')
-    report = import_files(project, [page], attributes={"p.html": {"author": "Right", "outlet": "CD"}})
+    report = import_files(
+        project, [page], attributes={"p.html": {"author": "Right", "outlet": "CD"}}
+    )
     assert project.document_attributes(report.imported[0].id) == {"author": "Right", "outlet": "CD"}
 
 
@@ -88,7 +99,9 @@ def test_a_failing_file_leaves_the_others_imported_and_changes_nothing(
     assert [d.source_name for d in project.documents()] == ["one.txt", "two.txt"]
     # One commit per imported document, none for the broken file.
     assert len(commits) == 2
-    assert all({rc.table for rc in cs.rows} <= {"documents", "document_attributes"} for cs in commits)
+    assert all(
+        {rc.table for rc in cs.rows} <= {"documents", "document_attributes"} for cs in commits
+    )
 
 
 def test_an_invalid_attribute_fails_that_file_without_a_partial_document(
@@ -107,7 +120,9 @@ def test_notes_from_decoding_are_reported_per_file(project: Project, tmp_path: P
     assert project.document_text(report.imported[0].id) == "Café “talks”"
 
 
-def test_progress_is_called_before_each_file_and_at_the_end(project: Project, tmp_path: Path) -> None:
+def test_progress_is_called_before_each_file_and_at_the_end(
+    project: Project, tmp_path: Path
+) -> None:
     paths = [write(tmp_path, f"{i}.txt", f"Text number {i}.") for i in range(3)]
     calls: list[tuple[int, int, Path, int]] = []
 
@@ -117,7 +132,10 @@ def test_progress_is_called_before_each_file_and_at_the_end(project: Project, tm
     import_files(project, paths, progress=progress)
     # Each call comes before its file is stored: the document count lags by one.
     assert calls == [
-        (0, 3, paths[0], 0), (1, 3, paths[1], 1), (2, 3, paths[2], 2), (3, 3, paths[2], 3),
+        (0, 3, paths[0], 0),
+        (1, 3, paths[1], 1),
+        (2, 3, paths[2], 2),
+        (3, 3, paths[2], 3),
     ]
 
 

@@ -43,10 +43,15 @@ def stalling_markdown(path: Path) -> Path:
 
 def greedy_markdown(path: Path) -> Path:
     """6 MB of ordinary paragraphs: markdown-it's tokens for it take some 500 MB."""
-    return write(path, "".join(f"Paragraph {i} with a *sentence* or two of words.\n\n" for i in range(120_000)))
+    return write(
+        path,
+        "".join(f"Paragraph {i} with a *sentence* or two of words.\n\n" for i in range(120_000)),
+    )
 
 
-def test_a_file_past_the_deadline_is_refused_and_the_next_file_gets_a_fresh_worker(tmp_path: Path) -> None:
+def test_a_file_past_the_deadline_is_refused_and_the_next_file_gets_a_fresh_worker(
+    tmp_path: Path,
+) -> None:
     slow = stalling_markdown(tmp_path / "storm.md")
     good = good_docx(tmp_path / "good.docx")
     with IsolatedReader(deadline=1.0) as reader:
@@ -59,18 +64,26 @@ def test_a_file_past_the_deadline_is_refused_and_the_next_file_gets_a_fresh_work
         assert reader.extract(good, "docx").text == "Words in Word."
 
 
-def test_a_file_that_exhausts_the_memory_cap_is_refused_and_the_next_is_read(tmp_path: Path) -> None:
+def test_a_file_that_exhausts_the_memory_cap_is_refused_and_the_next_is_read(
+    tmp_path: Path,
+) -> None:
     greedy = greedy_markdown(tmp_path / "big.md")
     good = good_docx(tmp_path / "good.docx")
     with IsolatedReader(memory_limit=150 * 1024**2) as reader:
-        with pytest.raises(InvalidInput, match=r"^big\.md (needs more than 150 MB of memory to read|made the reader stop)"):
+        with pytest.raises(
+            InvalidInput,
+            match=r"^big\.md (needs more than 150 MB of memory to read|made the reader stop)",
+        ):
             reader.extract(greedy, "md")
         assert reader.extract(good, "docx").text == "Words in Word."
 
 
 def test_refusals_from_the_worker_are_the_extractors_own(tmp_path: Path) -> None:
     broken = write(tmp_path / "broken.docx", b"\x00\x01 not a zip" * 20)
-    with IsolatedReader() as reader, pytest.raises(InvalidInput, match=r"^broken\.docx cannot be read as a Word document"):
+    with (
+        IsolatedReader() as reader,
+        pytest.raises(InvalidInput, match=r"^broken\.docx cannot be read as a Word document"),
+    ):
         reader.extract(broken, "docx")
 
 
@@ -101,14 +114,20 @@ def test_reader_raises_cancelled_while_a_file_is_read(tmp_path: Path) -> None:
 
 def test_import_files_honours_cancelled_mid_file(project: Project, tmp_path: Path) -> None:
     first = write(tmp_path / "first.txt", "Read and stored.")
-    paths = [first, stalling_markdown(tmp_path / "storm.md"), write(tmp_path / "last.txt", "Never.")]
+    paths = [
+        first,
+        stalling_markdown(tmp_path / "storm.md"),
+        write(tmp_path / "last.txt", "Never."),
+    ]
     started = time.monotonic()
     report = import_files(project, paths, cancelled=lambda: time.monotonic() - started > 0.5)
     assert report.cancelled and not report.ok
     assert [d.source_name for d in project.documents()] == ["first.txt"]
 
 
-def test_extract_many_reads_without_storing_and_store_extracted_stores(project: Project, tmp_path: Path) -> None:
+def test_extract_many_reads_without_storing_and_store_extracted_stores(
+    project: Project, tmp_path: Path
+) -> None:
     paths = [
         write(tmp_path / "a.txt", "Plain text."),
         good_docx(tmp_path / "b.docx"),
@@ -119,19 +138,33 @@ def test_extract_many_reads_without_storing_and_store_extracted_stores(project: 
     results = list(extract_many(paths, formats={"c.md": "md"}))
     assert project.documents() == []  # reading stored nothing
     assert [p for p, _ in results] == paths
-    assert [type(r) for _, r in results] == [ExtractedSource, ExtractedSource, ExtractedSource, str, ExtractedSource]
+    assert [type(r) for _, r in results] == [
+        ExtractedSource,
+        ExtractedSource,
+        ExtractedSource,
+        str,
+        ExtractedSource,
+    ]
     assert "d.pptx cannot be imported" in str(results[3][1])
 
     report = ImportReport()
     for path, result in results:
-        store_extracted(project, path, result, report, attributes={"batch": "1"} if path.name == "b.docx" else None)
+        store_extracted(
+            project,
+            path,
+            result,
+            report,
+            attributes={"batch": "1"} if path.name == "b.docx" else None,
+        )
     assert [d.source_name for d in report.imported] == ["a.txt", "b.docx", "c.md"]
     assert [p.name for p, _ in report.failed] == ["d.pptx"]
     assert [p.name for p, _ in report.duplicates] == ["e.txt"]
     assert project.document_attributes(report.imported[1].id)["batch"] == "1"
 
 
-def test_plain_text_is_read_without_a_worker(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_plain_text_is_read_without_a_worker(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """The import benchmark reads 100 text files: no process is started for them."""
 
     def no_worker(self: IsolatedReader) -> None:
@@ -139,10 +172,16 @@ def test_plain_text_is_read_without_a_worker(tmp_path: Path, monkeypatch: pytest
 
     monkeypatch.setattr(IsolatedReader, "_worker", no_worker)
     paths = [write(tmp_path / f"{i}.txt", f"Text {i}.") for i in range(3)]
-    assert [r.text for _, r in extract_many(paths) if not isinstance(r, str)] == ["Text 0.", "Text 1.", "Text 2."]
+    assert [r.text for _, r in extract_many(paths) if not isinstance(r, str)] == [
+        "Text 0.",
+        "Text 1.",
+        "Text 2.",
+    ]
 
 
-def test_without_a_worker_files_are_still_read_in_process(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_without_a_worker_files_are_still_read_in_process(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Where no process can be started, reading still works, with the extractors' own limits."""
 
     class NoProcesses:

@@ -52,7 +52,7 @@ def test_export_writes_one_row_per_coding_by_document_then_start(sample, tmp_pat
     ]
     texts = {"Speech": SPEECH, "Emoji post": sample.emoji.text}
     for r in rows:
-        assert r["text"] == texts[r["document"]][int(r["start"]):int(r["end"])]
+        assert r["text"] == texts[r["document"]][int(r["start"]) : int(r["end"])]
     assert rows[3]["text"] == "Tech 🤖 rivalry 🇺🇸🇨🇳"
 
 
@@ -66,7 +66,9 @@ def test_export_can_be_limited_to_codes_coders_and_documents(sample, tmp_path: P
     assert [r["coder"] for r in read_csv_rows(path)] == ["Ben"]
 
 
-def test_formula_like_text_is_neutralised_in_the_file_and_exact_after_import(project, tmp_path: Path) -> None:
+def test_formula_like_text_is_neutralised_in_the_file_and_exact_after_import(
+    project, tmp_path: Path
+) -> None:
     text = "=SUM(A1) costs -5 for @user\n+more"
     doc = project.add_document("Sheet", text)
     code = project.add_code("@mention")
@@ -77,7 +79,9 @@ def test_formula_like_text_is_neutralised_in_the_file_and_exact_after_import(pro
     first = snapshot(project, path)
     rows = read_csv_rows(path)
     assert [r["text"] for r in rows] == ["'=SUM(A1)", "'-5", "'@user", "'+more"]
-    assert {(r["code_path"], r["coder"], r["memo"]) for r in rows} == {("'@mention", "'=Eve", "'-note")}
+    assert {(r["code_path"], r["coder"], r["memo"]) for r in rows} == {
+        ("'@mention", "'=Eve", "'-note")
+    }
     assert (rows[0]["start"], rows[0]["end"]) == ("0", "8")  # numbers stay plain numbers
     fresh = twin(project, tmp_path / "fresh.sqlite")
     import_segments(fresh, path)
@@ -104,7 +108,12 @@ def test_export_import_export_of_the_sample_gives_the_same_file(sample, tmp_path
     first = snapshot(sample.project, tmp_path / "a.csv")
     fresh = twin(sample.project, tmp_path / "fresh.sqlite")
     report = import_segments(fresh, tmp_path / "a.csv")
-    assert (report.added, report.skipped, report.codes_created, report.coders_created) == (4, 0, 0, 2)
+    assert (report.added, report.skipped, report.codes_created, report.coders_created) == (
+        4,
+        0,
+        0,
+        2,
+    )
     assert snapshot(fresh, tmp_path / "b.csv") == first
     fresh.close()
 
@@ -136,12 +145,16 @@ CODE_NAMES = ["=Top", "Sub, with comma", "-neg/slash"]
 
 @settings(max_examples=40, deadline=None)
 @given(texts, spans)
-def test_any_codings_survive_export_and_import_into_a_twin_project(raw_texts: list[str], raw_spans: list) -> None:
+def test_any_codings_survive_export_and_import_into_a_twin_project(
+    raw_texts: list[str], raw_spans: list
+) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         d = Path(tmp)
         source = Project.create(d / "a.sqlite")
         # CRLF and lone CR in the source become \n in the stored text; offsets index that.
-        docs = [source.add_document(f"Doc {i}", f"Doc {i}:\r\n{t}") for i, t in enumerate(raw_texts)]
+        docs = [
+            source.add_document(f"Doc {i}", f"Doc {i}:\r\n{t}") for i, t in enumerate(raw_texts)
+        ]
         top = source.add_code(CODE_NAMES[0])
         codes = [top, source.add_code(CODE_NAMES[1], top.id), source.add_code(CODE_NAMES[2])]
         coders = {name: source.ensure_coder(name) for name in ("Ann", "@bob", "=eve", "Zoë 🤖")}
@@ -154,8 +167,16 @@ def test_any_codings_survive_export_and_import_into_a_twin_project(raw_texts: li
             passage = (doc.id, codes[code_i].id, coders[coder].id, start, end)
             if passage not in passages:  # one coder codes a passage with a code once
                 passages.add(passage)
-                codings.append(Coding(document_id=doc.id, code_id=codes[code_i].id,
-                                      coder_id=coders[coder].id, start=start, end=end, memo=memo))
+                codings.append(
+                    Coding(
+                        document_id=doc.id,
+                        code_id=codes[code_i].id,
+                        coder_id=coders[coder].id,
+                        start=start,
+                        end=end,
+                        memo=memo,
+                    )
+                )
         source.add_codings(codings)
         first = snapshot(source, d / "a.csv")
         rows = read_csv_rows(d / "a.csv")
@@ -165,35 +186,59 @@ def test_any_codings_survive_export_and_import_into_a_twin_project(raw_texts: li
         assert report.added == len(codings)
         assert snapshot(fresh, d / "b.csv") == first
         assert {(c.id, c.start, c.end, c.memo) for c in fresh.codings()} == {
-            (c.id, c.start, c.end, c.memo) for c in codings}
+            (c.id, c.start, c.end, c.memo) for c in codings
+        }
         source.close()
         fresh.close()
 
 
 # -- importing hand-made files ---------------------------------------------------
-def test_a_minimal_file_adds_codings_with_new_ids_and_missing_coders(sample, tmp_path: Path) -> None:
+def test_a_minimal_file_adds_codings_with_new_ids_and_missing_coders(
+    sample, tmp_path: Path
+) -> None:
     p = sample.project
-    path = write_file(tmp_path / "s.csv", "document,code_path,coder,start,end\r\nspeech.txt,Norms,Zed,3,8\r\n")
+    path = write_file(
+        tmp_path / "s.csv", "document,code_path,coder,start,end\r\nspeech.txt,Norms,Zed,3,8\r\n"
+    )
     report = import_segments(p, path)
     assert (report.added, report.coders_created) == (1, 1)
     zed = p.find_coder("Zed")
     [coding] = p.codings(coder_ids=[zed.id])
-    assert (coding.document_id, coding.code_id, coding.start, coding.end) == (sample.speech.id, sample.norms.id, 3, 8)
+    assert (coding.document_id, coding.code_id, coding.start, coding.end) == (
+        sample.speech.id,
+        sample.norms.id,
+        3,
+        8,
+    )
 
 
 def test_ids_are_kept_when_they_are_uuids_in_any_spelling(sample, tmp_path: Path) -> None:
     p = sample.project
-    canonical, upper, braced = "0f0e0d0c-0b0a-4908-8706-050403020100", "0F0E0D0C-0B0A-4908-8706-050403020101", "{0f0e0d0c-0b0a-4908-8706-050403020102}"
-    path = write_file(tmp_path / "s.csv", HEAD + "".join(f"{cid},Speech,Norms,Ann,{n},9,,,\n" for n, cid in
-                                                    enumerate([canonical, upper, braced, "not-a-uuid", ""])))
+    canonical, upper, braced = (
+        "0f0e0d0c-0b0a-4908-8706-050403020100",
+        "0F0E0D0C-0B0A-4908-8706-050403020101",
+        "{0f0e0d0c-0b0a-4908-8706-050403020102}",
+    )
+    path = write_file(
+        tmp_path / "s.csv",
+        HEAD
+        + "".join(
+            f"{cid},Speech,Norms,Ann,{n},9,,,\n"
+            for n, cid in enumerate([canonical, upper, braced, "not-a-uuid", ""])
+        ),
+    )
     assert import_segments(p, path).added == 5
     ids = {c.id for c in p.codings(sample.speech.id, code_ids=[sample.norms.id])}
-    assert {canonical, upper.lower(), braced[1:-1]} <= ids and "not-a-uuid" not in ids and len(ids) == 5
+    assert (
+        {canonical, upper.lower(), braced[1:-1]} <= ids
+        and "not-a-uuid" not in ids
+        and len(ids) == 5
+    )
 
 
 def test_the_quoted_text_may_use_other_line_endings(sample, tmp_path: Path) -> None:
     start = sample.speech.text.index("AI.")
-    quoted = sample.speech.text[start:start + 10].replace("\n", "\r\n")
+    quoted = sample.speech.text[start : start + 10].replace("\n", "\r\n")
     path = tmp_path / "s.csv"
     with path.open("w", encoding="utf-8", newline="") as fh:
         csv.writer(fh).writerows([["document", "code_path", "coder", "start", "end", "text"],
@@ -205,7 +250,9 @@ def test_missing_codes_are_refused_unless_create_codes_is_asked(sample, tmp_path
     p = sample.project
     content = "document,code_path,coder,start,end\nSpeech,New/Deeper/Leaf,Ann,0,5\nSpeech,Norms/Extra,Ann,0,5\n"
     path = write_file(tmp_path / "s.csv", content)
-    with pytest.raises(InvalidInput, match=r"^s\.csv, row 2: no code 'New/Deeper/Leaf' in the codebook"):
+    with pytest.raises(
+        InvalidInput, match=r"^s\.csv, row 2: no code 'New/Deeper/Leaf' in the codebook"
+    ):
         import_segments(p, path)
     assert len(p.codes()) == 3
     report = import_segments(p, path, create_codes=True)
@@ -256,7 +303,9 @@ BAD_FILES = [
 
 
 @pytest.mark.parametrize(("content", "message"), BAD_FILES)
-def test_bad_files_are_refused_with_file_and_row_and_change_nothing(sample, tmp_path: Path, content: str, message: str) -> None:
+def test_bad_files_are_refused_with_file_and_row_and_change_nothing(
+    sample, tmp_path: Path, content: str, message: str
+) -> None:
     p = sample.project
     before = snapshot(p, tmp_path / "before.csv")
     with pytest.raises(InvalidInput, match=message):
@@ -272,11 +321,16 @@ def test_an_import_leaves_garbage_collection_as_it_found_it(sample, tmp_path: Pa
     import_segments(sample.project, write_file(tmp_path / "s.csv", HEAD + GOOD))
     assert gc.isenabled()
     with pytest.raises(InvalidInput):
-        import_segments(sample.project, write_file(tmp_path / "bad.csv", HEAD + ",Nowhere,Norms,Ann,0,5,,,\n"))
+        import_segments(
+            sample.project, write_file(tmp_path / "bad.csv", HEAD + ",Nowhere,Norms,Ann,0,5,,,\n")
+        )
     assert gc.isenabled()
     gc.disable()
     try:
-        import_segments(sample.project, write_file(tmp_path / "s2.csv", HEAD + ",Speech,Norms,Ben,0,5,China,,\n"))
+        import_segments(
+            sample.project,
+            write_file(tmp_path / "s2.csv", HEAD + ",Speech,Norms,Ben,0,5,China,,\n"),
+        )
         assert not gc.isenabled()
     finally:
         gc.enable()
@@ -292,7 +346,10 @@ def test_an_existing_id_with_other_values_is_refused(sample, tmp_path: Path) -> 
         writer = csv.DictWriter(fh, fieldnames=list(COLUMNS))
         writer.writeheader()
         writer.writerows(rows)
-    with pytest.raises(InvalidInput, match=rf"row 3: a coding with id {rows[1]['id']} already exists .*different values"):
+    with pytest.raises(
+        InvalidInput,
+        match=rf"row 3: a coding with id {rows[1]['id']} already exists .*different values",
+    ):
         import_segments(p, path)
 
 
@@ -312,7 +369,9 @@ def write_csv_rows(path: Path, rows: list[dict[str, str]]) -> Path:
     return path
 
 
-def test_a_file_without_ids_adds_no_copies_and_says_how_many_it_skipped(sample, tmp_path: Path) -> None:
+def test_a_file_without_ids_adds_no_copies_and_says_how_many_it_skipped(
+    sample, tmp_path: Path
+) -> None:
     p = sample.project
     export_segments(p, tmp_path / "s.csv")
     rows = read_csv_rows(tmp_path / "s.csv")
@@ -323,8 +382,10 @@ def test_a_file_without_ids_adds_no_copies_and_says_how_many_it_skipped(sample, 
     path = write_csv_rows(tmp_path / "s.csv", rows)
     report = import_segments(p, path)
     assert (report.added, report.skipped, report.duplicates, report.memos_joined) == (0, 0, 5, 1)
-    assert str(report) == ("0 codings added, 0 already in the project (skipped), "
-                           "5 duplicates skipped (1 memo joined to the coding kept).")
+    assert str(report) == (
+        "0 codings added, 0 already in the project (skipped), "
+        "5 duplicates skipped (1 memo joined to the coding kept)."
+    )
     assert len(p.codings()) == 4
     assert p.codings(document_id=sample.speech.id)[0].memo == "a thought from the file"
     seen: list[ChangeSet] = []
@@ -341,9 +402,16 @@ def test_rows_repeating_an_earlier_row_add_one_coding(sample, tmp_path: Path) ->
                       + ",".join(["", row.format(memo="first")]) + ",".join(["", row.format(memo="")])
                       + ",".join(["", row.format(memo="second")]))  # fmt: skip
     report = import_segments(p, path)
-    assert (report.added, report.duplicates, report.memos_joined, report.coders_created) == (1, 2, 1, 1)
-    assert str(report) == ("1 codings added, 0 already in the project (skipped), "
-                           "2 duplicates skipped (1 memo joined to the coding kept), 1 coders added.")
+    assert (report.added, report.duplicates, report.memos_joined, report.coders_created) == (
+        1,
+        2,
+        1,
+        1,
+    )
+    assert str(report) == (
+        "1 codings added, 0 already in the project (skipped), "
+        "2 duplicates skipped (1 memo joined to the coding kept), 1 coders added."
+    )
     [coding] = p.codings(coder_ids=[p.find_coder("Zed").id])
     assert (coding.start, coding.end, coding.memo) == (3, 8, "first\n\nsecond")
 
@@ -351,7 +419,10 @@ def test_rows_repeating_an_earlier_row_add_one_coding(sample, tmp_path: Path) ->
 def test_a_report_without_duplicates_does_not_mention_them() -> None:
     from annotator.io.tables.segments_csv import SegmentsImportReport
 
-    assert str(SegmentsImportReport(2, 1, 0, 0)) == "2 codings added, 1 already in the project (skipped)."
+    assert (
+        str(SegmentsImportReport(2, 1, 0, 0))
+        == "2 codings added, 1 already in the project (skipped)."
+    )
     assert "1 duplicate skipped." in str(SegmentsImportReport(0, 0, 0, 0, duplicates=1))
 
 
@@ -360,7 +431,9 @@ def test_an_import_checks_ids_and_duplicates_inside_its_transaction(sample, tmp_
     the import store a copy of it."""
     p = sample.project
     other = Project.open(p.path)
-    path = write_file(tmp_path / "s.csv", "document,code_path,coder,start,end\nSpeech,Norms,Ann,3,8\n")
+    path = write_file(
+        tmp_path / "s.csv", "document,code_path,coder,start,end\nSpeech,Norms,Ann,3,8\n"
+    )
     original = p.action
 
     def action(label: str):  # the other window writes just before our transaction starts
@@ -374,7 +447,9 @@ def test_an_import_checks_ids_and_duplicates_inside_its_transaction(sample, tmp_
     finally:
         other.close()
     assert (report.added, report.duplicates) == (0, 1)
-    assert len([c for c in p.codings(code_ids=[sample.norms.id]) if (c.start, c.end) == (3, 8)]) == 1
+    assert (
+        len([c for c in p.codings(code_ids=[sample.norms.id]) if (c.start, c.end) == (3, 8)]) == 1
+    )
 
 
 def test_rows_name_documents_as_find_document_does(project: Project, tmp_path: Path) -> None:
@@ -383,12 +458,24 @@ def test_rows_name_documents_as_find_document_does(project: Project, tmp_path: P
     c = project.add_document("Other", "third text here", source_name="c.txt")
     project.add_code("X")
     refs = [a.id, "b.txt", "other", "C.TXT", "Other"]
-    path = write_file(tmp_path / "s.csv", "document,code_path,coder,start,end\n"
-                      + "".join(f"{ref},X,Ann,0,{i + 1}\n" for i, ref in enumerate(refs)))
+    path = write_file(
+        tmp_path / "s.csv",
+        "document,code_path,coder,start,end\n"
+        + "".join(f"{ref},X,Ann,0,{i + 1}\n" for i, ref in enumerate(refs)),
+    )
     assert [project.find_document(ref).id for ref in refs] == [a.id, b.id, c.id, c.id, c.id]
     import_segments(project, path)
     assert sorted((k.end, k.document_id) for k in project.codings()) == [
-        (1, a.id), (2, b.id), (3, c.id), (4, c.id), (5, c.id)]
-    path = write_file(tmp_path / "s.csv", "document,code_path,coder,start,end\nOther,X,Ann,0,9\nSame,X,Ann,0,5\n")
-    with pytest.raises(InvalidInput, match=r"^s\.csv, row 3: 'Same' names 2 documents; use the document id\.$"):
+        (1, a.id),
+        (2, b.id),
+        (3, c.id),
+        (4, c.id),
+        (5, c.id),
+    ]
+    path = write_file(
+        tmp_path / "s.csv", "document,code_path,coder,start,end\nOther,X,Ann,0,9\nSame,X,Ann,0,5\n"
+    )
+    with pytest.raises(
+        InvalidInput, match=r"^s\.csv, row 3: 'Same' names 2 documents; use the document id\.$"
+    ):
         import_segments(project, path)

@@ -137,17 +137,23 @@ def _pretend_unwritable(monkeypatch, *unwritable: Path) -> None:
     monkeypatch.setattr(os, "access", access)
 
 
-def test_a_read_only_file_opens_for_reading_and_refuses_edits_in_one_sentence(tmp_path, monkeypatch):
+def test_a_read_only_file_opens_for_reading_and_refuses_edits_in_one_sentence(
+    tmp_path, monkeypatch
+):
     path = _made(tmp_path)
     _pretend_unwritable(monkeypatch, path)
     before = _digest(path)
     with Project.open(path) as project:
         assert project.read_only
         assert [c.name for c in project.coders()] == ["Ann"]
-        with pytest.raises(ReadOnlyProject, match=r"read-only \(the file is read-only\): .Add coder"):
+        with pytest.raises(
+            ReadOnlyProject, match=r"read-only \(the file is read-only\): .Add coder"
+        ):
             project.add_coder("Ben")
     assert _digest(path) == before
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["p.sqlite"], "reading leaves no -wal or -shm"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["p.sqlite"], (
+        "reading leaves no -wal or -shm"
+    )
 
 
 def test_a_project_in_a_read_only_folder_opens_for_reading(tmp_path, monkeypatch):
@@ -176,11 +182,19 @@ def test_opening_for_reading_on_request_sees_what_another_process_commits(tmp_pa
     writer = Project.open(path)
     reader = Project.open(path, read_only=True)
     assert reader.outside_change() is False
-    subprocess.run([sys.executable, "-c", textwrap.dedent(f"""
+    subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            textwrap.dedent(f"""
         from annotator.store import Project
         with Project.open({str(path)!r}) as p:
             p.add_coder("Ben")
-    """)], check=True, timeout=60)
+    """),
+        ],
+        check=True,
+        timeout=60,
+    )
     assert reader.outside_change() is True
     assert reader.outside_change() is False, "each outside change is reported once"
     assert [c.name for c in reader.coders()] == ["Ann", "Ben"]
@@ -195,15 +209,21 @@ def test_opening_for_reading_on_request_sees_what_another_process_commits(tmp_pa
 def test_a_write_lock_held_elsewhere_gives_one_sentence_naming_the_holder(tmp_path):
     path = _made(tmp_path)
     holder = subprocess.Popen(
-        [sys.executable, "-c", textwrap.dedent(f"""
+        [
+            sys.executable,
+            "-c",
+            textwrap.dedent(f"""
             import sqlite3, sys
             conn = sqlite3.connect({str(path)!r}, isolation_level=None)
             conn.execute("BEGIN IMMEDIATE")
             conn.execute("INSERT INTO settings VALUES ('k', 'v')")
             print("locked", flush=True)
             sys.stdin.read()
-        """)],
-        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+        """),
+        ],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
     )
     try:
         assert holder.stdout is not None and holder.stdout.readline().strip() == "locked"

@@ -12,9 +12,18 @@ from annotator.core.errors import AnnotatorError, Conflict, InvalidInput, NotFou
 
 
 def row(sample: Any, n: int, **change: Any) -> tuple[Any, ...]:
-    values = {"id": f"bulk-{n}", "document_id": sample.speech.id, "code_id": sample.norms.id,
-              "coder_id": sample.ann.id, "start": n, "end": n + 3, "memo": "", "created": "2024-01-01T00:00:00Z",
-              "updated": "", **change}
+    values = {
+        "id": f"bulk-{n}",
+        "document_id": sample.speech.id,
+        "code_id": sample.norms.id,
+        "coder_id": sample.ann.id,
+        "start": n,
+        "end": n + 3,
+        "memo": "",
+        "created": "2024-01-01T00:00:00Z",
+        "updated": "",
+        **change,
+    }
     return tuple(values.values())
 
 
@@ -22,7 +31,11 @@ CASES = [
     # (changes to row 1, changes to row 2), the refusal
     (({}, {"document_id": "nowhere"}), NotFound, "No document with id nowhere"),
     (({"code_id": "nocode"}, {"document_id": "nowhere"}), NotFound, "No code with id nocode"),
-    (({"end": 99_999, "code_id": "nocode"}, {}), InvalidInput, r"Offsets 1\.\.99999 are impossible in 'Speech'"),
+    (
+        ({"end": 99_999, "code_id": "nocode"}, {}),
+        InvalidInput,
+        r"Offsets 1\.\.99999 are impossible in 'Speech'",
+    ),
     (({"start": "1"}, {}), InvalidInput, r"Offsets 1\.\.4 are impossible"),
     (({"start": 5, "end": 5}, {}), InvalidInput, r"Offsets 5\.\.5"),
     (({"coder_id": "nobody", "code_id": "nocode"}, {}), NotFound, "No code with id nocode"),

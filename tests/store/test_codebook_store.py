@@ -147,10 +147,20 @@ def test_an_edit_that_changes_nothing_is_no_action(sample):
 # -- a codebook plan, applied in one pass -----------------------------------------------------
 def exported_specs(project: Project) -> list[CodeSpec]:
     tree = project.code_tree()
-    return [CodeSpec(c.name, f"code {n}", id=c.id, color=c.color, definition=c.definition,
-                     inclusion=c.inclusion, exclusion=c.exclusion, example=c.example,
-                     parent_path=tuple(tree.names(c.parent_id)) if c.parent_id else ())
-            for n, c in enumerate(tree.walk())]
+    return [
+        CodeSpec(
+            c.name,
+            f"code {n}",
+            id=c.id,
+            color=c.color,
+            definition=c.definition,
+            inclusion=c.inclusion,
+            exclusion=c.exclusion,
+            example=c.example,
+            parent_path=tuple(tree.names(c.parent_id)) if c.parent_id else (),
+        )
+        for n, c in enumerate(tree.walk())
+    ]
 
 
 def test_a_plan_is_one_action_and_undo_and_redo_restore_the_exact_codebooks(sample):
@@ -176,9 +186,15 @@ def test_a_plan_is_one_action_and_undo_and_redo_restore_the_exact_codebooks(samp
     assert len(seen) == 1 and len(p.history(since=history)) == 1
     assert (len(done.created), len(done.updated), len(done.unchanged)) == (1, 4, 0)
     tree = p.code_tree()
-    assert tree.path(trust.id) == "Attitudes/Trust" and tree.path(sample.norm_shaper.id) == "Norms/Shaper"
+    assert (
+        tree.path(trust.id) == "Attitudes/Trust"
+        and tree.path(sample.norm_shaper.id) == "Norms/Shaper"
+    )
     assert p.code(sample.norm_shaper.id).parent_id == sample.rivalry.id
-    assert (p.code(trust.id).memo, p.code(trust.id).quick_key) == ("my memo", 4)  # not the plan's to touch
+    assert (p.code(trust.id).memo, p.code(trust.id).quick_key) == (
+        "my memo",
+        4,
+    )  # not the plan's to touch
     assert all("(importing" not in str(rc.after) for rc in seen[0].rows)
     assert len(p.codings(code_ids=[sample.rivalry.id])) == 3  # codings stay with their codes
     p.undo()
@@ -214,20 +230,31 @@ def test_a_large_plan_writes_each_row_once_or_twice(project):
 
 
 shapes = st.lists(
-    st.tuples(st.sampled_from(["A", "a", "B", "Ü", "x/y", "Anger"]), st.none() | st.integers(0, 12),
-              st.none() | st.integers(0, 3), st.booleans()),
+    st.tuples(
+        st.sampled_from(["A", "a", "B", "Ü", "x/y", "Anger"]),
+        st.none() | st.integers(0, 12),
+        st.none() | st.integers(0, 3),
+        st.booleans(),
+    ),
     max_size=10,
 )
 
 
 @settings(max_examples=30, deadline=None)
 @given(shapes)
-def test_applying_the_exported_codebook_changes_nothing_and_a_fresh_copy_round_trips(shape: list) -> None:
+def test_applying_the_exported_codebook_changes_nothing_and_a_fresh_copy_round_trips(
+    shape: list,
+) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         source = Project.create(Path(tmp) / "a.sqlite")
         fresh = Project.create(Path(tmp) / "b.sqlite")
         try:
-            for name, parent, position, move in shape:  # edits that leave gaps and ties in the numbering
+            for (
+                name,
+                parent,
+                position,
+                move,
+            ) in shape:  # edits that leave gaps and ties in the numbering
                 ids = [c.id for c in source.codes()]
                 parent_id = ids[parent % len(ids)] if ids and parent is not None else None
                 with contextlib.suppress(AnnotatorError):
@@ -235,10 +262,14 @@ def test_applying_the_exported_codebook_changes_nothing_and_a_fresh_copy_round_t
                     if move and ids:
                         source.move_code(code.id, None if parent_id else ids[0])
             before, history = source.codes(), source.last_history_id()
-            done = source.apply_codebook_plan(plan_codebook(source.code_tree(), exported_specs(source)), "Again")
+            done = source.apply_codebook_plan(
+                plan_codebook(source.code_tree(), exported_specs(source)), "Again"
+            )
             assert source.codes() == before and not done.changes.rows
             assert source.last_history_id() == history  # not even an empty undo step
-            fresh.apply_codebook_plan(plan_codebook(fresh.code_tree(), exported_specs(source)), "Copy")
+            fresh.apply_codebook_plan(
+                plan_codebook(fresh.code_tree(), exported_specs(source)), "Copy"
+            )
             assert exported_specs(fresh) == exported_specs(source)
         finally:
             source.close()

@@ -26,7 +26,9 @@ def snapshot(p: Project) -> list[tuple[Any, ...]]:
     return sorted(tuple(r) for r in p.conn.execute("SELECT * FROM codings"))
 
 
-def let_the_other_write_after(p: Project, method: str, write: Callable[[], object]) -> dict[str, Any]:
+def let_the_other_write_after(
+    p: Project, method: str, write: Callable[[], object]
+) -> dict[str, Any]:
     """Make ``p.<method>`` (a check) run ``write`` in another thread once it has passed,
     and give that write time to finish before ``p`` goes on to its own write: the
     interleaving "both check, then both write". If ``p`` checks inside its transaction,
@@ -53,7 +55,9 @@ def let_the_other_write_after(p: Project, method: str, write: Callable[[], objec
     return outcome
 
 
-@pytest.mark.parametrize("method", ["_check_span", "_check_refs", "_check_words", "_check_not_coded"])
+@pytest.mark.parametrize(
+    "method", ["_check_span", "_check_refs", "_check_words", "_check_not_coded"]
+)
 def test_two_writers_cannot_both_store_the_same_coding(sample, method):
     p = sample.project
     other = Project.open(p.path)
@@ -64,7 +68,10 @@ def test_two_writers_cannot_both_store_the_same_coding(sample, method):
         outcome["thread"].join()
         assert outcome["finished_in_between"] is False  # it waited for our transaction
         assert isinstance(outcome.get("error"), Conflict) and str(outcome["error"]) == TWIN
-        assert len([c for c in p.codings() if (c.code_id, c.coder_id, c.start, c.end) == args[1:]]) == 1
+        assert (
+            len([c for c in p.codings() if (c.code_id, c.coder_id, c.start, c.end) == args[1:]])
+            == 1
+        )
     finally:
         other.close()
 
@@ -75,8 +82,12 @@ def test_a_resize_and_another_writers_coding_cannot_meet_on_one_passage(sample):
     try:
         mine = p.add_coding(sample.speech.id, sample.norm_shaper.id, sample.ann.id, 60, 70)
         outcome = let_the_other_write_after(
-            p, "_check_words",
-            lambda: other.add_coding(sample.speech.id, sample.norm_shaper.id, sample.ann.id, 60, 80))
+            p,
+            "_check_words",
+            lambda: other.add_coding(
+                sample.speech.id, sample.norm_shaper.id, sample.ann.id, 60, 80
+            ),
+        )
         p.update_coding(mine.id, end=80)
         outcome["thread"].join()
         assert str(outcome["error"]) == TWIN
@@ -90,7 +101,9 @@ def test_the_file_itself_refuses_a_copy(sample):
     with pytest.raises(sqlite3.IntegrityError, match="UNIQUE"):
         sample.project.conn.execute(
             'INSERT INTO codings (id, document_id, code_id, coder_id, start, "end", created) '
-            "VALUES ('copy', ?, ?, ?, ?, ?, 'now')", (c.document_id, c.code_id, c.coder_id, c.start, c.end))
+            "VALUES ('copy', ?, ?, ?, ?, ?, 'now')",
+            (c.document_id, c.code_id, c.coder_id, c.start, c.end),
+        )
 
 
 def test_a_redo_that_would_store_a_copy_is_a_clear_conflict(sample):
@@ -112,13 +125,20 @@ def test_a_redo_that_would_store_a_copy_is_a_clear_conflict(sample):
     reassign = p.last_changes
     p.apply_changes(reassign.inverse(), "Undo")
     p.add_coding(sample.speech.id, sample.norms.id, sample.ann.id, 60, 80)
-    with pytest.raises(Conflict, match=r"^Ann has already coded exactly this passage with Norms\.$"):
+    with pytest.raises(
+        Conflict, match=r"^Ann has already coded exactly this passage with Norms\.$"
+    ):
         p.apply_changes(reassign, "Redo")
 
 
 # -- bulk adds ---------------------------------------------------------------------------------
 def coding(sample, start: int, end: int, memo: str = "", **kw: Any) -> Coding:
-    values = {"document_id": sample.speech.id, "code_id": sample.norms.id, "coder_id": sample.ann.id, **kw}
+    values = {
+        "document_id": sample.speech.id,
+        "code_id": sample.norms.id,
+        "coder_id": sample.ann.id,
+        **kw,
+    }
     return Coding(start=start, end=end, memo=memo, **values)
 
 
@@ -127,13 +147,13 @@ def test_bulk_add_skips_copies_of_stored_and_earlier_codings_and_keeps_their_mem
     stored = p.add_coding(sample.speech.id, sample.norms.id, sample.ann.id, 0, 10, memo="stored")
     before = snapshot(p)
     batch = [
-        coding(sample, 0, 10),                       # a copy of the stored one
+        coding(sample, 0, 10),  # a copy of the stored one
         coding(sample, 0, 10, memo="from the file"),  # another, saying more
         coding(sample, 20, 30, memo="new"),
-        coding(sample, 20, 30, memo="new"),          # an exact copy of the row before
+        coding(sample, 20, 30, memo="new"),  # an exact copy of the row before
         coding(sample, 20, 30, memo="more"),
         coding(sample, 20, 30, coder_id=sample.ben.id),  # another coder may code it
-        coding(sample, 0, 10, memo="stored"),        # says nothing new
+        coding(sample, 0, 10, memo="stored"),  # says nothing new
     ]
     result = p.add_codings(batch)
     assert (result.added, result.duplicates, result.memos_joined) == (2, 5, 2)
@@ -167,7 +187,9 @@ def test_bulk_add_refuses_ids_already_taken_and_writes_nothing(sample):
     with pytest.raises(Conflict, match=f"^A coding with id {taken} already exists.$"):
         p.add_codings([coding(sample, 40, 50), coding(sample, 50, 60, id=taken)])
     with pytest.raises(Conflict, match="hold the id twice-id twice"):
-        p.add_codings([coding(sample, 40, 50, id="twice-id"), coding(sample, 50, 60, id="twice-id")])
+        p.add_codings(
+            [coding(sample, 40, 50, id="twice-id"), coding(sample, 50, 60, id="twice-id")]
+        )
     assert snapshot(p) == before
 
 
@@ -197,15 +219,20 @@ def test_the_document_view_still_reads_spans_from_one_covering_index(sample):
     p = sample.project
     p.conn.execute("ANALYZE")  # as PRAGMA optimize may leave it
     sql = 'SELECT id, code_id, coder_id, start, "end" FROM codings WHERE document_id = ?'
-    assert plan(p, sql, "x") == "SEARCH codings USING COVERING INDEX codings_document_spans (document_id=?)"
+    assert (
+        plan(p, sql, "x")
+        == "SEARCH codings USING COVERING INDEX codings_document_spans (document_id=?)"
+    )
 
 
 def test_lookups_by_code_use_the_unique_index(sample):
     p = sample.project
     assert "USING INDEX codings_one_per_passage (code_id=?)" in plan(
-        p, 'SELECT id, document_id, coder_id, start, "end" FROM codings WHERE code_id = ?', "x")
+        p, 'SELECT id, document_id, coder_id, start, "end" FROM codings WHERE code_id = ?', "x"
+    )
     assert "COVERING INDEX codings_one_per_passage" in plan(
-        p, "SELECT code_id, count(*), count(DISTINCT document_id) FROM codings GROUP BY code_id")
+        p, "SELECT code_id, count(*), count(DISTINCT document_id) FROM codings GROUP BY code_id"
+    )
 
 
 # -- memos ---------------------------------------------------------------------------------

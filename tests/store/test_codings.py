@@ -31,7 +31,7 @@ def test_offsets_are_code_points_so_emoji_count_once(sample):
     text = p.document_text(sample.emoji.id)
     start = text.index("🤖")
     c = p.add_coding(sample.emoji.id, sample.rivalry.id, sample.ann.id, start, start + 1)
-    assert text[c.start:c.end] == "🤖"
+    assert text[c.start : c.end] == "🤖"
 
 
 def test_crlf_is_normalised_at_import_so_offsets_are_stable(project):
@@ -50,7 +50,12 @@ def test_update_coding_resizes_reassigns_and_annotates(sample):
     p = sample.project
     c = p.codings(document_id=sample.emoji.id)[0]
     updated = p.update_coding(c.id, start=1, end=5, code_id=sample.norms.id, memo="why")
-    assert (updated.start, updated.end, updated.code_id, updated.memo) == (1, 5, sample.norms.id, "why")
+    assert (updated.start, updated.end, updated.code_id, updated.memo) == (
+        1,
+        5,
+        sample.norms.id,
+        "why",
+    )
     assert updated.updated
     with pytest.raises(InvalidInput):
         p.update_coding(c.id, end=10_000)
@@ -93,7 +98,9 @@ def test_document_text_cannot_change(sample):
     import sqlite3
 
     with pytest.raises(sqlite3.IntegrityError, match="cannot change"):
-        sample.project.conn.execute("UPDATE documents SET text = 'x' WHERE id = ?", (sample.speech.id,))
+        sample.project.conn.execute(
+            "UPDATE documents SET text = 'x' WHERE id = ?", (sample.speech.id,)
+        )
 
 
 def test_bulk_add_is_all_or_nothing(sample):
@@ -101,8 +108,20 @@ def test_bulk_add_is_all_or_nothing(sample):
 
     p = sample.project
     before = len(p.codings())
-    good = Coding(document_id=sample.speech.id, code_id=sample.norms.id, coder_id=sample.ann.id, start=0, end=3)
-    bad = Coding(document_id=sample.speech.id, code_id=sample.norms.id, coder_id=sample.ann.id, start=0, end=99_999)
+    good = Coding(
+        document_id=sample.speech.id,
+        code_id=sample.norms.id,
+        coder_id=sample.ann.id,
+        start=0,
+        end=3,
+    )
+    bad = Coding(
+        document_id=sample.speech.id,
+        code_id=sample.norms.id,
+        coder_id=sample.ann.id,
+        start=0,
+        end=99_999,
+    )
     with pytest.raises(InvalidInput):
         p.add_codings([good, bad])
     assert len(p.codings()) == before

@@ -101,7 +101,9 @@ def test_a_power_cut_loses_no_committed_action(coded, tmp_path, shim):
     assert trial.fidelity == []  # the shim saw every write: replaying it gives the real files
     assert trial.actions == 150
     assert trial.durable_on_return == trial.actions  # each action fsync'ed before it returned
-    assert [c for c in trial.cuts if c.lost or c.half_applied or c.integrity != "ok" or c.open_error] == []
+    assert [
+        c for c in trial.cuts if c.lost or c.half_applied or c.integrity != "ok" or c.open_error
+    ] == []
 
 
 def test_a_power_cut_with_torn_writes_in_a_new_project_loses_nothing(tmp_path, shim):
@@ -111,7 +113,9 @@ def test_a_power_cut_with_torn_writes_in_a_new_project_loses_nothing(tmp_path, s
     assert trial.worker_error == "" and trial.fidelity == []
     checked = [c for c in trial.cuts if c.kind != "before created"]
     assert any(c.kind == "right after Project.create" for c in checked)
-    assert [c for c in checked if c.lost or c.half_applied or c.integrity != "ok" or c.open_error] == []
+    assert [
+        c for c in checked if c.lost or c.half_applied or c.integrity != "ok" or c.open_error
+    ] == []
 
 
 def test_the_power_cut_check_notices_lost_actions(coded, tmp_path, shim):

@@ -12,7 +12,9 @@ import pytest
 
 from annotator.store import Project, guard
 
-pytestmark = pytest.mark.skipif(not guard.supported(), reason="needs Linux open-file-description locks")
+pytestmark = pytest.mark.skipif(
+    not guard.supported(), reason="needs Linux open-file-description locks"
+)
 
 
 def _locks_on(path: Path) -> list[str]:
@@ -23,18 +25,25 @@ def _locks_on(path: Path) -> list[str]:
 
 def _other_process(code: str) -> str:
     """Run ``code`` in a fresh Python (another process, as the CLI or a backup tool would be)."""
-    done = subprocess.run([sys.executable, "-c", textwrap.dedent(code)], capture_output=True, text=True,
-                          timeout=60, check=True)
+    done = subprocess.run(
+        [sys.executable, "-c", textwrap.dedent(code)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
     return done.stdout.strip()
 
 
 def _count_coders_elsewhere(path: Path) -> int:
-    return int(_other_process(f"""
+    return int(
+        _other_process(f"""
         import sqlite3
         conn = sqlite3.connect({str(path)!r})
         print(conn.execute("SELECT count(*) FROM coders").fetchone()[0])
         conn.close()
-    """))
+    """)
+    )
 
 
 def test_a_stray_open_and_close_of_the_project_files_drops_no_lock_and_loses_no_work(tmp_path):
@@ -86,15 +95,21 @@ def test_a_second_window_learns_which_process_edits_the_project(tmp_path):
     path = tmp_path / "p.sqlite"
     Project.create(path).close()
     holder = subprocess.Popen(
-        [sys.executable, "-c", textwrap.dedent(f"""
+        [
+            sys.executable,
+            "-c",
+            textwrap.dedent(f"""
             import sys
             from annotator.store import Project
             p = Project.open({str(path)!r})
             assert p.claim_editor()
             print("ready", flush=True)
             sys.stdin.read()
-        """)],
-        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+        """),
+        ],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
     )
     try:
         assert holder.stdout is not None and holder.stdout.readline().strip() == "ready"

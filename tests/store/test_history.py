@@ -23,7 +23,12 @@ def test_every_action_is_one_entry_with_its_label_and_actor(project):
     code = project.add_code("Capacity building")
     project.add_coding(doc.id, code.id, ann.id, 3, 17)
     entries = project.history()
-    assert [e.label for e in entries] == ["Add coder Ann", "Import Speech", "Add code Capacity building", "Apply code"]
+    assert [e.label for e in entries] == [
+        "Add coder Ann",
+        "Import Speech",
+        "Add code Capacity building",
+        "Apply code",
+    ]
     assert all(e.kind == "action" and e.state == "done" and e.actor == "Ann" for e in entries)
     assert entries[-1].summary == "1 coding added"
 
@@ -49,8 +54,12 @@ def test_undo_and_redo_replay_exactly_and_survive_reopening(tmp_path):
         assert p.coding(coding.id).memo == "first memo"
         assert p.redo_entry() is None
         kinds = [(e.kind, e.label) for e in p.history()][-4:]
-        assert kinds == [("undo", "Undo Edit coding memo"), ("undo", "Undo Apply code"),
-                         ("redo", "Redo Apply code"), ("redo", "Redo Edit coding memo")]
+        assert kinds == [
+            ("undo", "Undo Edit coding memo"),
+            ("undo", "Undo Apply code"),
+            ("redo", "Redo Apply code"),
+            ("redo", "Redo Edit coding memo"),
+        ]
 
 
 def test_a_new_action_drops_what_could_be_redone(sample):
@@ -124,7 +133,10 @@ def test_changes_since_reads_another_programs_steps(tmp_path):
     changes = mine.changes_since(seen)
     assert changes is not None
     assert [[(rc.table, rc.kind) for rc in c.rows] for c in changes] == [
-        [("coders", "insert")], [("coders", "delete")], [("coders", "insert")]]
+        [("coders", "insert")],
+        [("coders", "delete")],
+        [("coders", "insert")],
+    ]
     mine.close()
 
 
@@ -138,7 +150,10 @@ def test_a_batch_of_actions_undoes_and_redoes_as_one_step(project):
     assert project.redo_entry() is not None and project.redo_entry().label == "Import 3 documents"
     project.redo()
     assert [d.title for d in project.documents()] == ["Doc 0", "Doc 1", "Doc 2"]
-    assert [e.label for e in project.history()][-2:] == ["Undo Import 3 documents", "Redo Import 3 documents"]
+    assert [e.label for e in project.history()][-2:] == [
+        "Undo Import 3 documents",
+        "Redo Import 3 documents",
+    ]
 
 
 def test_a_deleted_documents_text_is_let_go_once_no_kept_step_needs_it(project):

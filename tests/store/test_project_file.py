@@ -162,7 +162,9 @@ def old_file_with_copies(path: Path) -> None:
     ]
     conn.executemany(
         'INSERT INTO codings (id, document_id, code_id, coder_id, start, "end", memo, created) '
-        "VALUES (?, 'doc', ?, ?, ?, ?, ?, ?)", rows)
+        "VALUES (?, 'doc', ?, ?, ?, ?, ?, ?)",
+        rows,
+    )
     conn.close()
 
 
@@ -171,14 +173,23 @@ def test_migrating_folds_copies_of_a_coding_into_the_oldest_keeping_every_memo(t
     old_file_with_copies(old)
     p = Project.open(old)
     memos = {c.id: c.memo for c in p.codings()}
-    assert memos == {
-        "oldest": "first thought\n\nsecond thought",  # its own was empty; distinct ones, oldest first
-        "ben's": "ben", "rival": "", "longer": "",
-        "b-old": "same",
-    }
-    assert p.coding("oldest").updated and not p.coding("b-old").updated  # only a changed memo is an edit
+    assert (
+        memos
+        == {
+            "oldest": "first thought\n\nsecond thought",  # its own was empty; distinct ones, oldest first
+            "ben's": "ben",
+            "rival": "",
+            "longer": "",
+            "b-old": "same",
+        }
+    )
+    assert (
+        p.coding("oldest").updated and not p.coding("b-old").updated
+    )  # only a changed memo is an edit
     # From now on the file refuses copies, and the store says who coded what.
-    with pytest.raises(Conflict, match=r"^Ann has already coded exactly this passage with Norms\.$"):
+    with pytest.raises(
+        Conflict, match=r"^Ann has already coded exactly this passage with Norms\.$"
+    ):
         p.add_coding("doc", "norms", "ann", 0, 10)
     p.close()
     fresh = tmp_path / "fresh.sqlite"
@@ -194,12 +205,13 @@ def test_migrating_folds_copies_of_a_coding_into_the_oldest_keeping_every_memo(t
 def test_the_unique_index_takes_over_from_codings_code(tmp_path):
     path = tmp_path / "new.sqlite"
     Project.create(path).close()
-    indexes = dict(sqlite3.connect(path).execute(
-        "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'codings' AND sql IS NOT NULL"))
+    indexes = dict(
+        sqlite3.connect(path).execute(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'codings' AND sql IS NOT NULL"
+        )
+    )
     assert indexes == {
         "codings_coder": "CREATE INDEX codings_coder ON codings(coder_id)",
-        "codings_document_spans":
-            'CREATE INDEX codings_document_spans ON codings(document_id, start, "end", code_id, coder_id, id)',
-        "codings_one_per_passage":
-            'CREATE UNIQUE INDEX codings_one_per_passage ON codings(code_id, document_id, coder_id, start, "end")',
+        "codings_document_spans": 'CREATE INDEX codings_document_spans ON codings(document_id, start, "end", code_id, coder_id, id)',
+        "codings_one_per_passage": 'CREATE UNIQUE INDEX codings_one_per_passage ON codings(code_id, document_id, coder_id, start, "end")',
     }

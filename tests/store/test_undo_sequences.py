@@ -15,12 +15,28 @@ from annotator.core.errors import AnnotatorError
 from annotator.store import Project
 
 TABLES = ("coders", "documents", "document_attributes", "codes", "codings", "memos", "settings")
-WORDS = ["alpha", "beta", "gamma", "delta", "epsilon", "zeta", "eta", "theta", "iota", "kappa", "lambda", "mu"]
+WORDS = [
+    "alpha",
+    "beta",
+    "gamma",
+    "delta",
+    "epsilon",
+    "zeta",
+    "eta",
+    "theta",
+    "iota",
+    "kappa",
+    "lambda",
+    "mu",
+]
 NAMES = ["A", "B", "C", "a", "D"]
 
 
 def snapshot(p: Project) -> dict[str, list[tuple[Any, ...]]]:
-    return {t: sorted(tuple(dict(r).items()) for r in p.conn.execute(f"SELECT * FROM {t}")) for t in TABLES}
+    return {
+        t: sorted(tuple(dict(r).items()) for r in p.conn.execute(f"SELECT * FROM {t}"))
+        for t in TABLES
+    }
 
 
 def random_action(p: Project, rnd: random.Random, coders: list[str]) -> Callable[[], object] | None:
@@ -28,12 +44,35 @@ def random_action(p: Project, rnd: random.Random, coders: list[str]) -> Callable
     codings = [c.id for c in p.codings()]
     docs = [d.id for d in p.documents()]
     name = rnd.choice(NAMES) + str(rnd.randrange(3))
-    op = rnd.choice(["code", "code", "coding", "coding", "coding", "remove", "resize", "reassign", "memo",
-                     "move", "merge", "delete", "quick", "rename", "attribute", "note", "drop_document"])
+    op = rnd.choice(
+        [
+            "code",
+            "code",
+            "coding",
+            "coding",
+            "coding",
+            "remove",
+            "resize",
+            "reassign",
+            "memo",
+            "move",
+            "merge",
+            "delete",
+            "quick",
+            "rename",
+            "attribute",
+            "note",
+            "drop_document",
+        ]
+    )
     if op == "code":
         parent = rnd.choice([*codes, None])
-        return lambda: p.add_code(name, parent, position=rnd.choice([None, 0, 2]),
-                                  **({"quick_key": rnd.randint(1, 9)} if rnd.random() < 0.3 else {}))
+        return lambda: p.add_code(
+            name,
+            parent,
+            position=rnd.choice([None, 0, 2]),
+            **({"quick_key": rnd.randint(1, 9)} if rnd.random() < 0.3 else {}),
+        )
     if op == "coding" and codes and docs:
         doc = rnd.choice(docs)
         length = p.document_length(doc)
@@ -52,22 +91,31 @@ def random_action(p: Project, rnd: random.Random, coders: list[str]) -> Callable
     if op == "memo" and codings:
         return lambda: p.update_coding(rnd.choice(codings), memo=rnd.choice(["", "x"]))
     if op == "move" and codes:
-        return lambda: p.move_code(rnd.choice(codes), rnd.choice([*codes, None]), rnd.choice([None, 0, 1, 9]))
+        return lambda: p.move_code(
+            rnd.choice(codes), rnd.choice([*codes, None]), rnd.choice([None, 0, 1, 9])
+        )
     if op == "merge" and len(codes) > 1:
         a, b = rnd.sample(codes, 2)
         return lambda: p.merge_codes(a, b)
     if op == "delete" and codes:
         c = rnd.choice(codes)
-        return lambda: (p.delete_code(c, "delete") if rnd.random() < 0.5
-                        else p.delete_code(c, "move", rnd.choice(codes)))
+        return lambda: (
+            p.delete_code(c, "delete")
+            if rnd.random() < 0.5
+            else p.delete_code(c, "move", rnd.choice(codes))
+        )
     if op == "quick" and codes:
         return lambda: p.update_code(rnd.choice(codes), quick_key=rnd.choice([None, 1, 2]))
     if op == "rename" and codes:
         return lambda: p.update_code(rnd.choice(codes), name=name)
     if op == "attribute" and docs:
-        return lambda: p.set_document_attribute(rnd.choice(docs), rnd.choice("gh"), rnd.choice("12"))
+        return lambda: p.set_document_attribute(
+            rnd.choice(docs), rnd.choice("gh"), rnd.choice("12")
+        )
     if op == "note" and docs:
-        return lambda: p.add_memo("note", document_id=rnd.choice([*docs, None]), coder_id=rnd.choice(coders))
+        return lambda: p.add_memo(
+            "note", document_id=rnd.choice([*docs, None]), coder_id=rnd.choice(coders)
+        )
     if op == "drop_document" and len(docs) > 1 and rnd.random() < 0.2:
         return lambda: p.delete_document(rnd.choice(docs))
     return None
@@ -78,8 +126,11 @@ def test_random_actions_undo_and_redo_exactly(project, seed):
     rnd = random.Random(seed)
     coders = [project.add_coder(n).id for n in ("Ann", "Ben")]
     for i in range(3):
-        project.add_document(f"D{i}", " ".join(rnd.choice(WORDS) for _ in range(150)) + f" doc{i}",
-                             attributes={"g": str(i)})
+        project.add_document(
+            f"D{i}",
+            " ".join(rnd.choice(WORDS) for _ in range(150)) + f" doc{i}",
+            attributes={"g": str(i)},
+        )
     history: list[tuple[ChangeSet, dict[str, Any]]] = []
     for _ in range(150):
         action = random_action(project, rnd, coders)
@@ -101,7 +152,7 @@ def test_random_actions_undo_and_redo_exactly(project, seed):
         history.append((changes, before))
         if len(history) > 4 and rnd.random() < 0.15:
             # Several steps back, then forward again, as a researcher pressing Ctrl+Z a few times.
-            steps = history[-rnd.randint(2, 4):]
+            steps = history[-rnd.randint(2, 4) :]
             states = []
             for changes_h, before_h in reversed(steps):
                 states.append(snapshot(project))

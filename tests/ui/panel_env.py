@@ -31,7 +31,9 @@ class PanelEnv(Generic[W]):
     actions: CodingActions
 
 
-def show_panel(qtbot: QtBot, sample: Sample, panel_class: Any, size: tuple[int, int]) -> PanelEnv[Any]:
+def show_panel(
+    qtbot: QtBot, sample: Sample, panel_class: Any, size: tuple[int, int]
+) -> PanelEnv[Any]:
     """Build ``panel_class`` with the collaborators it asks for by name (``project``,
     ``events``, ``stack``, ``state``, ``actions``), show it and wait until it is exposed."""
     events = ProjectEvents(sample.project)
@@ -39,7 +41,13 @@ def show_panel(qtbot: QtBot, sample: Sample, panel_class: Any, size: tuple[int, 
     state = WorkbenchState()
     state.set_active_coder(sample.ann.id)
     actions = CodingActions(sample.project, stack, state)
-    offered = {"project": sample.project, "events": events, "stack": stack, "state": state, "actions": actions}
+    offered = {
+        "project": sample.project,
+        "events": events,
+        "stack": stack,
+        "state": state,
+        "actions": actions,
+    }
     wanted = [p for p in inspect.signature(panel_class).parameters if p != "parent"]
     panel = panel_class(**{name: offered[name] for name in wanted})
     qtbot.addWidget(panel)

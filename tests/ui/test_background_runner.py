@@ -46,7 +46,8 @@ def slow_job(path: Path, steps: list[int], count: int = 10_000) -> BackgroundRea
 
 
 def test_a_search_of_a_large_project_delivers_hits_and_progress_on_the_gui_thread(
-        qtbot: QtBot, large: Project, monkeypatch: pytest.MonkeyPatch) -> None:
+    qtbot: QtBot, large: Project, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setattr(app_search, "REPORT_EVERY", 0.0)  # a report after every document
     runner = ReadRunner()
     reports: list[tuple[Progress, bool]] = []
@@ -113,7 +114,8 @@ def _threads() -> list[QThread]:
 
 # -- the search dialog --------------------------------------------------------------------------
 def test_the_search_dialog_fills_as_it_searches_and_a_new_search_cancels_the_old(
-        qtbot: QtBot, large: Project, monkeypatch: pytest.MonkeyPatch) -> None:
+    qtbot: QtBot, large: Project, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setattr(app_search, "REPORT_EVERY", 0.0)
     state = WorkbenchState()
     stack = UndoHistory(large)
@@ -131,7 +133,9 @@ def test_the_search_dialog_fills_as_it_searches_and_a_new_search_cancels_the_old
     with qtbot.waitSignal(dialog.searchFinished, timeout=30_000):
         qtbot.keyClick(dialog.query_edit, Qt.Key.Key_Return)  # a new search: the old one stops
     assert first is not None and first.job.cancelled
-    assert dialog.model.rowCount() == DOCUMENTS and {h.match for h in dialog.model.hits} == {"needle"}
+    assert dialog.model.rowCount() == DOCUMENTS and {h.match for h in dialog.model.hits} == {
+        "needle"
+    }
     assert dialog.count_label.text() == f"{DOCUMENTS} matches in {DOCUMENTS} documents."
     assert len(set(rows)) > 1 and rows == sorted(rows)  # the list filled as documents were searched
     assert dialog.code_all_button.isEnabled()

@@ -39,7 +39,9 @@ def test_lists_every_code_by_path_in_codebook_order(qtbot: QtBot, sample: Sample
     assert not picker.list.item(0).icon().isNull()  # colour swatch
 
 
-def test_typing_filters_by_any_part_of_the_path_case_insensitively(qtbot: QtBot, sample: Sample) -> None:
+def test_typing_filters_by_any_part_of_the_path_case_insensitively(
+    qtbot: QtBot, sample: Sample
+) -> None:
     picker = make(qtbot, sample)
     qtbot.keyClicks(picker.filter_edit, "SHAPER")
     assert rows(picker) == ["Norms/Norm-shaper", "Create code “SHAPER”"]
@@ -66,9 +68,17 @@ def test_arrows_move_while_typing_and_enter_applies(qtbot: QtBot, sample: Sample
     assert picker.pick_result() == PickResult(sample.norm_shaper.id, None)
 
 
-def test_recent_codes_come_first_under_a_heading_without_duplicates(qtbot: QtBot, sample: Sample) -> None:
+def test_recent_codes_come_first_under_a_heading_without_duplicates(
+    qtbot: QtBot, sample: Sample
+) -> None:
     picker = make(qtbot, sample, [sample.rivalry.id, sample.norms.id, "gone-code-id"])
-    assert rows(picker) == ["Recent", "Geopolitical rivalry", "Norms", "All codes", "Norms/Norm-shaper"]
+    assert rows(picker) == [
+        "Recent",
+        "Geopolitical rivalry",
+        "Norms",
+        "All codes",
+        "Norms/Norm-shaper",
+    ]
     assert current(picker) == "Geopolitical rivalry"  # Enter at once re-applies the last code
     # Headings are skipped by the arrows.
     qtbot.keyClick(picker.filter_edit, Key.Key_Down)
@@ -131,10 +141,14 @@ def test_pick_code_escape_returns_none(qtbot: QtBot, sample: Sample) -> None:
 
 def test_pick_code_enter_on_recent_code(qtbot: QtBot, sample: Sample) -> None:
     run_modal(qtbot, lambda p: qtbot.keyClick(p.filter_edit, Key.Key_Return))
-    assert pick_code(None, sample.project, [sample.rivalry.id]) == PickResult(sample.rivalry.id, None)
+    assert pick_code(None, sample.project, [sample.rivalry.id]) == PickResult(
+        sample.rivalry.id, None
+    )
 
 
-def test_choose_code_leaves_out_excluded_codes_and_offers_no_create(qtbot: QtBot, sample: Sample) -> None:
+def test_choose_code_leaves_out_excluded_codes_and_offers_no_create(
+    qtbot: QtBot, sample: Sample
+) -> None:
     def steps(p: CodePicker) -> None:
         assert rows(p) == ["Norms/Norm-shaper", "Geopolitical rivalry"]
         qtbot.keyClicks(p.filter_edit, "nothing like this")

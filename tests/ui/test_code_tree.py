@@ -49,8 +49,10 @@ class UI:
         """What the tree shows: nested [name, [children...]] through the filter."""
         proxy = self.panel.proxy
         parent = parent or QModelIndex()
-        return [[proxy.index(r, NAME, parent).data(), self.shown(proxy.index(r, NAME, parent))]
-                for r in range(proxy.rowCount(parent))]
+        return [
+            [proxy.index(r, NAME, parent).data(), self.shown(proxy.index(r, NAME, parent))]
+            for r in range(proxy.rowCount(parent))
+        ]
 
     def stored(self, parent_id: str | None = None) -> list:
         tree = self.project.code_tree()
@@ -67,7 +69,9 @@ def no_model_test_failures(qtlog) -> Iterator[None]:
 @pytest.fixture
 def ui(sample, qtbot, monkeypatch) -> Iterator[UI]:
     errors: list[str] = []
-    monkeypatch.setattr(messages, "show_error", lambda parent, err, title="": errors.append(str(err)))
+    monkeypatch.setattr(
+        messages, "show_error", lambda parent, err, title="": errors.append(str(err))
+    )
     events = ProjectEvents(sample.project)
     stack = UndoHistory(sample.project)
     state = WorkbenchState()
@@ -75,7 +79,9 @@ def ui(sample, qtbot, monkeypatch) -> Iterator[UI]:
     actions = CodingActions(sample.project, stack, state)
     panel = CodeTreePanel(sample.project, events, stack, state, actions)
     # Qt's model checker, parented so it lives (and checks every signal) with the model.
-    QAbstractItemModelTester(panel.model, QAbstractItemModelTester.FailureReportingMode.Warning, panel.model)
+    QAbstractItemModelTester(
+        panel.model, QAbstractItemModelTester.FailureReportingMode.Warning, panel.model
+    )
     qtbot.addWidget(panel)
     panel.resize(420, 360)
     panel.show()
@@ -150,8 +156,14 @@ def test_tree_shows_the_codebook_with_counts_and_quick_keys(ui):
     assert ui.panel.findChild(QLineEdit, "codeFilter") is ui.panel.filter
     assert ui.panel.view.objectName() == "codeTree"
     assert set(ui.panel.actions_by_name) == {
-        "actionAddCode", "actionAddChildCode", "actionRenameCode", "actionRecolourCode",
-        "actionMergeCode", "actionDeleteCode", "actionSetQuickKey"}
+        "actionAddCode",
+        "actionAddChildCode",
+        "actionRenameCode",
+        "actionRecolourCode",
+        "actionMergeCode",
+        "actionDeleteCode",
+        "actionSetQuickKey",
+    }
     assert all(a.objectName() == n for n, a in ui.panel.actions_by_name.items())
     menu_names = {a.objectName() for a in ui.panel.context_menu().actions() if not a.isSeparator()}
     assert menu_names == set(ui.panel.actions_by_name)
@@ -233,7 +245,10 @@ def test_quick_key_moves_from_the_code_that_had_it_and_undoes(ui):
     s = ui.sample
     ui.panel.set_quick_key(s.norms.id, 2)
     ui.panel.set_quick_key(s.rivalry.id, 2)
-    assert ui.project.code(s.rivalry.id).quick_key == 2 and ui.project.code(s.norms.id).quick_key is None
+    assert (
+        ui.project.code(s.rivalry.id).quick_key == 2
+        and ui.project.code(s.norms.id).quick_key is None
+    )
     assert ui.index(s.rivalry.id, KEY).data() == "2" and ui.index(s.norms.id, KEY).data() == ""
     ui.stack.undo()
     assert ui.index(s.norms.id, KEY).data() == "2" and ui.index(s.rivalry.id, KEY).data() == ""
@@ -283,10 +298,18 @@ def test_drag_between_codes_reorders_and_reparents(qtbot, ui):
     # Dropped on the empty space below the codes: last at the top level.
     drag_code(qtbot, ui, s.rivalry.id, QPoint(20, ui.panel.view.viewport().height() - 5))
     qtbot.waitUntil(lambda: ui.shown()[-1][0] == "Geopolitical rivalry")
-    assert ui.shown() == [["Norm-shaper", []], ["Norms", []], ["Geopolitical rivalry", []]] == ui.stored()
+    assert (
+        ui.shown()
+        == [["Norm-shaper", []], ["Norms", []], ["Geopolitical rivalry", []]]
+        == ui.stored()
+    )
     for _ in range(3):
         ui.stack.undo()
-    assert ui.shown() == [["Norms", [["Norm-shaper", []]]], ["Geopolitical rivalry", []]] == ui.stored()
+    assert (
+        ui.shown()
+        == [["Norms", [["Norm-shaper", []]]], ["Geopolitical rivalry", []]]
+        == ui.stored()
+    )
 
 
 def test_dropping_a_code_into_its_own_child_is_refused(qtbot, ui):
@@ -312,8 +335,13 @@ def test_move_next_to_a_code_with_the_same_name_is_refused(qtbot, ui):
 def test_merge_moves_codings_and_undoes(ui, monkeypatch):
     s = ui.sample
     ui.panel.select_code(s.norm_shaper.id)
-    monkeypatch.setattr(code_dialogs, "ask_merge_target", lambda parent, name, choices: (
-        next(cid for cid, path in choices if path == "Geopolitical rivalry")))
+    monkeypatch.setattr(
+        code_dialogs,
+        "ask_merge_target",
+        lambda parent, name, choices: next(
+            cid for cid, path in choices if path == "Geopolitical rivalry"
+        ),
+    )
     ui.panel.actions_by_name["actionMergeCode"].trigger()
     assert {c.name for c in ui.project.codes()} == {"Norms", "Geopolitical rivalry"}
     assert ui.index(s.rivalry.id, CODINGS).data() == "4"
@@ -332,9 +360,14 @@ def test_merge_and_delete_dialogs_offer_the_paths_the_picker_shows(ui, monkeypat
     assert slashed is not None
     ui.project.move_code(slashed.id, s.norm_shaper.id)
     offered: list[list[tuple[str, str]]] = []
-    monkeypatch.setattr(code_dialogs, "ask_merge_target", lambda parent, name, choices: offered.append(choices))
-    monkeypatch.setattr(code_dialogs, "ask_delete",
-                        lambda parent, name, codings, subs, choices: offered.append(choices))
+    monkeypatch.setattr(
+        code_dialogs, "ask_merge_target", lambda parent, name, choices: offered.append(choices)
+    )
+    monkeypatch.setattr(
+        code_dialogs,
+        "ask_delete",
+        lambda parent, name, codings, subs, choices: offered.append(choices),
+    )
     ui.panel.select_code(s.rivalry.id)
     ui.panel.actions_by_name["actionMergeCode"].trigger()
     ui.panel.actions_by_name["actionDeleteCode"].trigger()
@@ -410,7 +443,9 @@ def test_delete_dialog_offers_both_choices(qtbot):
 
 
 def test_merge_dialog_wants_a_listed_code(qtbot):
-    dialog = code_dialogs.MergeCodeDialog("Norms", [("a", "Rivalry"), ("b", "Governance/Standards")])
+    dialog = code_dialogs.MergeCodeDialog(
+        "Norms", [("a", "Rivalry"), ("b", "Governance/Standards")]
+    )
     qtbot.addWidget(dialog)
     dialog.show()
     line = dialog.target.lineEdit()
@@ -463,7 +498,9 @@ def test_dropping_a_text_selection_on_a_code_applies_it(ui):
     s = ui.sample
     drop(ui, span_mime(s.speech.id, 60, 74), ui.point(s.norms.id), Qt.DropAction.CopyAction)
     codings = ui.project.codings(code_ids=[s.norms.id])
-    assert [(c.document_id, c.start, c.end, c.coder_id) for c in codings] == [(s.speech.id, 60, 74, s.ann.id)]
+    assert [(c.document_id, c.start, c.end, c.coder_id) for c in codings] == [
+        (s.speech.id, 60, 74, s.ann.id)
+    ]
     assert ui.index(s.norms.id, CODINGS).data() == "1"
     assert ui.stack.undoText() == "Code with Norms"
     # Outside any code nothing happens.
@@ -515,4 +552,7 @@ def test_menu_actions_ask_then_edit_the_current_code(qtbot, ui, monkeypatch):
     a["actionRenameCode"].trigger()
     assert ui.panel.view.state() == ui.panel.view.State.EditingState
     assert [ui.stack.text(i) for i in range(ui.stack.count())] == [
-        "Add code Alliances", "Add child code NATO", "Recolour code NATO"]
+        "Add code Alliances",
+        "Add child code NATO",
+        "Recolour code NATO",
+    ]

@@ -38,7 +38,9 @@ class Recorder:
         model.rowsInserted.connect(lambda *a: setattr(self, "inserted", self.inserted + 1))
         model.rowsRemoved.connect(lambda *a: setattr(self, "removed", self.removed + 1))
         model.rowsMoved.connect(lambda *a: setattr(self, "moved", self.moved + 1))
-        model.dataChanged.connect(lambda tl, br, roles=(): self.changed.append((tl.row(), tl.column(), br.column())))
+        model.dataChanged.connect(
+            lambda tl, br, roles=(): self.changed.append((tl.row(), tl.column(), br.column()))
+        )
 
     def _reset(self) -> None:
         self.resets += 1
@@ -153,8 +155,10 @@ def test_quick_key_taken_from_another_code_updates_both_rows(sample, model):
     p.update_code(sample.rivalry.id, quick_key=3)
     assert model.data(model.index_of(sample.rivalry.id, KEY)) == "3"
     assert model.data(model.index_of(sample.norms.id, KEY)) == ""
-    assert {r for r, _, _ in rec.changed} == {model.index_of(sample.norms.id).row(),
-                                              model.index_of(sample.rivalry.id).row()}
+    assert {r for r, _, _ in rec.changed} == {
+        model.index_of(sample.norms.id).row(),
+        model.index_of(sample.rivalry.id).row(),
+    }
 
 
 def test_merge_and_its_undo_follow_the_store(sample, model):
@@ -227,7 +231,9 @@ def test_coder_filter_counts_only_the_visible_coders(sample, model):
 
 
 def test_drag_payload_names_code_ids_and_a_drop_is_announced_not_applied(sample, model):
-    data = model.mimeData([model.index_of(sample.rivalry.id), model.index_of(sample.rivalry.id, DOCS)])
+    data = model.mimeData(
+        [model.index_of(sample.rivalry.id), model.index_of(sample.rivalry.id, DOCS)]
+    )
     assert json.loads(bytes(data.data(CODE_MIME).data())) == [sample.rivalry.id]
     seen: list[tuple] = []
     model.codesDropped.connect(lambda ids, parent, row: seen.append((ids, parent, row)))
@@ -246,9 +252,19 @@ def test_drag_payload_names_code_ids_and_a_drop_is_announced_not_applied(sample,
 def test_a_changeset_that_does_not_fit_the_tree_rebuilds_it(sample, model):
     """The store never sends one; if it did, the tree would still end up equal to it."""
     rec = Recorder(model)
-    ghost = {"id": "no-such-code", "name": "Ghost", "parent_id": "missing-parent", "color": "#000000",
-             "definition": "", "inclusion": "", "exclusion": "", "example": "", "memo": "",
-             "sort_order": 0, "quick_key": None}
+    ghost = {
+        "id": "no-such-code",
+        "name": "Ghost",
+        "parent_id": "missing-parent",
+        "color": "#000000",
+        "definition": "",
+        "inclusion": "",
+        "exclusion": "",
+        "example": "",
+        "memo": "",
+        "sort_order": 0,
+        "quick_key": None,
+    }
     model.apply_changes(ChangeSet("odd", [RowChange("codes", ("no-such-code",), None, ghost)]))
     assert rec.resets == 1
     assert shape(model) == store_shape(sample.project)
@@ -258,15 +274,20 @@ def test_paths_subtrees_and_order_come_from_the_core_tree(sample, model):
     """The model's paths are core.codebook's (the picker's), and follow renames and moves."""
     p = sample.project
     slashed = p.add_code("either/or", sample.norm_shaper.id)
-    assert model.path(slashed.id) == p.code_tree().path(slashed.id) == "Norms/Norm-shaper/either\\/or"
+    assert (
+        model.path(slashed.id) == p.code_tree().path(slashed.id) == "Norms/Norm-shaper/either\\/or"
+    )
     p.update_code(sample.norms.id, name="Rules")
     p.move_code(sample.norm_shaper.id, sample.rivalry.id, 0)
     tree = p.code_tree()
-    assert {cid: model.path(cid) for cid in model.code_ids()} == {c.id: tree.path(c.id) for c in tree.walk()}
+    assert {cid: model.path(cid) for cid in model.code_ids()} == {
+        c.id: tree.path(c.id) for c in tree.walk()
+    }
     assert model.code_ids() == [c.id for c in tree.walk()]
     assert model.subtree(sample.rivalry.id) == tree.subtree(sample.rivalry.id)
     assert "Geopolitical rivalry/Norm-shaper/either\\/or" in model.data(
-        model.index_of(slashed.id), Qt.ItemDataRole.ToolTipRole)
+        model.index_of(slashed.id), Qt.ItemDataRole.ToolTipRole
+    )
 
 
 def test_a_codebook_import_and_its_undo_are_followed_row_by_row(sample, model, tmp_path):

@@ -18,13 +18,17 @@ from annotator.ui.widgets.coding_actions import CodingActions
 from annotator.ui.widgets.commands import UndoHistory
 from annotator.ui.widgets.state import WorkbenchState
 
-TEXT = "".join(f"Paragraph {i} talks about governance and rivalry at some length.\n" for i in range(40))
+TEXT = "".join(
+    f"Paragraph {i} talks about governance and rivalry at some length.\n" for i in range(40)
+)
 
 
 def make(qtbot, project: Project, state: WorkbenchState | None = None) -> DocumentView:
     state = state or WorkbenchState()
     stack = UndoHistory(project)
-    view = DocumentView(project, ProjectEvents(project), state, CodingActions(project, stack, state))
+    view = DocumentView(
+        project, ProjectEvents(project), state, CodingActions(project, stack, state)
+    )
     qtbot.addWidget(view)
     view.resize(700, 500)
     view.show()
@@ -37,8 +41,12 @@ def setup(project: Project, spans: list[tuple[int, int, str]]):
     code = project.add_code("Governance", color="#4363D8")
     doc = project.add_document("Doc", TEXT)
     who = {"ann": ann.id, "ben": ben.id}
-    project.add_codings([Coding(document_id=doc.id, code_id=code.id, coder_id=who[c], start=s, end=e)
-                         for s, e, c in spans])
+    project.add_codings(
+        [
+            Coding(document_id=doc.id, code_id=code.id, coder_id=who[c], start=s, end=e)
+            for s, e, c in spans
+        ]
+    )
     return doc, code, ann, ben
 
 
@@ -131,14 +139,22 @@ def test_a_dense_margin_keeps_brackets_apart_clickable_and_tagged(qtbot, project
         assert QColor("#4363D8") in (image.pixelColor(a, y), image.pixelColor(a - 1, y))
     # Each line is clickable: a click on it selects that coding, no other.
     for b in brackets:
-        QTest.mouseClick(margin, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier,
-                         QPoint(margin.lane_x(b.lane), y))
+        QTest.mouseClick(
+            margin,
+            Qt.MouseButton.LeftButton,
+            Qt.KeyboardModifier.NoModifier,
+            QPoint(margin.lane_x(b.lane), y),
+        )
         assert state.current_coding_id == b.coding_id
     # Coder tags never overlap; packed this close, neighbours take turns having one, and
     # the selected coding always has its tag.
     tags = margin.tag_rects()
     rects = list(tags.values())
-    assert all(not r.adjusted(-1, -1, 1, 1).intersects(q) for i, r in enumerate(rects) for q in rects[i + 1:])
+    assert all(
+        not r.adjusted(-1, -1, 1, 1).intersects(q)
+        for i, r in enumerate(rects)
+        for q in rects[i + 1 :]
+    )
     assert state.current_coding_id in tags
     assert len(tags) >= 6
     assert all(r.width() == CodingMargin.TAG for r in rects)
@@ -159,8 +175,12 @@ def test_clicking_a_bracket_selects_its_coding_and_shows_its_tooltip(qtbot, proj
     assert state.current_coding_id == target.coding_id
     assert next(b for b in view.brackets() if b.coding_id == target.coding_id).selected
     # Clicking empty margin selects nothing new.
-    QTest.mouseClick(view.margin, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier,
-                     QPoint(2, view.margin.height() - 5))
+    QTest.mouseClick(
+        view.margin,
+        Qt.MouseButton.LeftButton,
+        Qt.KeyboardModifier.NoModifier,
+        QPoint(2, view.margin.height() - 5),
+    )
     assert state.current_coding_id == target.coding_id
 
 

@@ -32,7 +32,9 @@ def type_into(qtbot: QtBot, edit: QWidget, text: str) -> None:
 
 def leave(qtbot: QtBot, pane: DetailsPane, edit: QWidget) -> None:
     """Move the keyboard focus to another field, as a click or Tab would."""
-    other = pane.code_fields["example"] if edit is not pane.code_fields["example"] else pane.name_edit
+    other = (
+        pane.code_fields["example"] if edit is not pane.code_fields["example"] else pane.name_edit
+    )
     other.setFocus()
     qtbot.waitUntil(lambda: not edit.hasFocus())
 
@@ -84,8 +86,9 @@ def test_ctrl_enter_commits_and_plain_enter_is_a_new_line(env: Env, qtbot: QtBot
     assert env.stack.undoText() == "Edit example of Geopolitical rivalry"
 
 
-def test_rename_on_enter_and_duplicate_name_is_refused(env: Env, qtbot: QtBot,
-                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+def test_rename_on_enter_and_duplicate_name_is_refused(
+    env: Env, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
     errors: list[str] = []
     monkeypatch.setattr(messages, "show_error", lambda _p, err, *a: errors.append(str(err)))
     s = env.sample
@@ -127,7 +130,9 @@ def test_external_change_refreshes_fields_not_being_edited(env: Env, qtbot: QtBo
     definition = env.panel.code_fields["definition"]
     definition.selectAll()
     type_into(qtbot, definition, "Half-typed")
-    env.project.update_code(s.norms.id, example="Rules of the road.", definition="Changed elsewhere.")
+    env.project.update_code(
+        s.norms.id, example="Rules of the road.", definition="Changed elsewhere."
+    )
     assert env.panel.code_fields["example"].value() == "Rules of the road."
     assert definition.value() == "Half-typed"  # the researcher's typing is kept
     leave(qtbot, env.panel, definition)
@@ -160,8 +165,11 @@ def test_coding_section_shows_the_coding_and_commits_its_memo(env: Env, qtbot: Q
     assert env.panel.coding_code.text() == "Geopolitical rivalry"
     assert env.panel.coding_coder.text() == "Ann"
     assert env.panel.coding_document.text() == "Speech"
-    assert env.panel.coding_quote.text() == SPEECH[coding.start:coding.end]
-    assert env.panel.coding_offsets.text() == f"{coding.start}–{coding.end} ({coding.end - coding.start} characters)"
+    assert env.panel.coding_quote.text() == SPEECH[coding.start : coding.end]
+    assert (
+        env.panel.coding_offsets.text()
+        == f"{coding.start}–{coding.end} ({coding.end - coding.start} characters)"
+    )
     assert env.panel.coding_times.text() == f"created {local_time(coding.created)}"
     memo = env.panel.coding_memo
     type_into(qtbot, memo, "Classic rivalry framing.")
@@ -175,7 +183,9 @@ def test_coding_section_shows_the_coding_and_commits_its_memo(env: Env, qtbot: Q
     assert env.project.coding(coding.id).memo == ""
 
 
-def test_switching_coding_commits_the_memo_and_removal_hides_the_section(env: Env, qtbot: QtBot) -> None:
+def test_switching_coding_commits_the_memo_and_removal_hides_the_section(
+    env: Env, qtbot: QtBot
+) -> None:
     s = env.sample
     first, second = env.project.codings(code_ids=[s.rivalry.id], document_id=s.speech.id)
     env.state.set_current_coding(first.id)

@@ -59,7 +59,9 @@ def test_filter_matches_title_file_name_and_attributes(env: Env, qtbot: QtBot) -
     assert shown(env.panel) == ["Speech", "Emoji post"]
 
 
-def test_clicking_a_row_opens_the_document_and_state_selects_the_row(env: Env, qtbot: QtBot) -> None:
+def test_clicking_a_row_opens_the_document_and_state_selects_the_row(
+    env: Env, qtbot: QtBot
+) -> None:
     click_row(qtbot, env.panel, 1)
     assert env.state.current_document_id == env.sample.emoji.id
     env.state.set_current_document(env.sample.speech.id)
@@ -77,7 +79,8 @@ def test_coding_counts_update_only_the_affected_row_without_a_reset(env: Env) ->
     changed_rows: list[tuple[int, int, int]] = []
     model.modelReset.connect(lambda: resets.append(1))
     model.dataChanged.connect(
-        lambda a, b, _roles=(): changed_rows.append((a.row(), a.column(), b.column())))
+        lambda a, b, _roles=(): changed_rows.append((a.row(), a.column(), b.column()))
+    )
     s = env.sample
     env.project.add_coding(s.emoji.id, s.norms.id, s.ann.id, 0, 4)
     assert shown(env.panel, CODINGS) == [3, 2]
@@ -123,7 +126,9 @@ def test_empty_title_is_refused_with_one_message(env: Env, monkeypatch: pytest.M
     assert env.stack.count() == 0
 
 
-def test_delete_names_its_codings_and_undo_restores_the_row(env: Env, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_delete_names_its_codings_and_undo_restores_the_row(
+    env: Env, monkeypatch: pytest.MonkeyPatch
+) -> None:
     questions: list[str] = []
 
     def confirm(_parent: object, _title: str, text: str) -> bool:
@@ -149,12 +154,12 @@ def test_cancelled_delete_changes_nothing(env: Env, monkeypatch: pytest.MonkeyPa
     assert len(env.project.documents()) == 2 and env.stack.count() == 0
 
 
-def test_delete_key_deletes_the_selected_document(env: Env, qtbot: QtBot,
-                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+def test_delete_key_deletes_the_selected_document(
+    env: Env, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setattr(document_list, "confirm", lambda *_a: True)
     click_row(qtbot, env.panel, 1)
     env.panel.view.setFocus()
     qtbot.keyClick(env.panel.view, Qt.Key.Key_Delete)
     assert [d.title for d in env.project.documents()] == ["Speech"]
     assert shown(env.panel) == ["Speech"]
-

@@ -41,7 +41,9 @@ class Env:
     actions: CodingActions
 
 
-def make_env(qtbot, project: Project, coder_id: str, document_id: str | None, size=(800, 600)) -> Env:
+def make_env(
+    qtbot, project: Project, coder_id: str, document_id: str | None, size=(800, 600)
+) -> Env:
     events = ProjectEvents(project)
     stack = UndoHistory(project)
     state = WorkbenchState()
@@ -87,8 +89,9 @@ def click(view: DocumentView, pos: QPoint) -> None:
 
 def highlighted(view: DocumentView, coding_id: str) -> str:
     """The text the view highlights for a coding (its pieces' cursors, joined)."""
-    return "".join(p.selection.cursor.selectedText() for p in view.pieces if coding_id in p.keys).replace(
-        "\u2029", "\n")
+    return "".join(
+        p.selection.cursor.selectedText() for p in view.pieces if coding_id in p.keys
+    ).replace("\u2029", "\n")
 
 
 def test_the_view_is_a_read_only_selectable_text_with_a_margin(env, sample):
@@ -133,9 +136,11 @@ def test_a_snapped_mouse_selection_shows_as_snapped_on_release(env, sample):
     assert view.text_edit.textCursor().selectedText() == "actively participate"
     assert text[slice(*view.selection_span())] == "actively participate"
     env.actions.recent_codes = [sample.norms.id]
-    next(a for a in view.context_menu(inside(view, start)).actions() if a.text() == "Code with Norms").trigger()
+    next(
+        a for a in view.context_menu(inside(view, start)).actions() if a.text() == "Code with Norms"
+    ).trigger()
     coding = sample.project.coding(env.state.current_coding_id)
-    assert text[coding.start:coding.end] == "actively participate"
+    assert text[coding.start : coding.end] == "actively participate"
     # Dragged backwards: the same words, and the selection keeps its direction.
     mouse_select(view, text.index("developing") + 4, text.index("capacity") + 2)
     cursor = view.text_edit.textCursor()
@@ -186,7 +191,7 @@ def test_a_snapped_keyboard_selection_shows_as_snapped_when_shift_is_released(en
 def test_codings_are_highlighted_with_their_exact_text(env, sample):
     text = sample.project.document_text(sample.speech.id)
     for coding in sample.project.codings(document_id=sample.speech.id):
-        assert highlighted(env.view, coding.id) == text[coding.start:coding.end]
+        assert highlighted(env.view, coding.id) == text[coding.start : coding.end]
 
 
 def long_project(project: Project, lines: int = 2500):
@@ -197,12 +202,18 @@ def long_project(project: Project, lines: int = 2500):
     doc = project.add_document("Long", text)
     starts = [i for i in range(len(text)) if i == 0 or text[i - 1] == "\n"]
     project.add_codings(
-        [Coding(document_id=doc.id, code_id=code.id, coder_id=coder.id, start=s, end=s + 20)
-         for s in starts], label="Import")
+        [
+            Coding(document_id=doc.id, code_id=code.id, coder_id=coder.id, start=s, end=s + 20)
+            for s in starts
+        ],
+        label="Import",
+    )
     return coder, code, doc, text
 
 
-def test_applying_a_code_updates_only_the_visible_range_without_reloading(qtbot, project, monkeypatch):
+def test_applying_a_code_updates_only_the_visible_range_without_reloading(
+    qtbot, project, monkeypatch
+):
     coder, code, doc, text = long_project(project)
     env = make_env(qtbot, project, coder.id, doc.id)
     view = env.view
@@ -246,7 +257,7 @@ def test_delete_key_removes_the_selected_coding_and_undo_brings_it_back(env, sam
     assert env.state.current_coding_id is None
     env.stack.undo()
     assert project.coding(coding.id).start == 0
-    assert highlighted(view, coding.id) == text[coding.start:coding.end]
+    assert highlighted(view, coding.id) == text[coding.start : coding.end]
 
 
 def test_clicking_a_highlight_selects_the_shortest_coding_and_plain_text_clears(env, sample):
@@ -286,7 +297,7 @@ def test_keyboard_resizing_moves_boundaries_by_words(env, sample):
     assert project.coding(coding.id).end == text.index(" of AI") + 3
     QTest.keyClick(view.text_edit, Qt.Key.Key_Right, alt_ctrl)  # start forward to "will"
     assert project.coding(coding.id).start == text.index("will")
-    assert highlighted(view, coding.id) == text[text.index("will"):text.index(" of AI") + 3]
+    assert highlighted(view, coding.id) == text[text.index("will") : text.index(" of AI") + 3]
     QTest.keyClick(view.text_edit, Qt.Key.Key_Left, alt_ctrl)  # start back to "China"
     QTest.keyClick(view.text_edit, Qt.Key.Key_Right, alt_shift)  # end forward to "AI" again
     assert (project.coding(coding.id).start, project.coding(coding.id).end) == (0, 58)
@@ -314,9 +325,13 @@ def test_dragging_the_end_edge_of_the_selected_coding_resizes_it(env, sample):
 def test_dragging_the_start_edge_snaps_to_a_word_when_snapping_is_on(env, sample, monkeypatch):
     view, project = env.view, sample.project
     text = project.document_text(sample.speech.id)
-    coding = next(c for c in project.codings(document_id=sample.speech.id) if c.coder_id == sample.ben.id)
+    coding = next(
+        c for c in project.codings(document_id=sample.speech.id) if c.coder_id == sample.ben.id
+    )
     asked: list[str] = []  # Ben's coding, Ann coding: she is asked first, and says yes
-    monkeypatch.setattr(messages, "confirm", lambda _parent, question, title="": asked.append(question) or True)
+    monkeypatch.setattr(
+        messages, "confirm", lambda _parent, question, title="": asked.append(question) or True
+    )
     env.state.set_current_coding(coding.id)
     view.snap_to_words = True
     vp = view.text_edit.viewport()
@@ -325,7 +340,9 @@ def test_dragging_the_start_edge_snaps_to_a_word_when_snapping_is_on(env, sample
     QTest.mouseMove(vp, point(view, target))
     QTest.mouseRelease(vp, LEFT, NOMOD, point(view, target))
     assert project.coding(coding.id).start == text.index("US and")
-    assert asked == ["This Geopolitical rivalry coding is Ben's. Change the passage it covers anyway?"]
+    assert asked == [
+        "This Geopolitical rivalry coding is Ben's. Change the passage it covers anyway?"
+    ]
 
 
 def test_dragging_a_selection_out_carries_the_span(env, sample, monkeypatch):
@@ -360,7 +377,7 @@ def test_find_matches_are_drawn_on_top_of_codings(env, sample):
     a, b = text.index("global"), text.index("capacity")
     view.set_find_matches([(a, a + 6), (b, b + 8)], 1)
     selections = view.text_edit.extraSelections()
-    finds = selections[len(view.pieces):]  # after the coding pieces: painted over them
+    finds = selections[len(view.pieces) :]  # after the coding pieces: painted over them
     assert [s.cursor.selectedText() for s in finds] == ["global", "capacity"]
     assert finds[0].format.background().color() == QColor(FIND_COLOR)
     assert finds[1].format.background().color() == QColor(FIND_CURRENT_COLOR)
@@ -393,19 +410,30 @@ def test_context_menu_codes_the_selection(env, sample, monkeypatch):
     env.actions.recent_codes = [sample.norms.id]
     menu = view.context_menu(inside(view, start + 2))
     labels = [a.text() for a in menu.actions()]
-    assert "Code with Norms" in labels and "Code with new code…" in labels and "Code in vivo" in labels
+    assert (
+        "Code with Norms" in labels and "Code with new code…" in labels and "Code in vivo" in labels
+    )
     next(a for a in menu.actions() if a.text() == "Code with Norms").trigger()
     coding = project.coding(env.state.current_coding_id)
     assert (coding.code_id, coding.start, coding.end) == (sample.norms.id, start, start + 20)
     assert highlighted(view, coding.id) == "developing countries"
 
     monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: ("Capacity building", True))
-    next(a for a in view.context_menu(inside(view, start)).actions() if a.text() == "Code with new code…").trigger()
+    next(
+        a
+        for a in view.context_menu(inside(view, start)).actions()
+        if a.text() == "Code with new code…"
+    ).trigger()
     new = project.find_code("Capacity building")
     assert project.coding(env.state.current_coding_id).code_id == new.id
 
-    next(a for a in view.context_menu(inside(view, start)).actions() if a.text() == "Code in vivo").trigger()
-    assert project.code(project.coding(env.state.current_coding_id).code_id).name == "developing countries"
+    next(
+        a for a in view.context_menu(inside(view, start)).actions() if a.text() == "Code in vivo"
+    ).trigger()
+    assert (
+        project.code(project.coding(env.state.current_coding_id).code_id).name
+        == "developing countries"
+    )
 
 
 def test_context_menu_on_a_coding_removes_reassigns_and_edits_its_memo(env, sample, monkeypatch):
@@ -423,7 +451,9 @@ def test_context_menu_on_a_coding_removes_reassigns_and_edits_its_memo(env, samp
     next(a for a in view.context_menu(at).actions() if a.text() == "Edit memo…").trigger()
     assert project.coding(coding.id).memo == "Key claim."
 
-    remove = next(a for a in view.context_menu(at).actions() if a.text().startswith("Remove coding"))
+    remove = next(
+        a for a in view.context_menu(at).actions() if a.text().startswith("Remove coding")
+    )
     remove.trigger()
     assert coding.id not in {c.id for c in project.codings()}
     assert highlighted(view, coding.id) == ""
@@ -438,8 +468,11 @@ def test_coding_without_an_active_coder_shows_one_clear_error(env, sample, monke
     mouse_select(env.view, start, start + 8)
     env.actions.recent_codes = [sample.norms.id]
     before = len(sample.project.codings())
-    next(a for a in env.view.context_menu(inside(env.view, start)).actions()
-         if a.text() == "Code with Norms").trigger()
+    next(
+        a
+        for a in env.view.context_menu(inside(env.view, start)).actions()
+        if a.text() == "Code with Norms"
+    ).trigger()
     assert shown == ["Choose who is coding first (the coder box in the toolbar)."]
     assert len(sample.project.codings()) == before
 
@@ -451,7 +484,10 @@ def test_renaming_and_recolouring_update_the_view_without_reloading(env, sample,
     project.update_code(sample.norm_shaper.id, color="#000075", name="Shaper")
     project.rename_coder(sample.ann.id, "Annette")
     piece = next(p for p in view.pieces if p.keys == (coding.id,))
-    assert piece.selection.format.background().color().blue() > piece.selection.format.background().color().red()
+    assert (
+        piece.selection.format.background().color().blue()
+        > piece.selection.format.background().color().red()
+    )
     assert "Norms/Shaper — Annette" in view.tooltip_at(inside(view, 3))
 
 
@@ -475,8 +511,11 @@ def test_dark_palette_gets_dark_highlights_with_readable_text(env, sample):
         background = fmt.background().color().name()
         assert relative_luminance(background) < 0.3
         # The text keeps the theme's colour unless a foreground was needed for contrast.
-        text = fmt.foreground().color().name() if fmt.hasProperty(QTextFormat.Property.ForegroundBrush) \
+        text = (
+            fmt.foreground().color().name()
+            if fmt.hasProperty(QTextFormat.Property.ForegroundBrush)
             else "#E0E0E0"
+        )
         assert contrast_ratio(background, text) >= 4.5
 
 
@@ -487,8 +526,11 @@ def test_light_palette_text_stays_legible_on_every_blend(env, sample):
     assert view.pieces
     for p in view.pieces:
         fmt = p.selection.format
-        text = fmt.foreground().color().name() if fmt.hasProperty(QTextFormat.Property.ForegroundBrush) \
+        text = (
+            fmt.foreground().color().name()
+            if fmt.hasProperty(QTextFormat.Property.ForegroundBrush)
             else text_color
+        )
         assert contrast_ratio(fmt.background().color().name(), text) >= 4.5
 
 
@@ -498,11 +540,15 @@ def test_code_with_picker_applies_the_chosen_or_a_new_code(env, sample, monkeypa
     start = text.index("capacity")
     mouse_select(view, start, start + len("capacity"))
     monkeypatch.setattr(dv_module, "pick_code", lambda *a, **k: PickResult(sample.rivalry.id, None))
-    next(a for a in view.context_menu(inside(view, start)).actions() if a.text() == "Code with…").trigger()
+    next(
+        a for a in view.context_menu(inside(view, start)).actions() if a.text() == "Code with…"
+    ).trigger()
     coding = project.coding(env.state.current_coding_id)
     assert (coding.code_id, coding.start, coding.end) == (sample.rivalry.id, start, start + 8)
     monkeypatch.setattr(dv_module, "pick_code", lambda *a, **k: PickResult(None, "Capacity"))
-    next(a for a in view.context_menu(inside(view, start)).actions() if a.text() == "Code with…").trigger()
+    next(
+        a for a in view.context_menu(inside(view, start)).actions() if a.text() == "Code with…"
+    ).trigger()
     assert project.code(project.coding(env.state.current_coding_id).code_id).name == "Capacity"
     assert env.stack.count() == 2  # creating the code and coding with it is one undo step
 
@@ -516,7 +562,9 @@ def test_tooltips_appear_on_hover_over_text_and_brackets(env, sample):
     assert "Geopolitical rivalry — Ben" in QToolTip.text()
     bracket = next(b for b in view.brackets() if b.initial == "B")
     at = QPoint(view.margin.lane_x(bracket.lane), (bracket.top + bracket.bottom) // 2)
-    QApplication.sendEvent(view.margin, QHelpEvent(QEvent.Type.ToolTip, at, view.margin.mapToGlobal(at)))
+    QApplication.sendEvent(
+        view.margin, QHelpEvent(QEvent.Type.ToolTip, at, view.margin.mapToGlobal(at))
+    )
     assert QToolTip.text() == "Geopolitical rivalry — Ben"
     QToolTip.hideText()
 
@@ -563,4 +611,4 @@ def test_wheel_scrolling_reuses_built_pieces_and_stays_exact(qtbot, project):
         assert all(a.end <= b.start for a, b in zip(view.pieces, view.pieces[1:], strict=False))
         for coding_id in {k for p in view.pieces for k in p.keys}:
             c = project.coding(coding_id)
-            assert highlighted(view, coding_id) == text[max(c.start, lo):min(c.end, hi)]
+            assert highlighted(view, coding_id) == text[max(c.start, lo) : min(c.end, hi)]

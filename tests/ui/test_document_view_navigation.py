@@ -35,7 +35,9 @@ def put_caret(env: Env, cp: int) -> None:
 
 def speech_codings(sample):
     """The speech's codings in reading order: Ann's norm-shaper, Ann's and Ben's rivalry."""
-    return sorted(sample.project.codings(document_id=sample.speech.id), key=lambda c: (c.start, c.end))
+    return sorted(
+        sample.project.codings(document_id=sample.speech.id), key=lambda c: (c.start, c.end)
+    )
 
 
 # -- next / previous / at the caret ---------------------------------------------------------
@@ -88,7 +90,9 @@ def test_selecting_the_coding_at_the_caret_cycles_through_the_codings_there(env,
     # From a text selection: its start counts, and the selection gives way to the coding.
     cursor = env.view.text_edit.textCursor()
     cursor.setPosition(env.view.offsets.to_utf16(text.index("We must")))
-    cursor.setPosition(env.view.offsets.to_utf16(text.index("capacity")), QTextCursor.MoveMode.KeepAnchor)
+    cursor.setPosition(
+        env.view.offsets.to_utf16(text.index("capacity")), QTextCursor.MoveMode.KeepAnchor
+    )
     env.view.text_edit.setTextCursor(cursor)
     env.state.set_current_coding(None)
     assert env.view.select_coding_at_cursor() is None  # no coding at "We must"
@@ -109,7 +113,9 @@ def test_navigation_without_codings_returns_none_and_changes_nothing(qtbot, samp
     assert env.view.select_next_coding() is None
 
 
-def test_stepping_scrolls_the_coding_into_view_and_gives_the_text_the_keyboard(qtbot, project, monkeypatch):
+def test_stepping_scrolls_the_coding_into_view_and_gives_the_text_the_keyboard(
+    qtbot, project, monkeypatch
+):
     coder, _code, doc, text = long_project(project, lines=2500)
     env = make_env(qtbot, project, coder.id, doc.id, size=(700, 400))
     view = env.view
@@ -118,7 +124,7 @@ def test_stepping_scrolls_the_coding_into_view_and_gives_the_text_the_keyboard(q
     assert view.select_previous_coding() == last.id  # from the top: wraps to the very end
     lo, hi = view.visible_range()
     assert lo <= last.start < hi
-    assert highlighted(view, last.id) == text[last.start:last.end]
+    assert highlighted(view, last.id) == text[last.start : last.end]
     assert view.focusWidget() is view.text_edit  # Delete and the resize keys act on it
     # Each step asks the index about the caret's neighbourhood only, not all 2,500 codings.
     windows: list[tuple[int, int]] = []
@@ -194,8 +200,10 @@ def test_a_reveal_wins_over_the_remembered_position(qtbot, project):
 
 def test_restore_reading_position_puts_that_line_at_the_top(qtbot, project):
     # Long paragraphs wrap: the position is a code point, not a scroll value.
-    text = "".join(f"Part {i}. " + "Words that wrap over several lines of a narrow view. " * 10 + "\n"
-                   for i in range(300))
+    text = "".join(
+        f"Part {i}. " + "Words that wrap over several lines of a narrow view. " * 10 + "\n"
+        for i in range(300)
+    )
     doc = project.add_document("Wrapped", text)
     other = project.add_document("Other", "Another text.\n")
     coder = project.add_coder("Dee")

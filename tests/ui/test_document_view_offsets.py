@@ -34,8 +34,14 @@ PIECES = [
     "word", "Governance", " ", " ", "\n", "\r\n", "\r", ",", ".", "🤖", "🇺🇸", "👩‍💻", "𝒳",
     "e\u0301", "a\u0308\u0323", "中国", "治理", "العالمية", "كَتَبَ", "Straße", "\t",
 ]  # fmt: skip
-TEXTS = st.lists(st.sampled_from(PIECES), min_size=1, max_size=40).map("".join).filter(lambda t: t.strip())
-SETTINGS = settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+TEXTS = (
+    st.lists(st.sampled_from(PIECES), min_size=1, max_size=40)
+    .map("".join)
+    .filter(lambda t: t.strip())
+)
+SETTINGS = settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 
 
 class Bench:
@@ -50,16 +56,24 @@ class Bench:
         self.doc = self.project.add_document("Doc", raw)
         self.text = self.project.document_text(self.doc.id)
         coders = [ann.id, ben.id]
-        self.project.add_codings([
-            Coding(document_id=self.doc.id, code_id=code.id, coder_id=coders[i % 2], start=s, end=e)
-            for i, (s, e) in enumerate(spans)
-        ])
+        self.project.add_codings(
+            [
+                Coding(
+                    document_id=self.doc.id, code_id=code.id, coder_id=coders[i % 2], start=s, end=e
+                )
+                for i, (s, e) in enumerate(spans)
+            ]
+        )
         self.codings = self.project.codings(document_id=self.doc.id)
         state = WorkbenchState()
         state.set_active_coder(ann.id)
         stack = UndoHistory(self.project)
-        self.view = DocumentView(self.project, ProjectEvents(self.project), state,
-                                 CodingActions(self.project, stack, state))
+        self.view = DocumentView(
+            self.project,
+            ProjectEvents(self.project),
+            state,
+            CodingActions(self.project, stack, state),
+        )
         qtbot.addWidget(self.view)
         self.view.resize(*size)
         self.view.show()
@@ -105,7 +119,7 @@ def test_every_coding_highlights_exactly_its_stored_text(qtbot, raw, data):
         for c in bench.codings:
             shown, covered = bench.highlighted(c.id)
             assert covered == (c.start, c.end)
-            assert shown == text[c.start:c.end]
+            assert shown == text[c.start : c.end]
     finally:
         bench.close()
 
@@ -130,7 +144,7 @@ def test_a_mouse_selection_reads_back_as_the_text_qt_selected(qtbot, raw, data):
         if span is None:
             assert qt_text == ""
         else:
-            assert text[span[0]:span[1]] == qt_text
+            assert text[span[0] : span[1]] == qt_text
     finally:
         bench.close()
 
@@ -143,18 +157,27 @@ def test_a_keyboard_cursor_selection_reads_back_exactly(qtbot, raw, data):
         view, text = bench.view, bench.text
         cursor = view.text_edit.textCursor()
         cursor.movePosition(QTextCursor.MoveOperation.Start)
-        cursor.movePosition(QTextCursor.MoveOperation.NextCharacter, QTextCursor.MoveMode.MoveAnchor,
-                            data.draw(st.integers(0, 20)))
-        cursor.movePosition(QTextCursor.MoveOperation.NextCharacter, QTextCursor.MoveMode.KeepAnchor,
-                            data.draw(st.integers(1, 40)))
+        cursor.movePosition(
+            QTextCursor.MoveOperation.NextCharacter,
+            QTextCursor.MoveMode.MoveAnchor,
+            data.draw(st.integers(0, 20)),
+        )
+        cursor.movePosition(
+            QTextCursor.MoveOperation.NextCharacter,
+            QTextCursor.MoveMode.KeepAnchor,
+            data.draw(st.integers(1, 40)),
+        )
         view.text_edit.setTextCursor(cursor)
         qt_text = cursor.selectedText().replace("\u2029", "\n")
         span = view.selection_span()
-        assert (span is None and qt_text == "") or text[span[0]:span[1]] == qt_text
+        assert (span is None and qt_text == "") or text[span[0] : span[1]] == qt_text
         # And back: select_span selects exactly the stored text.
         if span is not None:
             view.select_span(*span)
-            assert view.text_edit.textCursor().selectedText().replace("\u2029", "\n") == text[span[0]:span[1]]
+            assert (
+                view.text_edit.textCursor().selectedText().replace("\u2029", "\n")
+                == text[span[0] : span[1]]
+            )
     finally:
         bench.close()
 
@@ -178,6 +201,6 @@ def test_a_100000_character_line_highlights_exactly_wherever_it_is_scrolled(qtbo
             assert (a, b) == (max(c.start, lo), min(c.end, hi))
             assert shown == bench.text[a:b]
             assert view.selection_span() == (c.start, c.end)
-            assert view.text_edit.textCursor().selectedText() == bench.text[c.start:c.end]
+            assert view.text_edit.textCursor().selectedText() == bench.text[c.start : c.end]
     finally:
         bench.close()

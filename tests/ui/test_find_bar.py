@@ -91,14 +91,15 @@ def test_typing_more_keeps_the_place_when_it_still_matches(qtbot: QtBot) -> None
     assert target.selected == (13, 16) and bar.status.text() == "2 of 2"
 
 
-def test_a_bad_regex_is_shown_inline_in_red_not_in_a_dialog(qtbot: QtBot, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_bad_regex_is_shown_inline_in_red_not_in_a_dialog(
+    qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setattr("annotator.ui.widgets.messages.show_error", lambda *a, **k: pytest_fail())
     target = FakeTarget(EMOJI)
     bar = open_bar(qtbot, target)
     bar.regex_box.click()
     qtbot.keyClicks(bar.query_edit, "(riv")
-    assert bar.status.text() == (
-        "Invalid regex: missing ), unterminated subpattern at position 0")
+    assert bar.status.text() == ("Invalid regex: missing ), unterminated subpattern at position 0")
     assert bar.status.toolTip().startswith("'(riv' is not a valid regular expression")
     assert ERROR_COLOR in bar.status.styleSheet()
     assert target.matches == [] and target.current is None

@@ -11,7 +11,9 @@ from annotator.ui.panels.history_dialog import HistoryDialog
 from annotator.ui.widgets import file_dialogs
 
 
-def test_the_history_shows_each_step_newest_first_with_what_was_undone(qtbot, sample, tmp_path, monkeypatch):
+def test_the_history_shows_each_step_newest_first_with_what_was_undone(
+    qtbot, sample, tmp_path, monkeypatch
+):
     project = sample.project
     project.actor = "Ann"
     project.add_coder("Cem")
@@ -32,4 +34,3 @@ def test_the_history_shows_each_step_newest_first_with_what_was_undone(qtbot, sa
         rows = list(csv.reader(fh))
     assert rows[-1][3] == "Undo Add coder Cem"
     assert "Wrote" in dialog.note.text()
-

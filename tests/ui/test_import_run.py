@@ -21,7 +21,9 @@ from annotator.ui.widgets import messages
 @pytest.fixture
 def window(qtbot, sample, tmp_path, monkeypatch) -> MainWindow:
     monkeypatch.setattr(messages, "show_error", lambda *_a, **_k: None)
-    w = MainWindow(sample.project.path, QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat))
+    w = MainWindow(
+        sample.project.path, QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat)
+    )
     qtbot.addWidget(w)
     w.state.set_active_coder(sample.ann.id)
     w.show()

@@ -26,7 +26,9 @@ def settings(tmp_path) -> QSettings:
 @pytest.fixture
 def errors(monkeypatch) -> list[str]:
     seen: list[str] = []
-    monkeypatch.setattr(messages, "show_error", lambda _parent, err, title="Annotator": seen.append(str(err)))
+    monkeypatch.setattr(
+        messages, "show_error", lambda _parent, err, title="Annotator": seen.append(str(err))
+    )
     return seen
 
 
@@ -65,13 +67,24 @@ def test_builds_without_showing_with_stable_object_names(qtbot, sample, settings
     w = MainWindow(sample.project.path, settings)
     qtbot.addWidget(w)
     assert not w.isVisible()
-    for name in ("documentList", "documentView", "codeTree", "codeDetails", "segmentList", "coderSelector"):
+    for name in (
+        "documentList",
+        "documentView",
+        "codeTree",
+        "codeDetails",
+        "segmentList",
+        "coderSelector",
+    ):
         assert w.findChild(QWidget, name) is not None, name
     unnamed = [a.text() for a in w.findChildren(QAction) if a.text() and not a.objectName()]
     assert unnamed == []
     shortcuts = {a.objectName(): a.shortcut().toString() for a in w.findChildren(QAction)}
     assert shortcuts["actionUndo"] and shortcuts["actionRedo"] and shortcuts["actionFind"]
-    assert shortcuts["actionOpenProject"] and shortcuts["actionQuit"] and shortcuts["actionImportDocuments"]
+    assert (
+        shortcuts["actionOpenProject"]
+        and shortcuts["actionQuit"]
+        and shortcuts["actionImportDocuments"]
+    )
 
 
 def test_active_coder_is_in_the_title_and_the_toolbar(window, sample, qtbot):
@@ -112,7 +125,10 @@ def test_double_clicking_a_code_applies_it_to_the_selection(window, sample, qtbo
     # A real double-click: the first click (press, release), then the double-click event.
     qtbot.mouseClick(tree.view.viewport(), LEFT, pos=row.center())
     qtbot.mouseDClick(tree.view.viewport(), LEFT, pos=row.center())
-    spans = {(c.start, c.end) for c in window.project.codings(code_ids=[sample.rivalry.id], coder_ids=[sample.ann.id])}
+    spans = {
+        (c.start, c.end)
+        for c in window.project.codings(code_ids=[sample.rivalry.id], coder_ids=[sample.ann.id])
+    }
     assert (0, 5) in spans and errors == []
 
 
@@ -218,7 +234,8 @@ def test_undo_commits_a_half_typed_field_first_and_keeps_history_linear(window, 
     window.redo()
     window.redo()
     assert window.project.code(sample.norms.id).definition == (
-        "Talk about norms, rules and standards." "Talk about rules and norms.")  # typed at the caret
+        "Talk about norms, rules and standards.Talk about rules and norms."
+    )  # typed at the caret
     assert not window.stack.canRedo()
 
 
@@ -243,13 +260,19 @@ def test_a_new_coding_is_selected_and_never_hidden_by_the_show_filter(window, sa
 
 
 def test_keyboard_moves_between_the_parts_of_the_window(window):
-    for name, widget in (("actionGoCodebook", window.code_tree.view), ("actionGoText", window.document_view.text_edit),
-                         ("actionGoDocuments", window.document_list.view), ("actionGoSegments", window.segments.view)):
+    for name, widget in (
+        ("actionGoCodebook", window.code_tree.view),
+        ("actionGoText", window.document_view.text_edit),
+        ("actionGoDocuments", window.document_list.view),
+        ("actionGoSegments", window.segments.view),
+    ):
         window.menu_actions[name].trigger()
         assert widget.hasFocus(), name
 
 
-def test_coding_menu_reassigns_and_annotates_the_selected_coding(window, sample, monkeypatch, errors):
+def test_coding_menu_reassigns_and_annotates_the_selected_coding(
+    window, sample, monkeypatch, errors
+):
     from PySide6.QtWidgets import QInputDialog
 
     from annotator.ui.widgets import code_picker
@@ -288,7 +311,9 @@ def test_reopening_returns_to_the_document_and_place_being_read(qtbot, project, 
     assert w2.document_view.reading_position(doc.id) == place
 
 
-def test_a_half_typed_field_committed_by_another_action_does_not_take_its_undo_step(window, sample, qtbot):
+def test_a_half_typed_field_committed_by_another_action_does_not_take_its_undo_step(
+    window, sample, qtbot
+):
     """Removing a coding from the menu while a definition is half-typed: the removal is
     undoable as such, and so is the definition edit (neither replaces the other)."""
     select(window, 0, 5)
@@ -300,7 +325,10 @@ def test_a_half_typed_field_committed_by_another_action_does_not_take_its_undo_s
     qtbot.keyClicks(field, "Great powers. ")
     window.coding_actions.remove(coding)
     labels = [window.stack.text(i) for i in range(window.stack.count())]
-    assert labels[-2:] == ["Edit definition of Geopolitical rivalry", "Remove coding Geopolitical rivalry"]
+    assert labels[-2:] == [
+        "Edit definition of Geopolitical rivalry",
+        "Remove coding Geopolitical rivalry",
+    ]
     window.undo()
     assert window.project.coding(coding).code_id == sample.rivalry.id
 

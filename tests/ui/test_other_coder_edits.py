@@ -39,7 +39,9 @@ def settings(tmp_path) -> QSettings:
 @pytest.fixture
 def errors(monkeypatch) -> list[str]:
     seen: list[str] = []
-    monkeypatch.setattr(messages, "show_error", lambda _parent, err, title="Annotator": seen.append(str(err)))
+    monkeypatch.setattr(
+        messages, "show_error", lambda _parent, err, title="Annotator": seen.append(str(err))
+    )
     return seen
 
 
@@ -104,7 +106,9 @@ def reassign(w: MainWindow, sample: Sample, monkeypatch: pytest.MonkeyPatch) -> 
 
 
 def memo(w: MainWindow, sample: Sample, monkeypatch: pytest.MonkeyPatch) -> Callable[[], None]:
-    monkeypatch.setattr(QInputDialog, "getMultiLineText", lambda *_a, **_k: ("Ben's reading, I think.", True))
+    monkeypatch.setattr(
+        QInputDialog, "getMultiLineText", lambda *_a, **_k: ("Ben's reading, I think.", True)
+    )
     return lambda: press(w, Key.Key_M, Mod.ControlModifier)
 
 
@@ -126,8 +130,14 @@ GESTURES = {
 
 @pytest.mark.parametrize("gesture", list(GESTURES))
 def test_a_no_leaves_another_coder_s_coding_as_it_was(
-        qtbot: QtBot, window: MainWindow, sample: Sample, answers: Answers, errors: list[str],
-        monkeypatch: pytest.MonkeyPatch, gesture: str) -> None:
+    qtbot: QtBot,
+    window: MainWindow,
+    sample: Sample,
+    answers: Answers,
+    errors: list[str],
+    monkeypatch: pytest.MonkeyPatch,
+    gesture: str,
+) -> None:
     make, question = GESTURES[gesture]
     coding = bens(window, sample)
     before = stored(sample)
@@ -139,8 +149,14 @@ def test_a_no_leaves_another_coder_s_coding_as_it_was(
 
 @pytest.mark.parametrize("gesture", list(GESTURES))
 def test_a_yes_edits_another_coder_s_coding(
-        qtbot: QtBot, window: MainWindow, sample: Sample, answers: Answers, errors: list[str],
-        monkeypatch: pytest.MonkeyPatch, gesture: str) -> None:
+    qtbot: QtBot,
+    window: MainWindow,
+    sample: Sample,
+    answers: Answers,
+    errors: list[str],
+    monkeypatch: pytest.MonkeyPatch,
+    gesture: str,
+) -> None:
     make, question = GESTURES[gesture]
     answers.answer = True
     coding = bens(window, sample)
@@ -164,8 +180,14 @@ def test_a_yes_edits_another_coder_s_coding(
 
 @pytest.mark.parametrize("gesture", list(GESTURES))
 def test_the_active_coder_s_own_coding_is_edited_without_a_question(
-        qtbot: QtBot, window: MainWindow, sample: Sample, answers: Answers, errors: list[str],
-        monkeypatch: pytest.MonkeyPatch, gesture: str) -> None:
+    qtbot: QtBot,
+    window: MainWindow,
+    sample: Sample,
+    answers: Answers,
+    errors: list[str],
+    monkeypatch: pytest.MonkeyPatch,
+    gesture: str,
+) -> None:
     make, _question = GESTURES[gesture]
     click_coding(window, SPEECH.index("The US") + 1)  # Ann's rivalry coding
     own = window.project.coding(window.state.current_coding_id or "")
@@ -177,7 +199,8 @@ def test_the_active_coder_s_own_coding_is_edited_without_a_question(
 
 
 def test_the_details_pane_asks_before_another_coder_s_memo_is_changed(
-        qtbot: QtBot, window: MainWindow, sample: Sample, answers: Answers, errors: list[str]) -> None:
+    qtbot: QtBot, window: MainWindow, sample: Sample, answers: Answers, errors: list[str]
+) -> None:
     coding = bens(window, sample)
     field = window.details.coding_memo
     before = stored(sample)

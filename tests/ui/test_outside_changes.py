@@ -34,7 +34,9 @@ def settings(tmp_path) -> QSettings:
 @pytest.fixture
 def errors(monkeypatch) -> list[str]:
     seen: list[str] = []
-    monkeypatch.setattr(messages, "show_error", lambda _parent, err, title="Annotator": seen.append(str(err)))
+    monkeypatch.setattr(
+        messages, "show_error", lambda _parent, err, title="Annotator": seen.append(str(err))
+    )
     return seen
 
 
@@ -57,8 +59,13 @@ def window(qtbot, sample, settings, errors) -> MainWindow:
 
 def cli(*args: str | Path) -> str:
     """Run the ``annotator`` command line in its own process; its output."""
-    done = subprocess.run([sys.executable, "-m", "annotator", *map(str, args)], cwd=REPO,
-                          capture_output=True, text=True, timeout=60)
+    done = subprocess.run(
+        [sys.executable, "-m", "annotator", *map(str, args)],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert done.returncode == 0, done.stderr
     return done.stdout.strip()
 
@@ -118,11 +125,25 @@ def test_cli_additions_show_in_every_panel(window, sample, tmp_path, errors):
     assert document_rows(w) == {"Speech": 3, "Emoji post": 1}
 
     cli("coders", "add", sample.project.path, "Chen")
-    new_coding = cli("code", sample.project.path, "--document", "Speech", "--code", "Norms",
-                     "--coder", "Chen", "--quote", "capacity")
-    (tmp_path / "interview.txt").write_text("Interview\n\nAbout AI standards and capacity.\n", encoding="utf-8")
+    new_coding = cli(
+        "code",
+        sample.project.path,
+        "--document",
+        "Speech",
+        "--code",
+        "Norms",
+        "--coder",
+        "Chen",
+        "--quote",
+        "capacity",
+    )
+    (tmp_path / "interview.txt").write_text(
+        "Interview\n\nAbout AI standards and capacity.\n", encoding="utf-8"
+    )
     cli("import", sample.project.path, tmp_path / "interview.txt")
-    (tmp_path / "codes.csv").write_text("path,color\nNorms/Soft law,#911EB4\nSafety,#F58231\n", encoding="utf-8")
+    (tmp_path / "codes.csv").write_text(
+        "path,color\nNorms/Soft law,#911EB4\nSafety,#F58231\n", encoding="utf-8"
+    )
     cli("codebook", "import", sample.project.path, tmp_path / "codes.csv")
 
     # Nothing moves until the window learns of the change.
@@ -166,8 +187,11 @@ def test_a_second_project_adds_codings_counted_for_the_shown_coders_only(window,
 def test_outside_removals_show_and_clear_what_was_selected(window, sample, errors):
     w = window
     other = sample.project
-    ann_rivalry = next(c for c in other.codings(document_id=sample.speech.id, code_ids=[sample.rivalry.id])
-                       if c.coder_id == sample.ann.id)
+    ann_rivalry = next(
+        c
+        for c in other.codings(document_id=sample.speech.id, code_ids=[sample.rivalry.id])
+        if c.coder_id == sample.ann.id
+    )
     w.state.set_current_code(sample.rivalry.id)
     w.state.set_current_coding(ann_rivalry.id)
     assert w.segments.selected_coding_id() == ann_rivalry.id
@@ -192,7 +216,9 @@ def test_outside_removals_show_and_clear_what_was_selected(window, sample, error
 def test_deleting_the_open_document_and_the_current_code_outside(window, sample, errors):
     w = window
     w.state.set_current_code(sample.norm_shaper.id)
-    coding = sample.project.codings(document_id=sample.speech.id, code_ids=[sample.norm_shaper.id])[0]
+    coding = sample.project.codings(document_id=sample.speech.id, code_ids=[sample.norm_shaper.id])[
+        0
+    ]
     w.state.set_current_coding(coding.id)
     sample.project.delete_document(sample.speech.id)
     sample.project.delete_code(sample.norms.id, "delete")  # with its sub-code, the current one
@@ -209,10 +235,14 @@ def test_deleting_the_open_document_and_the_current_code_outside(window, sample,
 
 
 # -- keeping the researcher's place ---------------------------------------------------
-LONG = "".join(f"Paragraph {i}: the capacity of states to govern AI is at stake here.\n" for i in range(400))
+LONG = "".join(
+    f"Paragraph {i}: the capacity of states to govern AI is at stake here.\n" for i in range(400)
+)
 
 
-def test_reload_keeps_the_open_document_its_scroll_position_and_selection(qtbot, sample, settings, errors):
+def test_reload_keeps_the_open_document_its_scroll_position_and_selection(
+    qtbot, sample, settings, errors
+):
     long_doc = sample.project.add_document("Long", LONG)
     w = open_window(qtbot, sample, settings, long_doc.id)
     view = w.document_view
@@ -226,8 +256,18 @@ def test_reload_keeps_the_open_document_its_scroll_position_and_selection(qtbot,
     value, position = bar.value(), view.reading_position(long_doc.id)
     assert value > 0 and position == start
 
-    new = cli("code", sample.project.path, "--document", "Long", "--code", "Norms", "--coder", "Ben",
-              "--quote", "Paragraph 201")
+    new = cli(
+        "code",
+        sample.project.path,
+        "--document",
+        "Long",
+        "--code",
+        "Norms",
+        "--coder",
+        "Ben",
+        "--quote",
+        "Paragraph 201",
+    )
     sample.project.add_code("Brand new")
     outside(w)
     assert w.state.current_document_id == long_doc.id == view.document_id == selected_document(w)
@@ -276,8 +316,12 @@ def test_details_pane_keeps_a_half_typed_field_and_shows_the_rest(window, sample
     w.state.set_current_code(sample.norms.id)
     definition = w.details.code_fields["definition"]
     definition.setPlainText("Half typed")  # not committed yet
-    sample.project.update_code(sample.norms.id, name="Norms and rules", memo="Written elsewhere",
-                               definition="Changed elsewhere")
+    sample.project.update_code(
+        sample.norms.id,
+        name="Norms and rules",
+        memo="Written elsewhere",
+        definition="Changed elsewhere",
+    )
     outside(w)
     assert definition.value() == "Half typed"
     assert w.details.code_fields["name"].value() == "Norms and rules"
@@ -329,11 +373,27 @@ def test_a_reload_without_changes_changes_nothing(window, sample):
     w = window
     w.state.set_current_code(sample.rivalry.id)
     w.state.set_current_coding(sample.project.codings(code_ids=[sample.rivalry.id])[0].id)
-    shown = (document_rows(w), code_rows(w), coder_names(w), segment_ids(w), highlighted(w),
-             w.state.current_coding_id, w.state.current_code_id, w.state.current_document_id)
+    shown = (
+        document_rows(w),
+        code_rows(w),
+        coder_names(w),
+        segment_ids(w),
+        highlighted(w),
+        w.state.current_coding_id,
+        w.state.current_code_id,
+        w.state.current_document_id,
+    )
     w.events.reload()
-    assert shown == (document_rows(w), code_rows(w), coder_names(w), segment_ids(w), highlighted(w),
-                     w.state.current_coding_id, w.state.current_code_id, w.state.current_document_id)
+    assert shown == (
+        document_rows(w),
+        code_rows(w),
+        coder_names(w),
+        segment_ids(w),
+        highlighted(w),
+        w.state.current_coding_id,
+        w.state.current_code_id,
+        w.state.current_document_id,
+    )
     assert w.stack.count() == 0
 
 

@@ -18,7 +18,9 @@ from annotator.ui import MainWindow
 from annotator.ui.shell import app
 from annotator.ui.widgets import messages
 
-linux_locks = pytest.mark.skipif(not Path("/proc/locks").exists(), reason="reads Linux's /proc/locks")
+linux_locks = pytest.mark.skipif(
+    not Path("/proc/locks").exists(), reason="reads Linux's /proc/locks"
+)
 
 
 @pytest.fixture
@@ -29,7 +31,9 @@ def settings(tmp_path) -> QSettings:
 @pytest.fixture
 def errors(monkeypatch) -> list[str]:
     seen: list[str] = []
-    monkeypatch.setattr(messages, "show_error", lambda _parent, err, title="Annotator": seen.append(str(err)))
+    monkeypatch.setattr(
+        messages, "show_error", lambda _parent, err, title="Annotator": seen.append(str(err))
+    )
     return seen
 
 
@@ -48,8 +52,11 @@ def _sqlite_posix_locks(path: Path) -> list[str]:
     """SQLite's own POSIX locks on ``path`` held by this process (what a stray close drops)."""
     key = guard.file_key(path)
     assert key is not None
-    return [line.split(":", 1)[1].strip() for line in Path("/proc/locks").read_text().splitlines()
-            if f":{key[1]} " in line and " POSIX " in line and f" {os.getpid()} " in line]
+    return [
+        line.split(":", 1)[1].strip()
+        for line in Path("/proc/locks").read_text().splitlines()
+        if f":{key[1]} " in line and " POSIX " in line and f" {os.getpid()} " in line
+    ]
 
 
 def _cancel_when_listed(qtbot, folder: Path) -> list[list[str]]:
@@ -71,7 +78,11 @@ def _cancel_when_listed(qtbot, folder: Path) -> list[list[str]]:
             return
         qtbot.wait(300)  # let the icon and type gatherers run over every file
         source_root = proxy.mapFromSource(root)
-        listed.append(sorted(proxy.index(r, 0, source_root).data() for r in range(proxy.rowCount(source_root))))
+        listed.append(
+            sorted(
+                proxy.index(r, 0, source_root).data() for r in range(proxy.rowCount(source_root))
+            )
+        )
         dialog.reject()
 
     QTimer.singleShot(50, poll)
@@ -79,11 +90,21 @@ def _cancel_when_listed(qtbot, folder: Path) -> list[list[str]]:
 
 
 @linux_locks
-@pytest.mark.parametrize("action", [
-    "actionOpenProject", "actionNewProject", "actionImportDocuments", "actionImportCodebook",
-    "actionExportCodebook", "actionExportSegments", "actionSaveCopy",
-])
-def test_every_file_dialog_leaves_the_project_locked_and_hides_its_companions(qtbot, window, settings, action):
+@pytest.mark.parametrize(
+    "action",
+    [
+        "actionOpenProject",
+        "actionNewProject",
+        "actionImportDocuments",
+        "actionImportCodebook",
+        "actionExportCodebook",
+        "actionExportSegments",
+        "actionSaveCopy",
+    ],
+)
+def test_every_file_dialog_leaves_the_project_locked_and_hides_its_companions(
+    qtbot, window, settings, action
+):
     project = window.project
     folder = project.path.parent
     for purpose in ("projects", "importDocuments", "importCodebook", "export", "saveCopy"):
@@ -113,9 +134,13 @@ def test_importing_the_project_file_itself_is_refused_without_reading_it(window,
         assert set(_sqlite_posix_locks(project.path)) >= set(before)
 
 
-def test_a_second_window_on_a_project_edited_elsewhere_opens_read_only(qtbot, window, settings, monkeypatch):
+def test_a_second_window_on_a_project_edited_elsewhere_opens_read_only(
+    qtbot, window, settings, monkeypatch
+):
     asked: list[str] = []
-    monkeypatch.setattr(app, "ask_read_only", lambda _parent, problem: asked.append(str(problem)) or True)
+    monkeypatch.setattr(
+        app, "ask_read_only", lambda _parent, problem: asked.append(str(problem)) or True
+    )
     second = app.open_window(window.project.path, settings)
     assert second is not None
     qtbot.addWidget(second)
@@ -142,18 +167,26 @@ def test_a_window_in_another_process_is_named(qtbot, tmp_path, settings, monkeyp
     path = tmp_path / "shared.sqlite"
     Project.create(path).close()
     holder = subprocess.Popen(
-        [sys.executable, "-c", textwrap.dedent(f"""
+        [
+            sys.executable,
+            "-c",
+            textwrap.dedent(f"""
             import sys
             from annotator.store import Project
             p = Project.open({str(path)!r})
             assert p.claim_editor()
             print("ready", flush=True)
             sys.stdin.read()
-        """)],
-        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+        """),
+        ],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
     )
     asked: list[str] = []
-    monkeypatch.setattr(app, "ask_read_only", lambda _parent, problem: asked.append(str(problem)) or False)
+    monkeypatch.setattr(
+        app, "ask_read_only", lambda _parent, problem: asked.append(str(problem)) or False
+    )
     try:
         assert holder.stdout is not None and holder.stdout.readline().strip() == "ready"
         if guard.supported():
@@ -165,7 +198,9 @@ def test_a_window_in_another_process_is_named(qtbot, tmp_path, settings, monkeyp
         holder.wait(timeout=30)
 
 
-def test_save_a_copy_writes_a_whole_project_and_keeps_this_one_open(qtbot, window, monkeypatch, tmp_path):
+def test_save_a_copy_writes_a_whole_project_and_keeps_this_one_open(
+    qtbot, window, monkeypatch, tmp_path
+):
     from annotator.ui.widgets import file_dialogs
 
     target = tmp_path / "elsewhere" / "copy.sqlite"

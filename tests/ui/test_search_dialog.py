@@ -48,8 +48,10 @@ class Harness:
         return str(self.dialog.model.index(row, col).data())
 
     def ann_codings(self, code_id: str) -> list[tuple[str, int, int]]:
-        return [(c.document_id, c.start, c.end)
-                for c in self.project.codings(code_ids=[code_id], coder_ids=[self.sample.ann.id])]
+        return [
+            (c.document_id, c.start, c.end)
+            for c in self.project.codings(code_ids=[code_id], coder_ids=[self.sample.ann.id])
+        ]
 
 
 @pytest.fixture
@@ -60,13 +62,16 @@ def h(qtbot: QtBot, sample: Sample) -> Harness:
 @pytest.fixture
 def errors(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     shown: list[str] = []
-    monkeypatch.setattr("annotator.ui.widgets.messages.show_error",
-                        lambda parent, problem, title="Annotator": shown.append(str(problem)))
+    monkeypatch.setattr(
+        "annotator.ui.widgets.messages.show_error",
+        lambda parent, problem, title="Annotator": shown.append(str(problem)),
+    )
     return shown
 
 
 def when_modal(steps: Callable[[QWidget], None]) -> None:
     """Act on the next modal dialog (message box or picker) once it is showing."""
+
     def run() -> None:
         dialog = QApplication.activeModalWidget()
         assert dialog is not None, "no dialog opened"
@@ -147,7 +152,9 @@ def test_code_selected_with_a_code_from_the_picker(qtbot: QtBot, h: Harness) -> 
     assert h.stack.count() == 1
 
 
-def test_code_all_with_a_new_code_creates_and_codes_in_one_undo_step(qtbot: QtBot, h: Harness) -> None:
+def test_code_all_with_a_new_code_creates_and_codes_in_one_undo_step(
+    qtbot: QtBot, h: Harness
+) -> None:
     h.state.set_current_code(h.sample.norms.id)
     h.search(qtbot, "China")
 

@@ -26,7 +26,9 @@ def env(qtbot: QtBot, sample: Sample) -> Env:
     return e
 
 
-def column(panel: SegmentListPanel, col: int, role: int = Qt.ItemDataRole.DisplayRole) -> list[object]:
+def column(
+    panel: SegmentListPanel, col: int, role: int = Qt.ItemDataRole.DisplayRole
+) -> list[object]:
     model = panel.view.model()
     return [model.index(r, col).data(role) for r in range(model.rowCount())]
 
@@ -42,10 +44,12 @@ def test_lists_every_segment_of_the_selected_code(env: Env) -> None:
     assert column(env.panel, CODER) == ["Ben", "Ann", "Ben"]
     ids = column(env.panel, DOCUMENT, CodingIdRole)
     texts = {"Emoji post": EMOJI, "Speech": SPEECH}
-    for coding_id, quoted, title in zip(ids, column(env.panel, TEXT), column(env.panel, DOCUMENT), strict=True):
+    for coding_id, quoted, title in zip(
+        ids, column(env.panel, TEXT), column(env.panel, DOCUMENT), strict=True
+    ):
         coding = env.project.coding(str(coding_id))
         assert coding.code_id == s.rivalry.id
-        assert quoted == " ".join(texts[str(title)][coding.start:coding.end].split())
+        assert quoted == " ".join(texts[str(title)][coding.start : coding.end].split())
     tip = env.panel.view.model().index(0, TEXT).data(Qt.ItemDataRole.ToolTipRole)
     assert tip.endswith(EMOJI[: EMOJI.index(" heats")])
 
@@ -102,7 +106,9 @@ def test_enter_reveals_the_current_row(env: Env, qtbot: QtBot) -> None:
     assert blocker.args == [s.emoji.id, 0, EMOJI.index(" heats")]
 
 
-def test_clicking_a_row_selects_the_coding_and_state_selects_the_row(env: Env, qtbot: QtBot) -> None:
+def test_clicking_a_row_selects_the_coding_and_state_selects_the_row(
+    env: Env, qtbot: QtBot
+) -> None:
     s = env.sample
     env.state.set_current_code(s.rivalry.id)
     view = env.panel.view

@@ -31,7 +31,9 @@ def settings(tmp_path) -> QSettings:
 @pytest.fixture
 def errors(monkeypatch) -> list[str]:
     seen: list[str] = []
-    monkeypatch.setattr(messages, "show_error", lambda _parent, err, title="Annotator": seen.append(str(err)))
+    monkeypatch.setattr(
+        messages, "show_error", lambda _parent, err, title="Annotator": seen.append(str(err))
+    )
     return seen
 
 
@@ -70,14 +72,18 @@ def the_new_code(project: Project, before: set[str]) -> Code:
     return new[0]
 
 
-def check_new_code(window: MainWindow, sample: Sample, before: set[str], name: str, span: tuple[int, int]) -> None:
+def check_new_code(
+    window: MainWindow, sample: Sample, before: set[str], name: str, span: tuple[int, int]
+) -> None:
     """The store (another connection) and the window agree on the new code and its coding."""
     with Project.open(sample.project.path) as p:
         code = the_new_code(p, before)
         codings = p.codings(code_ids=[code.id])
     assert code.name == name and code.parent_id is None
-    assert [(c.document_id, c.start, c.end, c.coder_id) for c in codings] == [(sample.speech.id, *span, sample.ann.id)]
-    assert SPEECH[codings[0].start:codings[0].end] == SPEECH[span[0]:span[1]]
+    assert [(c.document_id, c.start, c.end, c.coder_id) for c in codings] == [
+        (sample.speech.id, *span, sample.ann.id)
+    ]
+    assert SPEECH[codings[0].start : codings[0].end] == SPEECH[span[0] : span[1]]
     assert highlighted(window, codings[0].id) == span
     tree = window.code_tree
     index = tree.model.index_of(code.id)
@@ -86,7 +92,8 @@ def check_new_code(window: MainWindow, sample: Sample, before: set[str], name: s
 
 
 def test_code_with_new_code_makes_a_top_level_code_coding_exactly_the_selection(
-        qtbot: QtBot, window: MainWindow, sample: Sample, errors: list[str]) -> None:
+    qtbot: QtBot, window: MainWindow, sample: Sample, errors: list[str]
+) -> None:
     before = {c.id for c in window.project.codes()}
     click_code(qtbot, window, sample.norms.id)  # a code selected in the tree is not the parent
     span = words("global governance")
@@ -102,7 +109,8 @@ def test_code_with_new_code_makes_a_top_level_code_coding_exactly_the_selection(
 
 
 def test_the_undo_step_names_the_new_code_as_the_codebook_does(
-        qtbot: QtBot, window: MainWindow, sample: Sample, errors: list[str]) -> None:
+    qtbot: QtBot, window: MainWindow, sample: Sample, errors: list[str]
+) -> None:
     before = {c.id for c in window.project.codes()}
     span = words("global governance")
     select(window, *span)
@@ -114,7 +122,8 @@ def test_the_undo_step_names_the_new_code_as_the_codebook_does(
 
 
 def test_cancelling_the_new_code_name_codes_nothing(
-        qtbot: QtBot, window: MainWindow, sample: Sample, errors: list[str]) -> None:
+    qtbot: QtBot, window: MainWindow, sample: Sample, errors: list[str]
+) -> None:
     def steps(dialog: QInputDialog) -> None:
         edit = dialog.findChild(QLineEdit)
         assert edit is not None
@@ -130,7 +139,8 @@ def test_cancelling_the_new_code_name_codes_nothing(
 
 
 def test_code_with_new_code_without_a_selection_asks_for_none_and_says_so(
-        qtbot: QtBot, window: MainWindow, sample: Sample, errors: list[str]) -> None:
+    qtbot: QtBot, window: MainWindow, sample: Sample, errors: list[str]
+) -> None:
     window.document_view.text_edit.setFocus()
     qtbot.keyClick(window.document_view.text_edit, Key.Key_End)  # a caret, no selection
     with answering(QInputDialog, lambda _dialog: None, timeout_ms=500) as asked:
@@ -143,7 +153,8 @@ def test_code_with_new_code_without_a_selection_asks_for_none_and_says_so(
 
 
 def test_code_in_vivo_names_the_new_code_after_the_selected_words(
-        qtbot: QtBot, window: MainWindow, sample: Sample, errors: list[str]) -> None:
+    qtbot: QtBot, window: MainWindow, sample: Sample, errors: list[str]
+) -> None:
     before = {c.id for c in window.project.codes()}
     click_code(qtbot, window, sample.norm_shaper.id)
     span = words("developing countries")
@@ -154,7 +165,8 @@ def test_code_in_vivo_names_the_new_code_after_the_selected_words(
 
 
 def test_code_in_vivo_across_a_line_break_joins_the_words_with_one_space(
-        qtbot: QtBot, window: MainWindow, sample: Sample, errors: list[str]) -> None:
+    qtbot: QtBot, window: MainWindow, sample: Sample, errors: list[str]
+) -> None:
     before = {c.id for c in window.project.codes()}
     start, _ = words("countries.")
     _, end = words("The US")
@@ -165,7 +177,8 @@ def test_code_in_vivo_across_a_line_break_joins_the_words_with_one_space(
 
 
 def test_code_in_vivo_of_words_that_name_a_code_already_is_refused_with_one_message(
-        qtbot: QtBot, window: MainWindow, sample: Sample, errors: list[str]) -> None:
+    qtbot: QtBot, window: MainWindow, sample: Sample, errors: list[str]
+) -> None:
     with Project.open(sample.project.path) as p:  # a top-level code named like the words
         p.add_code("rivalry")
     window.check_outside_changes()

@@ -36,7 +36,9 @@ def settings(tmp_path) -> QSettings:
 @pytest.fixture
 def errors(monkeypatch) -> list[str]:
     seen: list[str] = []
-    monkeypatch.setattr(messages, "show_error", lambda _parent, err, title="Annotator": seen.append(str(err)))
+    monkeypatch.setattr(
+        messages, "show_error", lambda _parent, err, title="Annotator": seen.append(str(err))
+    )
     return seen
 
 
@@ -111,7 +113,9 @@ def answer_coder(qtbot: QtBot, name: str, asked: list[str]) -> object:
     return steps
 
 
-def check_switched(old: MainWindow, old_path: Path, opened: list[MainWindow], new_path: Path) -> MainWindow:
+def check_switched(
+    old: MainWindow, old_path: Path, opened: list[MainWindow], new_path: Path
+) -> MainWindow:
     """One new window, shown on ``new_path``; the old one closed and its file let go."""
     assert len(opened) == 1
     new = opened[0]
@@ -126,12 +130,19 @@ def check_switched(old: MainWindow, old_path: Path, opened: list[MainWindow], ne
 
 # -- new, open, recent ------------------------------------------------------------------
 def test_new_project_opens_a_new_window_on_the_new_file_and_closes_this_one(
-        qtbot: QtBot, window: MainWindow, sample: Sample, opened: list[MainWindow], errors: list[str],
-        tmp_path: Path) -> None:
+    qtbot: QtBot,
+    window: MainWindow,
+    sample: Sample,
+    opened: list[MainWindow],
+    errors: list[str],
+    tmp_path: Path,
+) -> None:
     old_path = window.project.path
     asked: list[str] = []
-    with answering(QFileDialog, type_file_name(qtbot, "fieldwork")) as named, \
-            answering(QInputDialog, answer_coder(qtbot, "Dana", asked)) as coder:
+    with (
+        answering(QFileDialog, type_file_name(qtbot, "fieldwork")) as named,
+        answering(QInputDialog, answer_coder(qtbot, "Dana", asked)) as coder,
+    ):
         window.menu_actions["actionNewProject"].trigger()
     assert len(named) == len(coder) == 1 and errors == []
     assert asked and "Your name" in asked[0]  # a new project has no coder yet: asked once
@@ -146,11 +157,14 @@ def test_new_project_opens_a_new_window_on_the_new_file_and_closes_this_one(
 
 
 def test_open_project_opens_the_chosen_file_in_a_new_window_and_closes_this_one(
-        qtbot: QtBot, window: MainWindow, opened: list[MainWindow], errors: list[str], other: Path) -> None:
+    qtbot: QtBot, window: MainWindow, opened: list[MainWindow], errors: list[str], other: Path
+) -> None:
     old_path = window.project.path
     asked: list[str] = []
-    with answering(QFileDialog, type_file_name(qtbot, other.name)) as named, \
-            answering(QInputDialog, answer_coder(qtbot, "Cem", asked)) as coder:
+    with (
+        answering(QFileDialog, type_file_name(qtbot, other.name)) as named,
+        answering(QInputDialog, answer_coder(qtbot, "Cem", asked)) as coder,
+    ):
         window.menu_actions["actionOpenProject"].trigger()
     assert len(named) == len(coder) == 1 and errors == []
     assert len(asked) == 1  # no coder remembered for this project yet
@@ -163,7 +177,8 @@ def test_open_project_opens_the_chosen_file_in_a_new_window_and_closes_this_one(
 
 
 def test_cancelling_the_open_dialog_keeps_this_window_and_its_project(
-        qtbot: QtBot, window: MainWindow, opened: list[MainWindow], errors: list[str]) -> None:
+    qtbot: QtBot, window: MainWindow, opened: list[MainWindow], errors: list[str]
+) -> None:
     def steps(dialog: QFileDialog) -> None:
         qtbot.keyClick(file_name_edit(dialog), Key.Key_Escape)
 
@@ -187,8 +202,13 @@ def open_recent(qtbot: QtBot, window: MainWindow, name: str) -> None:
 
 
 def test_open_recent_switches_to_a_project_opened_before(
-        qtbot: QtBot, window: MainWindow, opened: list[MainWindow], errors: list[str], other: Path,
-        settings: QSettings) -> None:
+    qtbot: QtBot,
+    window: MainWindow,
+    opened: list[MainWindow],
+    errors: list[str],
+    other: Path,
+    settings: QSettings,
+) -> None:
     old_path = window.project.path
     earlier = MainWindow(other, settings)  # the researcher worked on it before, as Cem
     qtbot.addWidget(earlier)
@@ -203,15 +223,21 @@ def test_open_recent_switches_to_a_project_opened_before(
 
 
 def test_open_recent_on_this_very_project_changes_nothing(
-        qtbot: QtBot, window: MainWindow, opened: list[MainWindow], errors: list[str]) -> None:
+    qtbot: QtBot, window: MainWindow, opened: list[MainWindow], errors: list[str]
+) -> None:
     open_recent(qtbot, window, window.project.path.name)
     assert opened == [] and errors == []
     assert window.isVisible() and guard.is_held(window.project.path)
 
 
 def test_open_recent_on_a_project_deleted_since_says_so_once_and_keeps_this_window(
-        qtbot: QtBot, window: MainWindow, opened: list[MainWindow], errors: list[str], other: Path,
-        settings: QSettings) -> None:
+    qtbot: QtBot,
+    window: MainWindow,
+    opened: list[MainWindow],
+    errors: list[str],
+    other: Path,
+    settings: QSettings,
+) -> None:
     window.add_recent(other)
     other.unlink()
     open_recent(qtbot, window, other.name)
@@ -227,14 +253,17 @@ def read_csv(path: Path) -> list[dict[str, str]]:
 
 
 def test_export_codebook_writes_the_offered_file_one_row_per_code_in_tree_order(
-        qtbot: QtBot, window: MainWindow, sample: Sample, errors: list[str], tmp_path: Path) -> None:
+    qtbot: QtBot, window: MainWindow, sample: Sample, errors: list[str], tmp_path: Path
+) -> None:
     offered: list[str] = []
     with answering(QFileDialog, type_file_name(qtbot, "", offered)) as answered:
         window.menu_actions["actionExportCodebook"].trigger()
     assert len(answered) == 1 and errors == []
     assert offered == ["test-codebook.csv"]
     rows = read_csv(tmp_path / "test-codebook.csv")
-    assert [(r["name"], r["path"], r["parent_path"], r["codings"], r["documents"]) for r in rows] == [
+    assert [
+        (r["name"], r["path"], r["parent_path"], r["codings"], r["documents"]) for r in rows
+    ] == [
         ("Norms", "Norms", "", "0", "0"),
         ("Norm-shaper", "Norms/Norm-shaper", "Norms", "1", "1"),
         ("Geopolitical rivalry", "Geopolitical rivalry", "", "3", "2"),
@@ -244,14 +273,17 @@ def test_export_codebook_writes_the_offered_file_one_row_per_code_in_tree_order(
 
 
 def test_export_coded_segments_writes_one_row_per_coding_with_its_text(
-        qtbot: QtBot, window: MainWindow, sample: Sample, errors: list[str], tmp_path: Path) -> None:
+    qtbot: QtBot, window: MainWindow, sample: Sample, errors: list[str], tmp_path: Path
+) -> None:
     with answering(QFileDialog, type_file_name(qtbot, "coded")) as answered:
         window.menu_actions["actionExportSegments"].trigger()
     assert len(answered) == 1 and errors == []
     rows = read_csv(tmp_path / "coded.csv")  # ".csv" added to the typed name
     us = SPEECH.index("The US")
     tech = SPEECH.index("technological")
-    assert [(r["document"], r["code_path"], r["coder"], int(r["start"]), int(r["end"])) for r in rows] == [
+    assert [
+        (r["document"], r["code_path"], r["coder"], int(r["start"]), int(r["end"])) for r in rows
+    ] == [
         ("Speech", "Norms/Norm-shaper", "Ann", 0, 59),
         ("Speech", "Geopolitical rivalry", "Ann", us, len(SPEECH) - 1),
         ("Speech", "Geopolitical rivalry", "Ben", tech, len(SPEECH) - 2),
@@ -264,8 +296,13 @@ def test_export_coded_segments_writes_one_row_per_coding_with_its_text(
 
 
 def test_a_new_coding_is_in_the_next_export(
-        qtbot: QtBot, window: MainWindow, sample: Sample, errors: list[str], tmp_path: Path,
-        monkeypatch: pytest.MonkeyPatch) -> None:
+    qtbot: QtBot,
+    window: MainWindow,
+    sample: Sample,
+    errors: list[str],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     target = tmp_path / "after.csv"
     monkeypatch.setattr(file_dialogs, "save_file", lambda *a, **k: target)
     select(window, 0, 5)
@@ -275,14 +312,19 @@ def test_a_new_coding_is_in_the_next_export(
     window.menu_actions["actionExportSegments"].trigger()
     rows = read_csv(target)
     assert ("Norms", "Ann", "0", "5", "China") in {
-        (r["code_path"], r["coder"], r["start"], r["end"], r["text"]) for r in rows}
+        (r["code_path"], r["coder"], r["start"], r["end"], r["text"]) for r in rows
+    }
     assert len(rows) == 5 and errors == []
 
 
 @pytest.mark.parametrize("action", ["actionExportCodebook", "actionExportSegments"])
 def test_an_export_to_a_missing_folder_says_so_once_and_writes_nothing(
-        window: MainWindow, errors: list[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-        action: str) -> None:
+    window: MainWindow,
+    errors: list[str],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    action: str,
+) -> None:
     target = tmp_path / "gone" / "export.csv"
     monkeypatch.setattr(file_dialogs, "save_file", lambda *a, **k: target)
     before = sorted(p.name for p in tmp_path.rglob("*"))

@@ -22,7 +22,9 @@ from annotator.ui.widgets import messages
 
 Key, Mod = Qt.Key, Qt.KeyboardModifier
 POST = "Tech 🤖 rivalry 🇺🇸🇨🇳 heats up.\nRivalry 💪 building matters; rivalry.\n"
-RIVALRY = [(i, i + 7) for i in (POST.index("rivalry"), POST.index("Rivalry"), POST.rindex("rivalry"))]
+RIVALRY = [
+    (i, i + 7) for i in (POST.index("rivalry"), POST.index("Rivalry"), POST.rindex("rivalry"))
+]
 
 
 @pytest.fixture
@@ -33,7 +35,9 @@ def settings(tmp_path) -> QSettings:
 @pytest.fixture
 def errors(monkeypatch) -> list[str]:
     seen: list[str] = []
-    monkeypatch.setattr(messages, "show_error", lambda _parent, err, title="Annotator": seen.append(str(err)))
+    monkeypatch.setattr(
+        messages, "show_error", lambda _parent, err, title="Annotator": seen.append(str(err))
+    )
     return seen
 
 
@@ -63,7 +67,9 @@ def selected_span(window: MainWindow) -> tuple[int, int]:
     """The view's text selection in code points (not snapped to words)."""
     cursor = window.document_view.text_edit.textCursor()
     offsets = window.document_view.offsets
-    return offsets.to_codepoint(cursor.selectionStart()), offsets.to_codepoint(cursor.selectionEnd())
+    return offsets.to_codepoint(cursor.selectionStart()), offsets.to_codepoint(
+        cursor.selectionEnd()
+    )
 
 
 def find_highlights(window: MainWindow) -> list[tuple[int, int, str]]:
@@ -75,16 +81,25 @@ def find_highlights(window: MainWindow) -> list[tuple[int, int, str]]:
         kind = names.get(sel.format.background().color().name())
         if kind is not None:
             c = sel.cursor
-            out.append((offsets.to_codepoint(c.selectionStart()), offsets.to_codepoint(c.selectionEnd()), kind))
+            out.append(
+                (
+                    offsets.to_codepoint(c.selectionStart()),
+                    offsets.to_codepoint(c.selectionEnd()),
+                    kind,
+                )
+            )
     return sorted(out)
 
 
-def drawn(current: int | None, spans: list[tuple[int, int]] = RIVALRY) -> list[tuple[int, int, str]]:
+def drawn(
+    current: int | None, spans: list[tuple[int, int]] = RIVALRY
+) -> list[tuple[int, int, str]]:
     return [(s, e, "current" if i == current else "match") for i, (s, e) in enumerate(spans)]
 
 
 def test_ctrl_f_then_typing_selects_the_first_match_and_draws_them_all(
-        qtbot: QtBot, window: MainWindow, errors: list[str]) -> None:
+    qtbot: QtBot, window: MainWindow, errors: list[str]
+) -> None:
     bar = window.find_bar
     assert not bar.isVisible()
     ctrl_f(qtbot, window)
@@ -96,7 +111,8 @@ def test_ctrl_f_then_typing_selects_the_first_match_and_draws_them_all(
 
 
 def test_enter_f3_and_shift_f3_walk_the_selection_through_the_matches(
-        qtbot: QtBot, window: MainWindow) -> None:
+    qtbot: QtBot, window: MainWindow
+) -> None:
     bar = window.find_bar
     ctrl_f(qtbot, window)
     qtbot.keyClicks(bar.query_edit, "rivalry")
@@ -115,7 +131,9 @@ def test_enter_f3_and_shift_f3_walk_the_selection_through_the_matches(
     assert selected(window) == "Rivalry" and bar.status.text() == "2 of 3"
 
 
-def test_typed_queries_select_the_right_characters_after_emoji(qtbot: QtBot, window: MainWindow) -> None:
+def test_typed_queries_select_the_right_characters_after_emoji(
+    qtbot: QtBot, window: MainWindow
+) -> None:
     bar = window.find_bar
     ctrl_f(qtbot, window)
     bar.query_edit.setText("💪")  # QTest cannot type astral characters; the rest is typed
@@ -130,11 +148,14 @@ def test_typed_queries_select_the_right_characters_after_emoji(qtbot: QtBot, win
     qtbot.mouseClick(bar.regex_box, LEFT)
     qtbot.keyClick(bar.query_edit, Key.Key_A, Mod.ControlModifier)
     qtbot.keyClicks(bar.query_edit, r"rivalry\.$")
-    assert selected(window) == "rivalry." and find_highlights(window) == [(RIVALRY[2][0], RIVALRY[2][1] + 1, "current")]
+    assert selected(window) == "rivalry." and find_highlights(window) == [
+        (RIVALRY[2][0], RIVALRY[2][1] + 1, "current")
+    ]
 
 
 def test_a_found_match_is_the_selection_that_gets_coded(
-        qtbot: QtBot, window: MainWindow, sample: Sample, post: str, errors: list[str]) -> None:
+    qtbot: QtBot, window: MainWindow, sample: Sample, post: str, errors: list[str]
+) -> None:
     bar = window.find_bar
     ctrl_f(qtbot, window)
     qtbot.keyClicks(bar.query_edit, "rivalry")
@@ -147,11 +168,12 @@ def test_a_found_match_is_the_selection_that_gets_coded(
     with Project.open(sample.project.path) as p:
         coding = p.codings(code_ids=[sample.norms.id])
         assert [(c.document_id, c.start, c.end) for c in coding] == [(post, *RIVALRY[1])]
-        assert p.document_text(post)[coding[0].start:coding[0].end] == "Rivalry"
+        assert p.document_text(post)[coding[0].start : coding[0].end] == "Rivalry"
 
 
 def test_escape_hides_the_bar_and_clears_the_highlights_keeping_the_found_text_selected(
-        qtbot: QtBot, window: MainWindow) -> None:
+    qtbot: QtBot, window: MainWindow
+) -> None:
     bar = window.find_bar
     ctrl_f(qtbot, window)
     qtbot.keyClicks(bar.query_edit, "rivalry")
@@ -166,7 +188,8 @@ def test_escape_hides_the_bar_and_clears_the_highlights_keeping_the_found_text_s
 
 
 def test_ctrl_f_again_shows_the_previous_query_selected_and_its_matches(
-        qtbot: QtBot, window: MainWindow) -> None:
+    qtbot: QtBot, window: MainWindow
+) -> None:
     bar = window.find_bar
     ctrl_f(qtbot, window)
     qtbot.keyClicks(bar.query_edit, "heats")
@@ -175,13 +198,16 @@ def test_ctrl_f_again_shows_the_previous_query_selected_and_its_matches(
     ctrl_f(qtbot, window)
     assert bar.query_edit.selectedText() == "heats"
     start = POST.index("heats")
-    assert find_highlights(window) == [(start, start + 5, "current")] and selected(window) == "heats"
+    assert (
+        find_highlights(window) == [(start, start + 5, "current")] and selected(window) == "heats"
+    )
     qtbot.keyClicks(bar.query_edit, "Tech")  # typing replaces the old query
     assert bar.query_edit.text() == "Tech" and selected_span(window) == (0, 4)
 
 
 def test_opening_another_document_searches_it_without_selecting(
-        qtbot: QtBot, window: MainWindow, sample: Sample) -> None:
+    qtbot: QtBot, window: MainWindow, sample: Sample
+) -> None:
     bar = window.find_bar
     ctrl_f(qtbot, window)
     qtbot.keyClicks(bar.query_edit, "rivalry")

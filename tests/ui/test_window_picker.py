@@ -29,7 +29,9 @@ def settings(tmp_path) -> QSettings:
 @pytest.fixture
 def errors(monkeypatch) -> list[str]:
     seen: list[str] = []
-    monkeypatch.setattr(messages, "show_error", lambda _parent, err, title="Annotator": seen.append(str(err)))
+    monkeypatch.setattr(
+        messages, "show_error", lambda _parent, err, title="Annotator": seen.append(str(err))
+    )
     return seen
 
 
@@ -54,7 +56,8 @@ def press_ctrl_k(qtbot: QtBot, window: MainWindow) -> None:
 
 
 def test_ctrl_k_enter_applies_the_code_highlighted_after_typing_part_of_its_name(
-        qtbot: QtBot, window: MainWindow, sample: Sample, errors: list[str]) -> None:
+    qtbot: QtBot, window: MainWindow, sample: Sample, errors: list[str]
+) -> None:
     shown: list[str] = []
 
     def steps(picker: CodePicker) -> None:
@@ -73,14 +76,17 @@ def test_ctrl_k_enter_applies_the_code_highlighted_after_typing_part_of_its_name
     with Project.open(sample.project.path) as p:
         assert spans(p, sample.norm_shaper.id, sample.ann.id) == {(0, 59), CHINA}
         assert p.codings(code_ids=[sample.norms.id]) == []  # not the first row, the highlighted one
-        coding = next(c for c in p.codings(code_ids=[sample.norm_shaper.id]) if (c.start, c.end) == CHINA)
+        coding = next(
+            c for c in p.codings(code_ids=[sample.norm_shaper.id]) if (c.start, c.end) == CHINA
+        )
     assert window.state.current_coding_id == coding.id
     assert highlighted(window, coding.id) == CHINA
     assert window.menu_actions["actionUndo"].text() == "&Undo Code with Norm-shaper"
 
 
 def test_escape_in_the_ctrl_k_picker_applies_nothing(
-        qtbot: QtBot, window: MainWindow, sample: Sample, errors: list[str]) -> None:
+    qtbot: QtBot, window: MainWindow, sample: Sample, errors: list[str]
+) -> None:
     with Project.open(sample.project.path) as p:
         before = sorted((c.id, c.code_id, c.start, c.end) for c in p.codings())
     steps_before = window.stack.count()
@@ -98,14 +104,17 @@ def test_escape_in_the_ctrl_k_picker_applies_nothing(
         assert sorted((c.id, c.code_id, c.start, c.end) for c in p.codings()) == before
         assert len(p.codes()) == 3
     assert window.stack.count() == steps_before
-    over_china = {k for piece in window.document_view.pieces if piece.start < CHINA[1] for k in piece.keys}
+    over_china = {
+        k for piece in window.document_view.pieces if piece.start < CHINA[1] for k in piece.keys
+    }
     assert over_china <= {c[0] for c in before}  # no new highlight either
     assert window.document_view.selection_span() == CHINA  # the selection is still there
     assert errors == []
 
 
 def test_typing_a_new_name_in_the_ctrl_k_picker_creates_the_code_and_applies_it(
-        qtbot: QtBot, window: MainWindow, sample: Sample, errors: list[str]) -> None:
+    qtbot: QtBot, window: MainWindow, sample: Sample, errors: list[str]
+) -> None:
     start = SPEECH.index("capacity")
     words = (start, start + len("capacity"))
 
@@ -121,7 +130,9 @@ def test_typing_a_new_name_in_the_ctrl_k_picker_creates_the_code_and_applies_it(
     with Project.open(sample.project.path) as p:
         code = p.find_code("Capacity building")
         assert code is not None and code.name == "Capacity building" and code.parent_id is None
-        assert [(c.start, c.end, c.coder_id) for c in p.codings(code_ids=[code.id])] == [(*words, sample.ann.id)]
+        assert [(c.start, c.end, c.coder_id) for c in p.codings(code_ids=[code.id])] == [
+            (*words, sample.ann.id)
+        ]
         assert len(p.codes()) == 4
     assert highlighted(window, window.state.current_coding_id or "") == words
     assert window.code_tree.model.index_of(code.id).isValid()  # in the codebook panel too
@@ -133,9 +144,12 @@ def test_typing_a_new_name_in_the_ctrl_k_picker_creates_the_code_and_applies_it(
 
 
 def test_ctrl_k_without_a_selection_says_so_and_opens_no_picker(
-        qtbot: QtBot, window: MainWindow, sample: Sample, errors: list[str]) -> None:
+    qtbot: QtBot, window: MainWindow, sample: Sample, errors: list[str]
+) -> None:
     window.document_view.text_edit.setFocus()
-    qtbot.keyClick(window.document_view.text_edit, Key.Key_Home, Mod.ControlModifier)  # a caret, no selection
+    qtbot.keyClick(
+        window.document_view.text_edit, Key.Key_Home, Mod.ControlModifier
+    )  # a caret, no selection
     with answering(CodePicker, lambda _picker: None, timeout_ms=500) as opened:
         press_ctrl_k(qtbot, window)
         qtbot.wait(100)

@@ -26,7 +26,9 @@ def settings(tmp_path) -> QSettings:
 @pytest.fixture
 def errors(monkeypatch) -> list[str]:
     seen: list[str] = []
-    monkeypatch.setattr(messages, "show_error", lambda _parent, err, title="Annotator": seen.append(str(err)))
+    monkeypatch.setattr(
+        messages, "show_error", lambda _parent, err, title="Annotator": seen.append(str(err))
+    )
     return seen
 
 
@@ -43,14 +45,18 @@ def test_the_window_s_session_is_who_codes(window: MainWindow, sample: Sample) -
 
 
 def test_a_view_with_its_own_coders_keeps_them_when_the_show_filter_changes(
-        window: MainWindow, sample: Sample) -> None:
+    window: MainWindow, sample: Sample
+) -> None:
     speech = {c.id: c.coder_id for c in sample.project.codings(document_id=sample.speech.id)}
     shown = window.document_view.shown
     window.state.set_current_code(sample.rivalry.id)
     window.state.separate_view(SEGMENTS)  # a list comparing coders: its own set
     window.state.set_visible_coders(frozenset({sample.ben.id}), SEGMENTS)
     assert {s.coder_id for s in window.segments.model.segments} == {sample.ben.id}
-    assert {speech[k] for k in shown.index.lanes} == {sample.ann.id, sample.ben.id}  # the text: everyone
+    assert {speech[k] for k in shown.index.lanes} == {
+        sample.ann.id,
+        sample.ben.id,
+    }  # the text: everyone
     window.coder_bar.set_view("mine")  # the Show filter: the shared set
     assert {speech[k] for k in shown.index.lanes} == {sample.ann.id}
     assert window.state.visible_coders(TEXT) == {sample.ann.id}
@@ -60,7 +66,8 @@ def test_a_view_with_its_own_coders_keeps_them_when_the_show_filter_changes(
 
 
 def test_ctrl_k_with_a_new_path_creates_the_code_under_its_parent(
-        qtbot: QtBot, window: MainWindow, sample: Sample, errors: list[str]) -> None:
+    qtbot: QtBot, window: MainWindow, sample: Sample, errors: list[str]
+) -> None:
     def steps(picker: CodePicker) -> None:
         qtbot.keyClicks(picker.filter_edit, "Norms/Global governance")
         assert picker.list.currentItem().text() == "Create code “Norms/Global governance”"

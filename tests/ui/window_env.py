@@ -20,8 +20,13 @@ LEFT, NOMOD = Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier
 D = TypeVar("D", bound=QDialog)
 
 
-def show_window(qtbot: QtBot, path: Path, settings: QSettings, coder: str | None = None,
-                document: str | None = None) -> MainWindow:
+def show_window(
+    qtbot: QtBot,
+    path: Path,
+    settings: QSettings,
+    coder: str | None = None,
+    document: str | None = None,
+) -> MainWindow:
     """A window on ``path``, shown and active (window shortcuts such as Ctrl+K are live)."""
     w = MainWindow(path, settings)
     qtbot.addWidget(w)
@@ -59,7 +64,9 @@ def highlighted(w: MainWindow, coding_id: str) -> tuple[int, int] | None:
 
 
 @contextmanager
-def answering(kind: type[D], steps: Callable[[D], None], timeout_ms: int = 5000) -> Iterator[list[D]]:
+def answering(
+    kind: type[D], steps: Callable[[D], None], timeout_ms: int = 5000
+) -> Iterator[list[D]]:
     """Answer the modal ``kind`` dialog that the gesture made inside the block opens.
 
     ``steps`` types into the first such dialog as the researcher would (and must close

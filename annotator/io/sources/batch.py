@@ -118,7 +118,10 @@ def store_extracted(
     merged = {**result.attributes, **(dict(attributes) if attributes else {})}
     try:
         document = project.add_document(
-            result.title, result.text, source_name=path.name, format=result.format,
+            result.title,
+            result.text,
+            source_name=path.name,
+            format=result.format,
             attributes=merged,
         )
     except Conflict as err:  # the store found the same text already imported
@@ -166,7 +169,10 @@ def import_files(
                 return report
             extra = _lookup(attributes, path)
             store_extracted(
-                project, path, extracted[1], report,
+                project,
+                path,
+                extracted[1],
+                report,
                 attributes=extra if isinstance(extra, Mapping) else None,
             )
     finally:

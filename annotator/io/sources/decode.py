@@ -86,7 +86,7 @@ def decode_bom(data: bytes, name: str) -> str | None:
     for bom, codec, label in _BOMS:
         if data.startswith(bom):
             try:
-                return data[len(bom):].decode(codec)
+                return data[len(bom) :].decode(codec)
             except UnicodeDecodeError as err:
                 raise InvalidInput(
                     f"{name} starts with a {label} byte-order mark but is not valid {label} "
@@ -95,7 +95,9 @@ def decode_bom(data: bytes, name: str) -> str | None:
     return None
 
 
-def refuse_nul(text: str, name: str, advice: str = "it is a binary file or damaged, not text.") -> str:
+def refuse_nul(
+    text: str, name: str, advice: str = "it is a binary file or damaged, not text."
+) -> str:
     """``text`` unchanged, unless it holds a NUL character (no text file does)."""
     if "\x00" in text:
         line = text.count("\n", 0, text.index("\x00")) + 1
@@ -115,7 +117,9 @@ def decode_text(data: bytes, name: str) -> tuple[str, list[str]]:
     if b"\x00" in data:
         found = _bomless_utf16(data)
         if found is None:
-            raise InvalidInput(f"{name} looks like a binary file (it contains NUL bytes), not text.")
+            raise InvalidInput(
+                f"{name} looks like a binary file (it contains NUL bytes), not text."
+            )
         text, codec = found
         return _checked(text, name), [f"decoded as {codec} (no byte-order mark)"]
 
@@ -183,10 +187,13 @@ def _mostly_utf8(data: bytes) -> tuple[str, str] | None:
         return None
     line = escaped.count("\n", 0, first.start()) + 1
     text = _ESCAPED_BYTE.sub(
-        lambda m: bytes([ord(m.group()) - 0xDC00]).decode("cp1252", "annotator-latin1-holes"), escaped
+        lambda m: bytes([ord(m.group()) - 0xDC00]).decode("cp1252", "annotator-latin1-holes"),
+        escaped,
     )
-    what = f"1 byte that is not UTF-8 (on line {line}) was" if bad == 1 else (
-        f"{bad} bytes that are not UTF-8 (the first on line {line}) were"
+    what = (
+        f"1 byte that is not UTF-8 (on line {line}) was"
+        if bad == 1
+        else (f"{bad} bytes that are not UTF-8 (the first on line {line}) were")
     )
     return text, f"decoded as UTF-8; {what} read as Windows-1252"
 

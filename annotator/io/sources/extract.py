@@ -107,7 +107,9 @@ def format_for(path: Path, format: str | None = None) -> str:
         key = SUPPORTED_SUFFIXES.get(key if key.startswith(".") else "." + key, key)
         if key not in FORMATS:
             known = ", ".join(FORMATS)
-            raise InvalidInput(f"'{display_name(format)}' is not an import format; use one of {known}.")
+            raise InvalidInput(
+                f"'{display_name(format)}' is not an import format; use one of {known}."
+            )
         return key
     suffix = path.suffix.lower()
     if suffix in SUPPORTED_SUFFIXES:
@@ -121,12 +123,6 @@ def format_for(path: Path, format: str | None = None) -> str:
     raise InvalidInput(
         f"{name} cannot be imported: {display_name(suffix)} files are not supported ({known} are)."
     )
-
-
-
-
-
-
 
 
 def read_source(path: Path) -> bytes:
@@ -160,7 +156,9 @@ def extract(path: Path, *, format: str | None = None) -> ExtractedSource:
         # NUL never occurs in text (an RTF \\u0 escape, a damaged file); stored, it
         # would cut strings short in SQLite functions and in the text view.
         line = text.count("\n", 0, text.index("\x00")) + 1
-        raise InvalidInput(f"{name} contains a NUL character (on line {line}); it is not plain text.")
+        raise InvalidInput(
+            f"{name} contains a NUL character (on line {line}); it is not plain text."
+        )
     if not text.strip():
         raise InvalidInput(f"{name} has no text to import.")
     title = " ".join(source.title.split()) or first_line_title(text)

@@ -106,7 +106,10 @@ class IsolatedReader:
         return self
 
     def __exit__(
-        self, kind: type[BaseException] | None, value: BaseException | None, tb: TracebackType | None
+        self,
+        kind: type[BaseException] | None,
+        value: BaseException | None,
+        tb: TracebackType | None,
     ) -> None:
         self.close()
 
@@ -217,7 +220,9 @@ class IsolatedReader:
         try:
             process.start()
         except OSError as err:  # no processes to be had here (a sandbox, a limit on processes)
-            log.warning("Reading files without a worker process (%s): no deadline or memory cap", err)
+            log.warning(
+                "Reading files without a worker process (%s): no deadline or memory cap", err
+            )
             parent.close()
             child.close()
             self._unavailable = True
@@ -227,7 +232,9 @@ class IsolatedReader:
         try:
             status, _ = self._wait(parent, START_SECONDS, "the reader")
         except InvalidInput as err:
-            log.warning("Reading files without a worker process (%s): no deadline or memory cap", err)
+            log.warning(
+                "Reading files without a worker process (%s): no deadline or memory cap", err
+            )
             self._unavailable = True
             return None
         assert status == "ready"

@@ -76,7 +76,9 @@ def extract_markdown(data: bytes, name: str) -> ExtractedSource:
     source, notes = decode_text(data, name)
     source = normalise_newlines(source)
     meta, source = _front_matter(source)
-    parser = MarkdownIt("commonmark", {"maxNesting": _MAX_NESTING}).enable(["table", "strikethrough"])
+    parser = MarkdownIt("commonmark", {"maxNesting": _MAX_NESTING}).enable(
+        ["table", "strikethrough"]
+    )
     tokens = parser.parse(source)
     if any(token.level >= _MAX_NESTING - 1 for token in tokens):
         # markdown-it stops parsing (silently dropping the rest) at its nesting
@@ -108,7 +110,7 @@ def _front_matter(source: str) -> tuple[dict[str, str], str]:
         value = field.group(2).strip().strip("\"'").strip()
         if value:
             meta[{"date": "created", "authors": "author"}.get(key, key)] = value
-    return meta, source[match.end():]
+    return meta, source[match.end() :]
 
 
 def _md_blocks(nodes: list[SyntaxTreeNode]) -> list[str]:
@@ -126,9 +128,12 @@ def _md_blocks(nodes: list[SyntaxTreeNode]) -> list[str]:
             block = html_fragment_text(node.content)
         elif kind == "table":
             block = "\n".join(
-                "\t".join(_md_inline(cell.children[0]).strip() if cell.children else ""
-                          for cell in row.children)
-                for row in node.walk() if row.type == "tr"
+                "\t".join(
+                    _md_inline(cell.children[0]).strip() if cell.children else ""
+                    for cell in row.children
+                )
+                for row in node.walk()
+                if row.type == "tr"
             )
         elif kind == "hr":
             block = ""  # a horizontal rule has no words
@@ -199,17 +204,64 @@ def _md_inline(node: SyntaxTreeNode) -> str:
 #: open tag is a frame of the walk, so this also bounds its memory.
 MAX_HTML_TAGS = 1_000_000
 #: Elements whose content is never shown as text.
-_SKIP = frozenset({
-    "script", "style", "noscript", "template", "head", "title", "iframe", "object",
-    "embed", "svg", "math", "canvas", "img", "input", "select", "textarea", "button",
-})
+_SKIP = frozenset(
+    {
+        "script",
+        "style",
+        "noscript",
+        "template",
+        "head",
+        "title",
+        "iframe",
+        "object",
+        "embed",
+        "svg",
+        "math",
+        "canvas",
+        "img",
+        "input",
+        "select",
+        "textarea",
+        "button",
+    }
+)
 #: Block elements: a blank line before and after (a paragraph of their own).
-_PARAGRAPH = frozenset({
-    "p", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre", "table", "dl", "hr",
-    "figure", "figcaption", "section", "article", "header", "footer", "main", "aside",
-    "nav", "address", "div", "form", "fieldset", "details", "summary", "center",
-    "caption", "body", "ul", "ol",
-})
+_PARAGRAPH = frozenset(
+    {
+        "p",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "blockquote",
+        "pre",
+        "table",
+        "dl",
+        "hr",
+        "figure",
+        "figcaption",
+        "section",
+        "article",
+        "header",
+        "footer",
+        "main",
+        "aside",
+        "nav",
+        "address",
+        "div",
+        "form",
+        "fieldset",
+        "details",
+        "summary",
+        "center",
+        "caption",
+        "body",
+        "ul",
+        "ol",
+    }
+)
 #: Elements on a line of their own, without a blank line.
 _LINE = frozenset({"li", "tr", "dt", "dd"})
 
@@ -231,9 +283,14 @@ _DECLARABLE = frozenset({
 })  # fmt: skip
 
 _META_FIELDS = {
-    "author": "author", "dc.creator": "author", "dcterms.creator": "author",
-    "article:author": "author", "date": "created", "dc.date": "created",
-    "dcterms.date": "created", "dcterms.created": "created",
+    "author": "author",
+    "dc.creator": "author",
+    "dcterms.creator": "author",
+    "article:author": "author",
+    "date": "created",
+    "dc.date": "created",
+    "dcterms.date": "created",
+    "dcterms.created": "created",
     "article:published_time": "created",
 }
 
@@ -295,7 +352,18 @@ class _Frame:
     """An open element: how its content is laid out (into ``out``, with at most ``cap``
     breaks: 2 a paragraph, 1 a line, 0 a space), and what its end does."""
 
-    __slots__ = ("cap", "cells", "depth", "kind", "level", "nested", "number", "ordered", "out", "pre")
+    __slots__ = (
+        "cap",
+        "cells",
+        "depth",
+        "kind",
+        "level",
+        "nested",
+        "number",
+        "ordered",
+        "out",
+        "pre",
+    )
 
     def __init__(self, kind: int, out: _Lines, cap: int, pre: bool, depth: int) -> None:
         self.kind = kind
@@ -438,7 +506,9 @@ class _HtmlReader:
             out.brk(min(2, cap))
             self._open_list(name, attrib, out, cap, pre, depth, nested=False)
         elif name in _PARAGRAPH or name in _LINE:
-            frame = _Frame(_BLOCK, out, min(cap, 1) if name in _LINE else cap, pre or name == "pre", depth)
+            frame = _Frame(
+                _BLOCK, out, min(cap, 1) if name in _LINE else cap, pre or name == "pre", depth
+            )
             frame.level = min(2 if name in _PARAGRAPH else 1, cap)
             out.brk(frame.level)
             self.frames.append(frame)
@@ -446,7 +516,15 @@ class _HtmlReader:
             self.frames.append(_Frame(_NORMAL, out, cap, pre, depth))
 
     def _open_list(
-        self, name: str, attrib: dict[str, str], out: _Lines, cap: int, pre: bool, depth: int, *, nested: bool
+        self,
+        name: str,
+        attrib: dict[str, str],
+        out: _Lines,
+        cap: int,
+        pre: bool,
+        depth: int,
+        *,
+        nested: bool,
     ) -> None:
         frame = _Frame(_LIST, out, min(cap, 1), pre, depth)
         frame.ordered = name == "ol"
@@ -490,7 +568,9 @@ class _HtmlReader:
         elif frame.kind == _ROW:
             cap = min(1, frame.cap)
             frame.out.brk(cap)
-            frame.out.add("\t".join(frame.cells) if frame.cap else " ".join(frame.cells), raw=bool(frame.cap))
+            frame.out.add(
+                "\t".join(frame.cells) if frame.cap else " ".join(frame.cells), raw=bool(frame.cap)
+            )
             frame.out.brk(cap)
         elif frame.kind == _CELL:
             self.frames[-1].cells.append(frame.out.text().replace("\t", " "))
@@ -515,7 +595,9 @@ class _HtmlReader:
         held = self.held
         assert held is not None
         self.held = None
-        self.frames.append(_Frame(_NORMAL, held.frame.out, held.frame.cap, held.frame.pre, held.frame.depth))
+        self.frames.append(
+            _Frame(_NORMAL, held.frame.out, held.frame.cap, held.frame.pre, held.frame.depth)
+        )
         for kind, value, attrib in held.events:
             if kind == "start":
                 self._start(value, attrib)
@@ -585,4 +667,6 @@ def extract_html(data: bytes, name: str) -> ExtractedSource:
         value = " ".join(str(meta.get("content") or "").split())
         if key in _META_FIELDS and value:
             attributes.setdefault(_META_FIELDS[key], value)
-    return ExtractedSource(title, _BLANK_RUNS.sub("\n\n", reader.out.text()), "html", attributes, notes)
+    return ExtractedSource(
+        title, _BLANK_RUNS.sub("\n\n", reader.out.text()), "html", attributes, notes
+    )

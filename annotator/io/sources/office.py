@@ -47,20 +47,6 @@ _BLANK_RUNS = re.compile(r"\n{3,}")
 _CHUNK = 1 << 16
 
 
-
-
-
-
-
-
-
-
-
-
-
-
-
-
 #: A block of text and the list or table it belongs to (None: a paragraph of its own).
 Block = tuple[str, object | None]
 
@@ -110,6 +96,7 @@ def _date(value: datetime | None) -> str:
 
 
 # -- Word -------------------------------------------------------------------------
+
 
 def extract_docx(data: bytes, name: str) -> ExtractedSource:
     """A Word document's body text; title, author and creation date from its properties."""
@@ -217,10 +204,15 @@ _SVG_NS = "urn:oasis:names:tc:opendocument:xmlns:svg-compatible:1.0"
 _ODF_SPACE = re.compile(r"[ \t\n\r]+")
 #: Text elements that are not part of the running text.
 _ODT_SKIP = {
-    (_DRAW_NS, "image"), (_SVG_NS, "title"), (_SVG_NS, "desc"),
-    (_OFFICE_NS, "annotation"), (_OFFICE_NS, "forms"),
-    (_TEXT_NS, "note-body"), (_TEXT_NS, "tracked-changes"),
-    (_TEXT_NS, "sequence-decls"), (_TEXT_NS, "variable-decls"),
+    (_DRAW_NS, "image"),
+    (_SVG_NS, "title"),
+    (_SVG_NS, "desc"),
+    (_OFFICE_NS, "annotation"),
+    (_OFFICE_NS, "forms"),
+    (_TEXT_NS, "note-body"),
+    (_TEXT_NS, "tracked-changes"),
+    (_TEXT_NS, "sequence-decls"),
+    (_TEXT_NS, "variable-decls"),
 }
 #: The namespaces of the usual ODF prefixes, for parts that use a prefix without declaring
 #: it: some writers do, and odfpy accepted them (it patched the declarations in).
@@ -295,8 +287,10 @@ class _OdtReader:
         return self.found
 
     def _refuse_dtd(self, *_: object) -> None:
-        raise InvalidInput(f"{self.name} cannot be read as an OpenDocument text (.odt): it declares "
-                           "a document type, which can smuggle in XML entity attacks.")
+        raise InvalidInput(
+            f"{self.name} cannot be read as an OpenDocument text (.odt): it declares "
+            "a document type, which can smuggle in XML entity attacks."
+        )
 
     def _qname(self, name: str, scope: dict[str, str]) -> tuple[str, str]:
         prefix, _, local = name.rpartition(":")
@@ -356,7 +350,9 @@ class _OdtReader:
             if ns == _TEXT_NS and local in ("p", "h"):
                 self.frames.append(_Frame(_PARAGRAPH, top.group))
             elif ns == _TEXT_NS and local == "list":
-                self.frames.append(_Frame(_BLOCKS, top.group if top.group is not None else object()))
+                self.frames.append(
+                    _Frame(_BLOCKS, top.group if top.group is not None else object())
+                )
             elif ns == _TABLE_NS and local == "table":
                 self.frames.append(_Frame(_BLOCKS, object()))
             elif ns == _TABLE_NS and local == "table-row":
@@ -396,8 +392,11 @@ class _OdtReader:
 
     def _start_outside(self, qname: tuple[str, str]) -> None:
         parent = self.outer[-1] if self.outer else None
-        if not self.found and not self.in_meta and qname == (_OFFICE_NS, "text") and parent == (
-            _OFFICE_NS, "body"
+        if (
+            not self.found
+            and not self.in_meta
+            and qname == (_OFFICE_NS, "text")
+            and parent == (_OFFICE_NS, "body")
         ):
             self.found = True
             self.frames.append(_Frame(_BLOCKS))
@@ -476,7 +475,9 @@ def extract_odt(data: bytes, name: str) -> ExtractedSource:
         "created": meta.get((_META_NS, "creation-date"), ""),
     }
     attributes = {k: v.strip() for k, v in attributes.items() if v.strip()}
-    return ExtractedSource(title, _BLANK_RUNS.sub("\n\n", reader.joiner.text()), "odt", attributes, [])
+    return ExtractedSource(
+        title, _BLANK_RUNS.sub("\n\n", reader.joiner.text()), "odt", attributes, []
+    )
 
 
 # -- Rich Text --------------------------------------------------------------------
@@ -497,7 +498,9 @@ def extract_rtf(data: bytes, name: str) -> ExtractedSource:
     try:
         text = _join_surrogates(rtf_to_text(source, errors="replace"))
         fields = {
-            m.group(1): _join_surrogates(rtf_to_text("{\\rtf1 " + m.group(2) + "}", errors="replace"))
+            m.group(1): _join_surrogates(
+                rtf_to_text("{\\rtf1 " + m.group(2) + "}", errors="replace")
+            )
             for m in _INFO_FIELD.finditer(source)
         }
     except Exception as err:  # striprtf is a hand-written parser; any failure is a bad file

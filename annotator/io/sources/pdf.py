@@ -93,9 +93,13 @@ def extract_pdf(data: bytes, name: str) -> ExtractedSource:
         )
     notes = []
     if blank:
-        notes.append(f"{blank} of {len(pages)} pages have no text layer (scanned?) and were skipped")
+        notes.append(
+            f"{blank} of {len(pages)} pages have no text layer (scanned?) and were skipped"
+        )
     if oversized:
-        listed = ", ".join(str(n) for n in oversized[:10]) + (", ..." if len(oversized) > 10 else "")
+        listed = ", ".join(str(n) for n in oversized[:10]) + (
+            ", ..." if len(oversized) > 10 else ""
+        )
         which = f"page {listed}" if len(oversized) == 1 else f"pages {listed}"
         notes.append(
             f"{len(oversized)} of {len(pages)} pages ({which}) hold more than "

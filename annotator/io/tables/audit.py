@@ -21,7 +21,16 @@ COLUMNS = ("step", "time", "who", "action", "kind", "what", "state", "undoable")
 def audit_rows(project: Project) -> list[list[str | int]]:
     """The trail, oldest first, as the CSV's rows."""
     return [
-        [e.id, e.at, e.actor, e.label, e.kind, e.summary, e.state, "yes" if e.replayable and e.kind == "action" else "no"]
+        [
+            e.id,
+            e.at,
+            e.actor,
+            e.label,
+            e.kind,
+            e.summary,
+            e.state,
+            "yes" if e.replayable and e.kind == "action" else "no",
+        ]
         for e in project.history()
     ]
 

@@ -99,10 +99,13 @@ def _parse(table: CsvTable, r: CsvRow) -> CodeSpec:
         if not parts:
             raise table.error(r, f"the path '{shown(path)}' contains no code name.")
         if parent_cell and [name_key(p) for p in parent_parts] != [name_key(p) for p in parts[:-1]]:
-            raise table.error(r, f"parent_path '{shown(parent_cell)}' does not match the path '{shown(path)}'.")
+            raise table.error(
+                r, f"parent_path '{shown(parent_cell)}' does not match the path '{shown(path)}'."
+            )
         if name and clean_name(name) != clean_name(parts[-1]):
             raise table.error(
-                r, f"the name '{shown(name)}' does not match the last part of its path '{shown(path)}'."
+                r,
+                f"the name '{shown(name)}' does not match the last part of its path '{shown(path)}'.",
             )
     elif name:
         parts = [*parent_parts, name]
@@ -117,13 +120,15 @@ def _parse(table: CsvTable, r: CsvRow) -> CodeSpec:
             raise table.error(r, f"level '{shown(level)}' is not a whole number.") from None
         if number != len(parts):
             raise table.error(
-                r, f"level {number} does not match the path '{join_path(parts)}' (level {len(parts)})."
+                r,
+                f"level {number} does not match the path '{join_path(parts)}' (level {len(parts)}).",
             )
     color = r.get("color").strip()
     try:
         normalised = normalise_color(color) if color else None
     except InvalidInput as err:
         raise table.error(r, str(err)) from None
+
     def text(column: str) -> str | None:  # a missing column leaves the code's text alone
         return r.get(column) if table.has(column) else None
 
@@ -131,7 +136,13 @@ def _parse(table: CsvTable, r: CsvRow) -> CodeSpec:
     # where they are (renaming by id must not flatten the tree); new ones go to the top.
     placed = table.has("path") or table.has("parent_path")
     return CodeSpec(
-        name=parts[-1], source=f"row {r.number}", id=r.get("id").strip() or None,
-        parent_path=tuple(parts[:-1]) if placed else None, color=normalised, definition=text("definition"),
-        inclusion=text("inclusion"), exclusion=text("exclusion"), example=text("example"),
+        name=parts[-1],
+        source=f"row {r.number}",
+        id=r.get("id").strip() or None,
+        parent_path=tuple(parts[:-1]) if placed else None,
+        color=normalised,
+        definition=text("definition"),
+        inclusion=text("inclusion"),
+        exclusion=text("exclusion"),
+        example=text("example"),
     )

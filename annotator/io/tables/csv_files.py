@@ -247,7 +247,7 @@ def _decode(name: str, data: bytes) -> str:
         # What our own exports start with: decoded past the mark in place, where decode_bom
         # would first copy the bytes after it.
         try:
-            text: str | None = str(memoryview(data)[len(codecs.BOM_UTF8):], "utf-8")
+            text: str | None = str(memoryview(data)[len(codecs.BOM_UTF8) :], "utf-8")
         except UnicodeDecodeError:
             text = decode_bom(data, name)  # raises, saying where
     else:
@@ -261,8 +261,12 @@ def _decode(name: str, data: bytes) -> str:
                 f"{name} is not UTF-8 text (byte 0x{data[err.start]:02X} on line {line}); "
                 "save it as 'CSV UTF-8' and try again."
             ) from err
-    return refuse_nul(text, name, "it is not a text CSV file (perhaps UTF-16 without a "
-                      "byte-order mark); save it as 'CSV UTF-8' and try again.")
+    return refuse_nul(
+        text,
+        name,
+        "it is not a text CSV file (perhaps UTF-16 without a "
+        "byte-order mark); save it as 'CSV UTF-8' and try again.",
+    )
 
 
 def _delimiter(text: str, known: Sequence[str]) -> tuple[str, int]:
@@ -427,15 +431,21 @@ def _check_header(
 ) -> None:  # fmt: skip
     if not any(c in known for c in columns):
         expected = ", ".join(dict.fromkeys(known))
-        raise InvalidInput(f"{name}, row {number}: no header row found (expected the columns {expected}).")
+        raise InvalidInput(
+            f"{name}, row {number}: no header row found (expected the columns {expected})."
+        )
     seen: set[str] = set()
     for col in columns:
         if col and col in seen:
-            raise InvalidInput(f"{name}, row {number}: the column '{col}' appears twice in the header.")
+            raise InvalidInput(
+                f"{name}, row {number}: the column '{col}' appears twice in the header."
+            )
         seen.add(col)
     missing = [c for c in required if c not in seen]
     if missing:
-        raise InvalidInput(f"{name}, row {number}: the header lacks the column(s) {', '.join(missing)}.")
+        raise InvalidInput(
+            f"{name}, row {number}: the header lacks the column(s) {', '.join(missing)}."
+        )
     if one_of and not any(c in seen for c in one_of):
         raise InvalidInput(
             f"{name}, row {number}: the header needs at least one of the columns {' or '.join(one_of)}."

@@ -64,7 +64,12 @@ def _document_refs(docs: Sequence[DocumentSummary]) -> dict[str, str]:
     refs: dict[str, str] = {}
     for d in docs:
         refs[d.id] = next(
-            (ref for ref in (d.title, d.source_name) if ref and holders[ref] == 1 and ref not in ids), d.id
+            (
+                ref
+                for ref in (d.title, d.source_name)
+                if ref and holders[ref] == 1 and ref not in ids
+            ),
+            d.id,
         )
     return refs
 
@@ -137,7 +142,11 @@ class SegmentsImportReport:
     def __str__(self) -> str:
         parts = [f"{self.added} codings added", f"{self.skipped} already in the project (skipped)"]
         if self.duplicates:
-            memos = f" ({_plural(self.memos_joined, 'memo')} joined to the coding kept)" if self.memos_joined else ""
+            memos = (
+                f" ({_plural(self.memos_joined, 'memo')} joined to the coding kept)"
+                if self.memos_joined
+                else ""
+            )
             parts.append(f"{_plural(self.duplicates, 'duplicate')} skipped{memos}")
         if self.codes_created:
             parts.append(f"{self.codes_created} codes created")
@@ -159,7 +168,9 @@ class _Lookups:
     tree: CodeTree
     create_codes: bool
     docs: dict[str, tuple[str, int]] = field(default_factory=dict)  # reference -> (id, length)
-    codes: dict[str, str | tuple[str, ...]] = field(default_factory=dict)  # path -> id, or names to create
+    codes: dict[str, str | tuple[str, ...]] = field(
+        default_factory=dict
+    )  # path -> id, or names to create
     coders: dict[str, str] = field(default_factory=dict)  # name key -> id, or "" for a coder to add
     coder_names: dict[str, str] = field(default_factory=dict)  # name key -> name as first written
     coder_cells: dict[str, str] = field(default_factory=dict)  # cell as written -> name key
@@ -212,8 +223,9 @@ class _Lookups:
                 self.codes[path] = parts
             else:
                 raise self.table.error(
-                    number, f"no code '{join_path(parts)}' in the codebook (import the codebook first, "
-                    "or import with create_codes=True)."
+                    number,
+                    f"no code '{join_path(parts)}' in the codebook (import the codebook first, "
+                    "or import with create_codes=True).",
                 )
         return self.codes[path]
 
@@ -277,8 +289,12 @@ def _coding_id(raw: str) -> tuple[str, bool]:
     if not raw:
         return raw, False
     digits = raw.replace("-", "")
-    if (len(raw) == 36 and len(digits) == 32 and raw[8] == raw[13] == raw[18] == raw[23] == "-"
-            and not digits.strip(_HEX)):
+    if (
+        len(raw) == 36
+        and len(digits) == 32
+        and raw[8] == raw[13] == raw[18] == raw[23] == "-"
+        and not digits.strip(_HEX)
+    ):
         return raw, True  # as the store writes ids (``str(uuid.UUID(...))``): no need to parse it
     try:
         return str(uuid.UUID(raw)), True
@@ -300,14 +316,18 @@ def _plan(look: _Lookups, rows: Sequence[CsvRow]) -> list[_Planned]:
     if set(_CELLS) <= set(table.columns):  # every row's cells have them all
         pick: Callable[[dict[str, str]], tuple[str, ...]] = itemgetter(*_CELLS)
     else:
+
         def pick(cells: dict[str, str]) -> tuple[str, ...]:
             return tuple(cells.get(c, "") for c in _CELLS)
+
     iso, canonical = datetime.fromisoformat, _CANONICAL
     text_of, text = "", ""
     valid = ""  # the last created time checked
     for row in rows:
         number = row.number
-        document, code_path, coder_cell, start_cell, end_cell, quoted, raw_id, created, memo = pick(row.cells)
+        document, code_path, coder_cell, start_cell, end_cell, quoted, raw_id, created, memo = pick(
+            row.cells
+        )
         doc = docs.get(document)
         if doc is None:
             doc = docs[document] = look.document(number, document)
@@ -328,8 +348,9 @@ def _plan(look: _Lookups, rows: Sequence[CsvRow]) -> list[_Planned]:
             raise _not_a_number(table, number, "end", end_cell) from None
         if not 0 <= start < end <= length:
             raise table.error(
-                number, f"offsets {start}..{end} are impossible in '{shown(document.strip())}' "
-                f"(need 0 <= start < end <= {length})."
+                number,
+                f"offsets {start}..{end} are impossible in '{shown(document.strip())}' "
+                f"(need 0 <= start < end <= {length}).",
             )
         if quoted:
             if doc_id != text_of:
@@ -339,8 +360,9 @@ def _plan(look: _Lookups, rows: Sequence[CsvRow]) -> list[_Planned]:
                 passage = text[start:end]
                 if normalise_newlines(quoted) != passage:
                     raise table.error(
-                        number, f"the offsets {start}..{end} do not match the quoted text: the document has "
-                        f"'{_preview(passage)}' there, the file quotes '{_preview(quoted)}'."
+                        number,
+                        f"the offsets {start}..{end} do not match the quoted text: the document has "
+                        f"'{_preview(passage)}' there, the file quotes '{_preview(quoted)}'.",
                     )
         raw_id = raw_id.strip()
         coding_id, is_uuid = (raw_id, True) if canonical(raw_id) else _coding_id(raw_id)
@@ -349,13 +371,22 @@ def _plan(look: _Lookups, rows: Sequence[CsvRow]) -> list[_Planned]:
             try:
                 iso(created)
             except ValueError:
-                raise table.error(number, f"created '{shown(created)}' is not a date and time (ISO 8601).") from None
+                raise table.error(
+                    number, f"created '{shown(created)}' is not a date and time (ISO 8601)."
+                ) from None
             valid = created
-        append(_new(_Planned, (number, coding_id, is_uuid, doc_id, code, coder, start, end, memo, created)))
+        append(
+            _new(
+                _Planned,
+                (number, coding_id, is_uuid, doc_id, code, coder, start, end, memo, created),
+            )
+        )
     return planned
 
 
-def import_segments(project: Project, path: str | Path, *, create_codes: bool = False) -> SegmentsImportReport:
+def import_segments(
+    project: Project, path: str | Path, *, create_codes: bool = False
+) -> SegmentsImportReport:
     """Add the codings of a segments CSV, as one action (all or nothing).
 
     Documents are found by id, title or source file name and must exist. Codes
@@ -391,7 +422,9 @@ def _collection_paused() -> Iterator[None]:
             gc.enable()
 
 
-def _import_segments(project: Project, path: str | Path, create_codes: bool) -> SegmentsImportReport:
+def _import_segments(
+    project: Project, path: str | Path, create_codes: bool
+) -> SegmentsImportReport:
     table = read_csv(path, known=COLUMNS, required=REQUIRED)
     look = _Lookups(project, table, project.code_tree(), create_codes)
     planned = _plan(look, table.rows)
@@ -402,8 +435,11 @@ def _import_segments(project: Project, path: str | Path, create_codes: bool) -> 
         for p in planned:
             if p.coding_id:
                 if p.coding_id in first:
-                    raise table.error(p.number, f"the coding id {shown(p.coding_id)} is already in row "
-                                      f"{first[p.coding_id]}.")
+                    raise table.error(
+                        p.number,
+                        f"the coding id {shown(p.coding_id)} is already in row "
+                        f"{first[p.coding_id]}.",
+                    )
                 first[p.coding_id] = p.number
 
     label = f"Import coded segments {table.name}"
@@ -420,15 +456,22 @@ def _import_segments(project: Project, path: str | Path, create_codes: bool) -> 
                         skipped += 1
                         continue
                     raise table.error(
-                        p.number, f"a coding with id {shown(p.coding_id)} already exists in the project with "
-                        "different values; remove the id to add this row as a new coding."
+                        p.number,
+                        f"a coding with id {shown(p.coding_id)} already exists in the project with "
+                        "different values; remove the id to add this row as a new coding.",
                     )
                 to_add.append(p)
         # Which coders and codes are to be added: only looked for among the rows if there are any.
-        new_coders = (sorted({p.coder for p in to_add if not look.coders[p.coder]})
-                      if not all(look.coders.values()) else [])
-        new_paths = ({p.code for p in to_add if isinstance(p.code, tuple)}
-                     if any(isinstance(c, tuple) for c in look.codes.values()) else set())
+        new_coders = (
+            sorted({p.coder for p in to_add if not look.coders[p.coder]})
+            if not all(look.coders.values())
+            else []
+        )
+        new_paths = (
+            {p.code for p in to_add if isinstance(p.code, tuple)}
+            if any(isinstance(c, tuple) for c in look.codes.values())
+            else set()
+        )
         for key in new_coders:
             look.coders[key] = project.add_coder(look.coder_names[key]).id
         created_codes, codes_created = _create_codes(project, look.tree, new_paths)
@@ -441,19 +484,23 @@ def _import_segments(project: Project, path: str | Path, create_codes: bool) -> 
             for _, coding_id, is_uuid, document_id, code, coder, start, end, memo, created in to_add
         ]  # fmt: skip
         added = project.add_coding_rows(rows, label=label)
-    return SegmentsImportReport(added.added, skipped, codes_created, len(new_coders),
-                                added.duplicates, added.memos_joined)
+    return SegmentsImportReport(
+        added.added, skipped, codes_created, len(new_coders), added.duplicates, added.memos_joined
+    )
 
 
 def _same(look: _Lookups, p: _Planned, old: CodingRow) -> bool:
     """Is the row the very coding already stored (so re-importing it is a no-op)?"""
     code_id = p.code if isinstance(p.code, str) else None
     _, document_id, old_code, coder_id, start, end, memo, created, _ = old
-    return (
-        (document_id, old_code, coder_id, start, end, memo)
-        == (p.document_id, code_id, look.coders[p.coder], p.start, p.end, p.memo)
-        and (not p.created or p.created == created)
-    )
+    return (document_id, old_code, coder_id, start, end, memo) == (
+        p.document_id,
+        code_id,
+        look.coders[p.coder],
+        p.start,
+        p.end,
+        p.memo,
+    ) and (not p.created or p.created == created)
 
 
 def _create_codes(

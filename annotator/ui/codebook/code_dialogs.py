@@ -74,8 +74,14 @@ class DeleteChoice:
 class DeleteCodeDialog(QDialog):
     """What happens to the codings of a code about to be deleted: deleted, or moved."""
 
-    def __init__(self, name: str, codings: int, sub_codes: int, choices: Sequence[Choice],
-                 parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        name: str,
+        codings: int,
+        sub_codes: int,
+        choices: Sequence[Choice],
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
         self.setObjectName("deleteCodeDialog")
         self.setWindowTitle("Delete code")
@@ -84,8 +90,11 @@ class DeleteCodeDialog(QDialog):
         subs = f" and its {sub_codes} sub-code{'s' * (sub_codes != 1)}" if sub_codes else ""
         head = QLabel(f"Delete the code <b>{_esc(name)}</b>{subs}?")
         layout.addWidget(head)
-        self.delete_button = QRadioButton(f"Delete the {codings} coding{'s' * (codings != 1)}"
-                                          if codings != 1 else "Delete the coding")
+        self.delete_button = QRadioButton(
+            f"Delete the {codings} coding{'s' * (codings != 1)}"
+            if codings != 1
+            else "Delete the coding"
+        )
         self.delete_button.setObjectName("deleteCodings")
         self.move_button = QRadioButton("Move them to:")
         self.move_button.setObjectName("moveCodings")
@@ -96,8 +105,12 @@ class DeleteCodeDialog(QDialog):
         self.delete_button.setChecked(True)
         if codings:
             owner = "It and its sub-codes have" if sub_codes else "It has"
-            layout.addWidget(QLabel(f"{owner} {codings} coding{'s' * (codings != 1)}. What should happen to "
-                                    f"{'them' if codings != 1 else 'it'}?"))
+            layout.addWidget(
+                QLabel(
+                    f"{owner} {codings} coding{'s' * (codings != 1)}. What should happen to "
+                    f"{'them' if codings != 1 else 'it'}?"
+                )
+            )
             layout.addWidget(self.delete_button)
             layout.addWidget(self.move_button)
             layout.addWidget(self.target)
@@ -142,7 +155,8 @@ class MergeCodeDialog(QDialog):
         layout = QVBoxLayout(self)
         note = QLabel(
             f"Merge <b>{_esc(name)}</b> into:<br><small>Its codings and sub-codes move to the chosen "
-            "code, its memo is added to that code's memo, and it is removed.</small>")
+            "code, its memo is added to that code's memo, and it is removed.</small>"
+        )
         note.setWordWrap(True)
         note.setMinimumWidth(340)
         layout.addWidget(note)
@@ -172,8 +186,9 @@ class MergeCodeDialog(QDialog):
 class QuickKeyDialog(QDialog):
     """A digit 1-9 (or none) that codes the selection with this code."""
 
-    def __init__(self, name: str, current: int | None, holders: dict[int, str],
-                 parent: QWidget | None = None) -> None:
+    def __init__(
+        self, name: str, current: int | None, holders: dict[int, str], parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self.setObjectName("quickKeyDialog")
         self.setWindowTitle("Quick key")
@@ -190,7 +205,9 @@ class QuickKeyDialog(QDialog):
         layout.addWidget(self.keys)
         note = QLabel("<small>A key taken from another code is removed from it.</small>")
         layout.addWidget(note)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
@@ -201,8 +218,9 @@ class QuickKeyDialog(QDialog):
 
 
 # -- modal helpers the panel calls (tests may replace them) -----------------------------
-def ask_delete(parent: QWidget | None, name: str, codings: int, sub_codes: int,
-               choices: Sequence[Choice]) -> DeleteChoice | None:
+def ask_delete(
+    parent: QWidget | None, name: str, codings: int, sub_codes: int, choices: Sequence[Choice]
+) -> DeleteChoice | None:
     dialog = DeleteCodeDialog(name, codings, sub_codes, choices, parent)
     return dialog.choice() if dialog.exec() == QDialog.DialogCode.Accepted else None
 
@@ -212,8 +230,9 @@ def ask_merge_target(parent: QWidget | None, name: str, choices: Sequence[Choice
     return dialog.choice() if dialog.exec() == QDialog.DialogCode.Accepted else None
 
 
-def ask_quick_key(parent: QWidget | None, name: str, current: int | None,
-                  holders: dict[int, str]) -> tuple[bool, int | None]:
+def ask_quick_key(
+    parent: QWidget | None, name: str, current: int | None, holders: dict[int, str]
+) -> tuple[bool, int | None]:
     """(accepted, key or None)."""
     dialog = QuickKeyDialog(name, current, holders, parent)
     if dialog.exec() != QDialog.DialogCode.Accepted:

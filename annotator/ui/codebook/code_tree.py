@@ -89,7 +89,11 @@ class CodeTreeView(QTreeView):
         # Enter applies the code. (Qt's own ``activated`` also fires on a single
         # click on some desktops, which must not code text.)
         enter = event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
-        if enter and self.state() != QAbstractItemView.State.EditingState and self.currentIndex().isValid():
+        if (
+            enter
+            and self.state() != QAbstractItemView.State.EditingState
+            and self.currentIndex().isValid()
+        ):
             self.activatedCode.emit(self.currentIndex())
             event.accept()
             return
@@ -139,8 +143,12 @@ class CodeTreeView(QTreeView):
             self._span_target = QPersistentModelIndex(index)
             self.viewport().update()
 
-    def drawRow(self, painter: QPainter, option: QStyleOptionViewItem,
-                index: QModelIndex | QPersistentModelIndex) -> None:
+    def drawRow(
+        self,
+        painter: QPainter,
+        option: QStyleOptionViewItem,
+        index: QModelIndex | QPersistentModelIndex,
+    ) -> None:
         super().drawRow(painter, option, index)
         if self._span_target.isValid() and self._span_target == index.sibling(index.row(), NAME):
             # Show which code a dragged text selection would receive.
@@ -157,8 +165,15 @@ class CodeTreePanel(QWidget):
     #: Apply this code to the current text selection (double-click, Enter).
     codeActivated = Signal(str)
 
-    def __init__(self, project: Project, events: ProjectEvents, stack: UndoHistory,
-                 state: WorkbenchState, actions: CodingActions, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        project: Project,
+        events: ProjectEvents,
+        stack: UndoHistory,
+        state: WorkbenchState,
+        actions: CodingActions,
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
         self.project = project
         self.events = events
@@ -236,19 +251,27 @@ class CodeTreePanel(QWidget):
         header = self.view.header()
         ids = self.model.code_ids()
         for col in (KEY, CODINGS, DOCS):
-            widest = max((self.model.counts(c)[col - CODINGS] for c in ids), default=0) if col != KEY else 9
+            widest = (
+                max((self.model.counts(c)[col - CODINGS] for c in ids), default=0)
+                if col != KEY
+                else 9
+            )
             width = self._column_width(col, str(widest))
             if shrink or width > header.sectionSize(col):
                 header.resizeSection(col, width)
 
     def _column_width(self, col: int, text: str) -> int:
         header = self.view.header()
-        margin = 2 * header.style().pixelMetric(QStyle.PixelMetric.PM_HeaderMargin, None, header) + 6
+        margin = (
+            2 * header.style().pixelMetric(QStyle.PixelMetric.PM_HeaderMargin, None, header) + 6
+        )
         title = header.fontMetrics().horizontalAdvance(HEADERS[col]) + margin
         digits = self.view.fontMetrics().horizontalAdvance("0" * max(3, len(text))) + 12
         return max(title, digits)
 
-    def _fit_counts(self, top_left: QModelIndex, bottom_right: QModelIndex, _roles: object = None) -> None:
+    def _fit_counts(
+        self, top_left: QModelIndex, bottom_right: QModelIndex, _roles: object = None
+    ) -> None:
         header = self.view.header()
         for col in range(max(top_left.column(), CODINGS), bottom_right.column() + 1):
             text = str(top_left.siblingAtColumn(col).data())
@@ -340,12 +363,16 @@ class CodeTreePanel(QWidget):
 
     def recolour(self, code_id: str, color: str | QColor) -> bool:
         value = color.name() if isinstance(color, QColor) else color
-        return self._run(f"Recolour code {self._name(code_id)}",
-                         lambda: self.project.update_code(code_id, color=value))
+        return self._run(
+            f"Recolour code {self._name(code_id)}",
+            lambda: self.project.update_code(code_id, color=value),
+        )
 
     def set_quick_key(self, code_id: str, key: int | None) -> bool:
         name = self._name(code_id)
-        label = f"Set quick key {key} for {name}" if key is not None else f"Remove quick key of {name}"
+        label = (
+            f"Set quick key {key} for {name}" if key is not None else f"Remove quick key of {name}"
+        )
         return self._run(label, lambda: self.project.update_code(code_id, quick_key=key))
 
     def merge(self, source_id: str, target_id: str) -> bool:
@@ -355,18 +382,24 @@ class CodeTreePanel(QWidget):
             self.select_code(target_id)
         return done
 
-    def delete(self, code_id: str, codings: Literal["delete", "move"], move_to: str | None = None) -> bool:
+    def delete(
+        self, code_id: str, codings: Literal["delete", "move"], move_to: str | None = None
+    ) -> bool:
         """Delete the code and its sub-codes; their codings are deleted or moved to ``move_to``."""
         choice = codings
-        return self._run(f"Delete code {self._name(code_id)}",
-                         lambda: self.project.delete_code(code_id, choice, move_to))
+        return self._run(
+            f"Delete code {self._name(code_id)}",
+            lambda: self.project.delete_code(code_id, choice, move_to),
+        )
 
     # Named as the main window asks for it; it shadows QWidget.move(QPoint) for Python
     # callers only (Qt's layouts and docks position widgets with setGeometry).
     def move(self, code_id: str, parent_id: str | None, position: int | None = None) -> bool:  # type: ignore[override]
         """Re-parent and/or reorder (``position`` among the new siblings; None: last)."""
-        done = self._run(f"Move code {self._name(code_id)}",
-                         lambda: self.project.move_code(code_id, parent_id, position))
+        done = self._run(
+            f"Move code {self._name(code_id)}",
+            lambda: self.project.move_code(code_id, parent_id, position),
+        )
         if done:
             self.select_code(code_id)
         return done
@@ -381,7 +414,9 @@ class CodeTreePanel(QWidget):
         parent = self.current_code_id()
         if parent is None:
             return
-        name = code_dialogs.ask_name(self, "New child code", f"Name of the new code under {self._name(parent)}:")
+        name = code_dialogs.ask_name(
+            self, "New child code", f"Name of the new code under {self._name(parent)}:"
+        )
         if name is not None:
             self.add_code(name, parent)
             self.view.expand(self.proxy.mapFromSource(self.model.index_of(parent)))
@@ -430,8 +465,9 @@ class CodeTreePanel(QWidget):
         doomed = self.model.subtree(code_id)
         # Everyone's codings, whatever coders the tree is counting: all of them go.
         total = sum(n for n, _ in self.project.code_counts(set(doomed)).values())
-        choice = code_dialogs.ask_delete(self, self._name(code_id), total, len(doomed) - 1,
-                                         self._code_choices(set(doomed)))
+        choice = code_dialogs.ask_delete(
+            self, self._name(code_id), total, len(doomed) - 1, self._code_choices(set(doomed))
+        )
         if choice is not None:
             self.delete(code_id, choice.codings, choice.move_to)
 
@@ -487,8 +523,14 @@ class CodeTreePanel(QWidget):
 
     def _update_actions(self) -> None:
         has = self.current_code_id() is not None
-        for name in ("actionAddChildCode", "actionRenameCode", "actionRecolourCode",
-                     "actionSetQuickKey", "actionMergeCode", "actionDeleteCode"):
+        for name in (
+            "actionAddChildCode",
+            "actionRenameCode",
+            "actionRecolourCode",
+            "actionSetQuickKey",
+            "actionMergeCode",
+            "actionDeleteCode",
+        ):
             self.actions_by_name[name].setEnabled(has)
         self.actions_by_name["actionMergeCode"].setEnabled(has and len(self.model.code_ids()) > 1)
 
@@ -518,14 +560,20 @@ class CodeTreePanel(QWidget):
         position: int | None = None
         if row >= 0:
             # ``row`` counts the dragged codes themselves where they still are.
-            position = row - sum(1 for cid in known if self.model.code(cid).parent_id == parent_id
-                                 and self.model.index_of(cid).row() < row)
+            position = row - sum(
+                1
+                for cid in known
+                if self.model.code(cid).parent_id == parent_id
+                and self.model.index_of(cid).row() < row
+            )
 
         def run() -> None:
             for i, cid in enumerate(known):
                 self.project.move_code(cid, parent_id, None if position is None else position + i)
 
-        label = f"Move code {self._name(known[0])}" if len(known) == 1 else f"Move {len(known)} codes"
+        label = (
+            f"Move code {self._name(known[0])}" if len(known) == 1 else f"Move {len(known)} codes"
+        )
         if self._run(label, run) and parent_id is not None:
             self.view.expand(self.proxy.mapFromSource(self.model.index_of(parent_id)))
         self.select_code(known[0])
@@ -549,7 +597,9 @@ class CodeTreePanel(QWidget):
             if wanted in str(index.data(NameRole)).casefold():
                 self.view.setCurrentIndex(index)
                 break
-            pending[:0] = [self.proxy.index(r, NAME, index) for r in range(self.proxy.rowCount(index))]
+            pending[:0] = [
+                self.proxy.index(r, NAME, index) for r in range(self.proxy.rowCount(index))
+            ]
         self.view.setFocus()
 
     def _expand_default(self) -> None:
@@ -572,8 +622,17 @@ class CodeTreePanel(QWidget):
         """The tree's context menu for the current code (built fresh each time)."""
         menu = QMenu(self)
         a = self.actions_by_name
-        for name in ("actionAddCode", "actionAddChildCode", None, "actionRenameCode",
-                     "actionRecolourCode", "actionSetQuickKey", None, "actionMergeCode", "actionDeleteCode"):
+        for name in (
+            "actionAddCode",
+            "actionAddChildCode",
+            None,
+            "actionRenameCode",
+            "actionRecolourCode",
+            "actionSetQuickKey",
+            None,
+            "actionMergeCode",
+            "actionDeleteCode",
+        ):
             if name is None:
                 menu.addSeparator()
             else:

@@ -121,8 +121,13 @@ class CodeTreeModel(QAbstractItemModel):
     #: Codes were dropped inside the tree: (code ids, new parent id or None, row or -1 for last).
     codesDropped = Signal(list, object, int)
 
-    def __init__(self, project: Project, parent: QObject | None = None, *,
-                 coder_ids: Iterable[str] | None = None) -> None:
+    def __init__(
+        self,
+        project: Project,
+        parent: QObject | None = None,
+        *,
+        coder_ids: Iterable[str] | None = None,
+    ) -> None:
         super().__init__(parent)
         self.project = project
         self._coders: frozenset[str] | None = None if coder_ids is None else frozenset(coder_ids)
@@ -232,8 +237,10 @@ class CodeTreeModel(QAbstractItemModel):
     def _set_counts(self, node: _Node, counts: tuple[int, int]) -> None:
         if (node.count, node.docs) != counts:
             node.count, node.docs = counts
-            self.dataChanged.emit(self.createIndex(node.row, CODINGS, node.serial),
-                                  self.createIndex(node.row, DOCS, node.serial))
+            self.dataChanged.emit(
+                self.createIndex(node.row, CODINGS, node.serial),
+                self.createIndex(node.row, DOCS, node.serial),
+            )
 
     def _apply_code_rows(self, cs: ChangeSet) -> bool:
         """Apply the ``codes`` rows; False if they do not fit the tree (caller rebuilds)."""
@@ -256,8 +263,11 @@ class CodeTreeModel(QAbstractItemModel):
         touched: dict[int, _Node] = {}  # parents whose children may need re-sorting
         # Inserts first, so codes moved under a new code (undo of a merge) find it;
         # deletes last, so sub-codes moved away from a deleted code (merge) survive.
-        ok = (self._insert_codes(inserted, touched) and self._update_codes(updated, touched)
-              and self._delete_codes(deleted, touched))
+        ok = (
+            self._insert_codes(inserted, touched)
+            and self._update_codes(updated, touched)
+            and self._delete_codes(deleted, touched)
+        )
         if not ok:
             return False
         for parent in touched.values():
@@ -315,16 +325,24 @@ class CodeTreeModel(QAbstractItemModel):
             node.code = _code(row)
             self._tree.put(node.code)
             if old.parent_id != row["parent_id"]:
-                new_parent = self._root if row["parent_id"] is None else self._nodes.get(row["parent_id"])
+                new_parent = (
+                    self._root if row["parent_id"] is None else self._nodes.get(row["parent_id"])
+                )
                 if new_parent is None or self._inside(new_parent, node):
                     return False
                 self._reparent(node, new_parent)
             assert node.parent is not None
             touched[id(node.parent)] = node.parent
             if (old.name, old.color, old.quick_key, old.definition) != (
-                    node.code.name, node.code.color, node.code.quick_key, node.code.definition):
-                self.dataChanged.emit(self.createIndex(node.row, NAME, node.serial),
-                                      self.createIndex(node.row, DOCS, node.serial))
+                node.code.name,
+                node.code.color,
+                node.code.quick_key,
+                node.code.definition,
+            ):
+                self.dataChanged.emit(
+                    self.createIndex(node.row, NAME, node.serial),
+                    self.createIndex(node.row, DOCS, node.serial),
+                )
         return True
 
     def _delete_codes(self, ids: list[str], touched: dict[int, _Node]) -> bool:
@@ -361,7 +379,9 @@ class CodeTreeModel(QAbstractItemModel):
         old_parent = node.parent
         assert old_parent is not None
         pos = sum(1 for c in new_parent.children if c.sort_key() < node.sort_key())
-        self.beginMoveRows(self._index(old_parent), node.row, node.row, self._index(new_parent), pos)
+        self.beginMoveRows(
+            self._index(old_parent), node.row, node.row, self._index(new_parent), pos
+        )
         del old_parent.children[node.row]
         old_parent.renumber(node.row)
         new_parent.children.insert(pos, node)
@@ -422,14 +442,19 @@ class CodeTreeModel(QAbstractItemModel):
     def columnCount(self, parent: Index = _ROOT) -> int:
         return len(HEADERS)
 
-    def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
         if orientation == Qt.Orientation.Horizontal:
             if role == Qt.ItemDataRole.DisplayRole:
                 return HEADERS[section]
             if role == Qt.ItemDataRole.ToolTipRole:
-                return ("Code name", "Quick key (press the digit to code a selection)",
-                        "Number of codings", "Number of documents coded")[section]
+                return (
+                    "Code name",
+                    "Quick key (press the digit to code a selection)",
+                    "Number of codings",
+                    "Number of documents coded",
+                )[section]
         return None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
@@ -468,8 +493,10 @@ class CodeTreeModel(QAbstractItemModel):
         if code.definition:
             lines.append(_esc(code.definition))
         who = "" if self._coders is None else " (shown coders)"
-        lines.append(f"{node.count} coding{'s' * (node.count != 1)} in "
-                     f"{node.docs} document{'s' * (node.docs != 1)}{who}")
+        lines.append(
+            f"{node.count} coding{'s' * (node.count != 1)} in "
+            f"{node.docs} document{'s' * (node.docs != 1)}{who}"
+        )
         if code.quick_key is not None:
             lines.append(f"Quick key: {code.quick_key}")
         return "<br>".join(lines)
@@ -493,8 +520,12 @@ class CodeTreeModel(QAbstractItemModel):
             return Qt.ItemFlag.ItemIsDropEnabled  # drop on empty space: top level
         if self._node(index) is None:
             return Qt.ItemFlag.NoItemFlags
-        flags = (Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
-                 | Qt.ItemFlag.ItemIsDragEnabled | Qt.ItemFlag.ItemIsDropEnabled)
+        flags = (
+            Qt.ItemFlag.ItemIsEnabled
+            | Qt.ItemFlag.ItemIsSelectable
+            | Qt.ItemFlag.ItemIsDragEnabled
+            | Qt.ItemFlag.ItemIsDropEnabled
+        )
         if index.column() == NAME:
             flags |= Qt.ItemFlag.ItemIsEditable
         return flags
@@ -545,14 +576,16 @@ class CodeTreeModel(QAbstractItemModel):
             return None
         return ids
 
-    def canDropMimeData(self, data: QMimeData, action: Qt.DropAction, row: int, column: int,
-                        parent: Index) -> bool:
+    def canDropMimeData(
+        self, data: QMimeData, action: Qt.DropAction, row: int, column: int, parent: Index
+    ) -> bool:
         # Cycles and name clashes are let through on purpose: the store refuses them
         # with a sentence the researcher sees, instead of a silently refused drop.
         return self.dropped_ids(data) is not None
 
-    def dropMimeData(self, data: QMimeData, action: Qt.DropAction, row: int, column: int,
-                     parent: Index) -> bool:
+    def dropMimeData(
+        self, data: QMimeData, action: Qt.DropAction, row: int, column: int, parent: Index
+    ) -> bool:
         """Announce the move (dropped on an item: it becomes the parent; between items: that row)."""
         ids = self.dropped_ids(data)
         if not ids or action == Qt.DropAction.IgnoreAction:

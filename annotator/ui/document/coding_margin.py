@@ -71,8 +71,12 @@ class CodingMargin(QWidget):
     TAG_HEIGHT = 9
     TAG_GAP = 3  # least space between two tags side by side
 
-    def __init__(self, brackets: Callable[[], list[Bracket]], describe: Callable[[str], str],
-                 parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        brackets: Callable[[], list[Bracket]],
+        describe: Callable[[str], str],
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
         self._brackets = brackets
         self._describe = describe
@@ -126,7 +130,8 @@ class CodingMargin(QWidget):
         """Brackets under ``pos``, nearest lane first, shortest first within a lane."""
         half = max(3.0, self.spacing / 2)  # a click between two lines picks the nearer
         hits = [
-            b for b in self._brackets()
+            b
+            for b in self._brackets()
             if abs(pos.x() - self.lane_x(b.lane)) <= half and b.top - 2 <= pos.y() <= b.bottom + 2
         ]
         hits.sort(key=lambda b: (abs(pos.x() - self.lane_x(b.lane)), b.bottom - b.top))
@@ -217,8 +222,14 @@ class CodingMargin(QWidget):
             self._tag_cache[key] = pix
         return pix
 
-    def _tag_clash(self, grid: dict[tuple[int, int], list[tuple[int, int]]],
-                   lane: int, row: int, x: int, y: int) -> bool:
+    def _tag_clash(
+        self,
+        grid: dict[tuple[int, int], list[tuple[int, int]]],
+        lane: int,
+        row: int,
+        x: int,
+        y: int,
+    ) -> bool:
         """Whether a tag at ``(x, y)`` would crowd one placed in a neighbouring cell:
         initials side by side with less than a few pixels between them read as one
         word ("BBAA"), so one of them is left out."""

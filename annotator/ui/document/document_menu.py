@@ -56,8 +56,9 @@ class MenuHost(Protocol):
     def _run(self, operation: Callable[[], object]) -> None: ...
 
 
-def build_context_menu(view: MenuHost, pos: QPoint, parent: QWidget,
-                       pick: PickCode, choose: ChooseCode) -> QMenu:
+def build_context_menu(
+    view: MenuHost, pos: QPoint, parent: QWidget, pick: PickCode, choose: ChooseCode
+) -> QMenu:
     """The right-click menu at viewport point ``pos``; ``parent`` owns it and its dialogs."""
     menu = QMenu(parent)
     doc, span, acts = view.document_id, view.selection_span(), view.coding_actions
@@ -67,12 +68,19 @@ def build_context_menu(view: MenuHost, pos: QPoint, parent: QWidget,
             if code_id in view.shown.codes:
                 act = menu.addAction(f"Code with {view.shown.codes[code_id][0]}")
                 act.triggered.connect(
-                    lambda _c=False, c=code_id: _code(parent, lambda: acts.apply(c, doc, start, end)))
+                    lambda _c=False, c=code_id: _code(
+                        parent, lambda: acts.apply(c, doc, start, end)
+                    )
+                )
         menu.addAction("Code with…").triggered.connect(
-            lambda: _code_with_picker(view, parent, pick, doc, start, end))
-        menu.addAction("Code with new code…").triggered.connect(lambda: _code_new(view, parent, doc, start, end))
+            lambda: _code_with_picker(view, parent, pick, doc, start, end)
+        )
+        menu.addAction("Code with new code…").triggered.connect(
+            lambda: _code_new(view, parent, doc, start, end)
+        )
         menu.addAction("Code in vivo").triggered.connect(
-            lambda: _code(parent, lambda: acts.code_in_vivo(doc, start, end)))
+            lambda: _code(parent, lambda: acts.code_in_vivo(doc, start, end))
+        )
     # The selected coding if the click is on it, else the shortest one under the mouse.
     current, cp = view._current(), view._char_at(pos)
     on_current = current is not None and cp is not None and current in view.shown.at(cp)
@@ -81,8 +89,11 @@ def build_context_menu(view: MenuHost, pos: QPoint, parent: QWidget,
         if not menu.isEmpty():
             menu.addSeparator()
         menu.addAction(f"Remove coding “{view.shown.path(target)}”").triggered.connect(
-            lambda: view._run(lambda: acts.remove(target)))
-        menu.addAction("Re-assign to…").triggered.connect(lambda: _reassign(view, parent, choose, target))
+            lambda: view._run(lambda: acts.remove(target))
+        )
+        menu.addAction("Re-assign to…").triggered.connect(
+            lambda: _reassign(view, parent, choose, target)
+        )
         menu.addAction("Edit memo…").triggered.connect(lambda: _edit_memo(view, parent, target))
     if not menu.isEmpty():
         menu.addSeparator()
@@ -106,7 +117,9 @@ def _code_new(view: MenuHost, parent: QWidget, doc: str, start: int, end: int) -
         _code(parent, lambda: view.coding_actions.code(doc, start, end, new_name=name))
 
 
-def _code_with_picker(view: MenuHost, parent: QWidget, pick: PickCode, doc: str, start: int, end: int) -> None:
+def _code_with_picker(
+    view: MenuHost, parent: QWidget, pick: PickCode, doc: str, start: int, end: int
+) -> None:
     acts = view.coding_actions
     result = pick(parent, view.project, list(acts.recent_codes), "Code with")
     if result is None:
@@ -120,8 +133,12 @@ def _code_with_picker(view: MenuHost, parent: QWidget, pick: PickCode, doc: str,
 
 def _reassign(view: MenuHost, parent: QWidget, choose: ChooseCode, coding_id: str) -> None:
     row = view.shown.rows.get(coding_id)
-    code_id = choose(parent, view.project, "Re-assign coding to",
-                     exclude={row.code_id} if row is not None else set())
+    code_id = choose(
+        parent,
+        view.project,
+        "Re-assign coding to",
+        exclude={row.code_id} if row is not None else set(),
+    )
     if code_id is not None:
         view._run(lambda: view.coding_actions.reassign(coding_id, code_id))
 
@@ -132,6 +149,8 @@ def _edit_memo(view: MenuHost, parent: QWidget, coding_id: str) -> None:
     except AnnotatorError as err:
         messages.show_error(parent, err)
         return
-    text, ok = QInputDialog.getMultiLineText(parent, "Coding memo", view.shown.describe(coding_id), memo)
+    text, ok = QInputDialog.getMultiLineText(
+        parent, "Coding memo", view.shown.describe(coding_id), memo
+    )
     if ok and text != memo:
         view._run(lambda: view.coding_actions.set_memo(coding_id, text))

@@ -106,7 +106,8 @@ class DocumentText(QPlainTextEdit):
         self.setObjectName("documentView")
         self.setReadOnly(True)
         self.setTextInteractionFlags(
-            Qt.TextInteractionFlag.TextSelectableByMouse | Qt.TextInteractionFlag.TextSelectableByKeyboard
+            Qt.TextInteractionFlag.TextSelectableByMouse
+            | Qt.TextInteractionFlag.TextSelectableByKeyboard
         )
         self.viewport().setMouseTracking(True)
         self.setStatusTip(RESIZE_HELP)
@@ -140,7 +141,11 @@ class DocumentText(QPlainTextEdit):
 
     def top_position(self) -> int:
         """The reading position: the code point starting the top line (the held one)."""
-        return self._pinned_top if self._pinned_top is not None else top_line_start(self, self._host.offsets)
+        return (
+            self._pinned_top
+            if self._pinned_top is not None
+            else top_line_start(self, self._host.offsets)
+        )
 
     def snap_selection(self) -> None:
         """With snapping on, make the selection on screen the snapped span, the one a code
@@ -149,7 +154,10 @@ class DocumentText(QPlainTextEdit):
         if not host.snap_to_words or not cursor.hasSelection():
             return
         span, to_cp = host.selection_span(), host.offsets.to_codepoint
-        if span is None or span == (to_cp(cursor.selectionStart()), to_cp(cursor.selectionEnd(), round_up=True)):
+        if span is None or span == (
+            to_cp(cursor.selectionStart()),
+            to_cp(cursor.selectionEnd(), round_up=True),
+        ):
             return
         # Keep the selection's direction: Shift+arrows go on extending its moving end.
         anchor, caret = span if cursor.anchor() <= cursor.position() else (span[1], span[0])
@@ -190,8 +198,11 @@ class DocumentText(QPlainTextEdit):
 
     def event(self, event: QEvent) -> bool:
         # Our keys win over window-wide shortcuts while a coding is selected.
-        if (event.type() == QEvent.Type.ShortcutOverride and isinstance(event, QKeyEvent)
-                and self._coding_key(event, dry_run=True)):
+        if (
+            event.type() == QEvent.Type.ShortcutOverride
+            and isinstance(event, QKeyEvent)
+            and self._coding_key(event, dry_run=True)
+        ):
             event.accept()
             return True
         return super().event(event)
@@ -226,7 +237,10 @@ class DocumentText(QPlainTextEdit):
 
     def mouseMoveEvent(self, event: QMouseEvent) -> None:
         pos = event.position().toPoint()
-        if self._press is not None and (pos - self._press).manhattanLength() >= QApplication.startDragDistance():
+        if (
+            self._press is not None
+            and (pos - self._press).manhattanLength() >= QApplication.startDragDistance()
+        ):
             self._moved = True
         if self._mode in ("start", "end"):
             self._move_edge(self._mode, pos)
@@ -265,7 +279,7 @@ class DocumentText(QPlainTextEdit):
 
     # -- mouse gestures ------------------------------------------------------------------
     def _edge_at(self, pos: QPoint) -> str:
-        """"start"/"end" if ``pos`` is on the selected coding's first or last edge, else ""."""
+        """ "start"/"end" if ``pos`` is on the selected coding's first or last edge, else ""."""
         host = self._host
         cid = host._current()
         if cid is None:

@@ -90,8 +90,14 @@ class DocumentView(QWidget):
     #: The selection changed: ``(start, end)`` in code points (snapped if on), or None.
     selectionSpanChanged = Signal(object)
 
-    def __init__(self, project: Project, events: ProjectEvents, state: WorkbenchState,
-                 actions: CodingActions, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        project: Project,
+        events: ProjectEvents,
+        state: WorkbenchState,
+        actions: CodingActions,
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
         self.project, self.events, self.state = project, events, state
         self.coding_actions = actions  # not ``self.actions``: QWidget.actions() is taken
@@ -224,7 +230,9 @@ class DocumentView(QWidget):
     def select_span(self, start: int, end: int) -> None:
         """Select code points ``[start, end)`` and scroll so that the start is centred."""
         if self._doc_id is None or not 0 <= start <= end <= len(self._text):
-            raise InvalidInput(f"Offsets {start}..{end} are outside this document (0..{len(self._text)}).")
+            raise InvalidInput(
+                f"Offsets {start}..{end} are outside this document (0..{len(self._text)})."
+            )
         self._edit.setTextCursor(span_cursor(self._edit.document(), self._offsets, end, start))
         self._edit.hold_centred()
         self._refresh()
@@ -259,7 +267,9 @@ class DocumentView(QWidget):
     def _step_coding(self, forward: bool) -> str | None:
         if self._doc_id is None:
             return None
-        cid = self.shown.step(self._caret_cp(), self.state.current_coding_id, forward, len(self._text))
+        cid = self.shown.step(
+            self._caret_cp(), self.state.current_coding_id, forward, len(self._text)
+        )
         if cid is not None:
             self._go_to_coding(cid, self.shown.rows[cid].start)
         return cid
@@ -433,11 +443,15 @@ class DocumentView(QWidget):
             return
         pal = self._edit.palette()
         before = (self._builder.base, self._builder.text)
-        self._builder.set_palette(pal.color(QPalette.ColorRole.Base).name(), pal.color(QPalette.ColorRole.Text).name())
+        self._builder.set_palette(
+            pal.color(QPalette.ColorRole.Base).name(), pal.color(QPalette.ColorRole.Text).name()
+        )
         force = force or before != (self._builder.base, self._builder.text)
         doc = self._edit.document()
         self._pieces = self._build(lo, hi) if force else self._scrolled(lo, hi)
-        self._find_sels = self._builder.find_selections(doc, self._offsets, self._find, self._find_current, lo, hi)
+        self._find_sels = self._builder.find_selections(
+            doc, self._offsets, self._find, self._find_current, lo, hi
+        )
         self._built = (lo, hi)
         self._show_selections()
 
@@ -458,7 +472,9 @@ class DocumentView(QWidget):
         spans = [(k, *shown.index.span(k)) for k in shown.overlapping(lo, hi)] if hi > lo else []
         colors = {k: shown.color(k) for k, _, _ in spans}
         current = self.state.current_coding_id if self.state.current_coding_id in colors else None
-        return self._builder.coding_pieces(self._edit.document(), self._offsets, spans, colors, lo, hi, current)
+        return self._builder.coding_pieces(
+            self._edit.document(), self._offsets, spans, colors, lo, hi, current
+        )
 
     def _patch(self, ranges: list[tuple[int, int]], *, lanes_may_change: bool = True) -> None:
         """Rebuild only the pieces within ``ranges`` (a change, a newly selected coding):
@@ -513,8 +529,13 @@ class DocumentView(QWidget):
 
     def _layout_key(self) -> tuple[Any, ...]:
         edit = self._edit
-        return (edit.verticalScrollBar().value(), edit.horizontalScrollBar().value(),
-                edit.viewport().size().toTuple(), self._doc_id, self.margin.lanes)
+        return (
+            edit.verticalScrollBar().value(),
+            edit.horizontalScrollBar().value(),
+            edit.viewport().size().toTuple(),
+            self._doc_id,
+            self.margin.lanes,
+        )
 
     def _caret(self, cp: int) -> tuple[int, int]:
         """Top and bottom (viewport y) of the caret at ``cp``; remembered until the layout
@@ -533,12 +554,20 @@ class DocumentView(QWidget):
             self._caret_key, self._carets = layout, {}
         key = (self._version, self._built, self.state.current_coding_id, layout)
         if self._bracket_cache is None or self._bracket_cache[0] != key:
-            out = [] if self._built is None or self._doc_id is None else place_brackets(
-                self.shown, *self._built, self._caret, self._edit.viewport().height(),
-                self.state.current_coding_id, CodingMargin.MAX_LANES)
+            out = (
+                []
+                if self._built is None or self._doc_id is None
+                else place_brackets(
+                    self.shown,
+                    *self._built,
+                    self._caret,
+                    self._edit.viewport().height(),
+                    self.state.current_coding_id,
+                    CodingMargin.MAX_LANES,
+                )
+            )
             self._bracket_cache = (key, out)
         return self._bracket_cache[1]
-
 
     # -- for the text area and the menu -------------------------------------------------------------
     def context_menu(self, pos: QPoint) -> QMenu:
@@ -569,7 +598,9 @@ class DocumentView(QWidget):
     # -- state -----------------------------------------------------------------------------------
     def _on_current_document(self, document_id: object) -> None:
         if document_id != self._doc_id:
-            self._run(lambda: self.show_document(document_id if isinstance(document_id, str) else None))
+            self._run(
+                lambda: self.show_document(document_id if isinstance(document_id, str) else None)
+            )
 
     def _on_reveal(self, document_id: str, start: int, end: int) -> None:
         if document_id != self._doc_id:
@@ -593,7 +624,9 @@ class DocumentView(QWidget):
 
     def _on_current_coding(self, coding_id: object) -> None:
         # Re-draw only the old and the new selected coding.
-        ranges = [self.shown.rows[c][2:] for c in (self._emphasised, coding_id) if c in self.shown.rows]
+        ranges = [
+            self.shown.rows[c][2:] for c in (self._emphasised, coding_id) if c in self.shown.rows
+        ]
         self._emphasised = coding_id if isinstance(coding_id, str) else None
         self._patch(ranges, lanes_may_change=False)
 

@@ -61,7 +61,9 @@ class _ElidedLabel(QLabel):
         rect = self.contentsRect()
         text = self.fontMetrics().elidedText(self.text(), Qt.TextElideMode.ElideRight, rect.width())
         painter.setPen(self.palette().color(self.foregroundRole()))
-        painter.drawText(rect, int(Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft), text)
+        painter.drawText(
+            rect, int(Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft), text
+        )
 
 
 class FindBar(QWidget):
@@ -102,7 +104,9 @@ class FindBar(QWidget):
         self.status = _ElidedLabel(self)
         self.status.setObjectName("findStatus")
         self.close_button = QToolButton(self)
-        self.close_button.setIcon(self.style().standardIcon(QStyle.StandardPixmap.SP_TitleBarCloseButton))
+        self.close_button.setIcon(
+            self.style().standardIcon(QStyle.StandardPixmap.SP_TitleBarCloseButton)
+        )
         self.close_button.setAutoRaise(True)
         self.close_button.setToolTip("Close (Esc)")
 
@@ -205,7 +209,9 @@ class FindBar(QWidget):
             self._search(text, select=True)
 
     def _recompute(self, *, select: bool) -> None:
-        self._search(self._target.document_text() if self._target is not None else None, select=select)
+        self._search(
+            self._target.document_text() if self._target is not None else None, select=select
+        )
 
     def _search(self, text: str | None, *, select: bool) -> None:
         """Search ``text`` again; with ``select``, move to the first match at or after the current one."""
@@ -215,15 +221,21 @@ class FindBar(QWidget):
         self._has_document = text is not None
         if text is not None:
             try:
-                spans = find_all(text, self.query_edit.text(), regex=self.regex_box.isChecked(),
-                                 case_sensitive=self.case_box.isChecked())
+                spans = find_all(
+                    text,
+                    self.query_edit.text(),
+                    regex=self.regex_box.isChecked(),
+                    case_sensitive=self.case_box.isChecked(),
+                )
             except InvalidInput as err:
                 self._error = str(err)
             else:
                 self._spans, self._truncated = list(spans), spans.truncated
                 if select and self._spans:
                     # Incremental search: typing more letters keeps the place if it still matches.
-                    self._current = next((i for i, (s, _) in enumerate(self._spans) if s >= anchor), 0)
+                    self._current = next(
+                        (i for i, (s, _) in enumerate(self._spans) if s >= anchor), 0
+                    )
         self._publish(select)
 
     def _step(self, step: int) -> None:

@@ -95,8 +95,16 @@ class HighlightBuilder:
             self._formats[key] = fmt
         return fmt
 
-    def coding_pieces(self, document: QTextDocument, offsets: OffsetMap, spans: Sequence[tuple[str, int, int]],
-                      colors: Mapping[str, str], lo: int, hi: int, current: str | None = None) -> list[Piece]:
+    def coding_pieces(
+        self,
+        document: QTextDocument,
+        offsets: OffsetMap,
+        spans: Sequence[tuple[str, int, int]],
+        colors: Mapping[str, str],
+        lo: int,
+        hi: int,
+        current: str | None = None,
+    ) -> list[Piece]:
         """Pieces for ``spans`` (id, start, end) clipped to ``[lo, hi)``; ``colors`` maps
         ids to code colours; ``current`` (the selected coding) is drawn stronger, underlined."""
         out: list[Piece] = []
@@ -110,15 +118,22 @@ class HighlightBuilder:
             out.append(Piece(a, b, tuple(keys), sel))
         return out
 
-    def find_selections(self, document: QTextDocument, offsets: OffsetMap, matches: Sequence[tuple[int, int, int]],
-                        current: int | None, lo: int, hi: int) -> list[QTextEdit.ExtraSelection]:
+    def find_selections(
+        self,
+        document: QTextDocument,
+        offsets: OffsetMap,
+        matches: Sequence[tuple[int, int, int]],
+        current: int | None,
+        lo: int,
+        hi: int,
+    ) -> list[QTextEdit.ExtraSelection]:
         """Selections for the find matches (start, end, number), sorted by start, that
         touch ``[lo, hi)``; match number ``current`` is drawn stronger."""
         if not matches:
             return []
         longest = max(e - s for s, e, _ in matches)
         out: list[QTextEdit.ExtraSelection] = []
-        for s, e, number in matches[bisect_left(matches, (lo - longest,)):]:
+        for s, e, number in matches[bisect_left(matches, (lo - longest,)) :]:
             if s >= hi:
                 break
             if e <= lo:
@@ -155,7 +170,9 @@ def visible_range(edit: QPlainTextEdit, offsets: OffsetMap) -> tuple[int, int]:
     lo = line_bounds(edit.cursorForPosition(QPoint(0, 0)))[0]
     hi = line_bounds(edit.cursorForPosition(QPoint(0, edit.viewport().height() - 1)))[1]
     # +1 takes in the line's separator, so a coding that ends with it is drawn whole.
-    return offsets.to_codepoint(lo), min(offsets.to_codepoint(hi, round_up=True) + 1, offsets.length)
+    return offsets.to_codepoint(lo), min(
+        offsets.to_codepoint(hi, round_up=True) + 1, offsets.length
+    )
 
 
 def top_line_start(edit: QPlainTextEdit, offsets: OffsetMap) -> int:

@@ -31,10 +31,15 @@ NEW_CODER = "__new__"
 
 
 class CoderBar(QWidget):
-    """"Coding as: [Ann ▾]   Show: [All coders ▾]"."""
+    """ "Coding as: [Ann ▾]   Show: [All coders ▾]"."""
 
-    def __init__(self, project: Project, events: ProjectEvents, state: WorkbenchState,
-                 parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        project: Project,
+        events: ProjectEvents,
+        state: WorkbenchState,
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
         self.project = project
         self.state = state
@@ -112,8 +117,9 @@ class CoderBar(QWidget):
     def _on_view(self, index: int) -> None:
         mode = self.view_switch.itemData(index)
         if mode == "chosen":
-            chosen = choose_coders(self, self.project, self._chosen or frozenset(
-                c.id for c in self.project.coders()))
+            chosen = choose_coders(
+                self, self.project, self._chosen or frozenset(c.id for c in self.project.coders())
+            )
             if chosen is None:
                 self._sync_view_switch()
                 return
@@ -145,11 +151,15 @@ class CoderBar(QWidget):
 
     def _sync_view_switch(self) -> None:
         vis = self.state.visible_coder_ids
-        mode = "all" if vis is None else ("mine" if vis == {self.state.active_coder_id} else "chosen")
+        mode = (
+            "all" if vis is None else ("mine" if vis == {self.state.active_coder_id} else "chosen")
+        )
         self.view_switch.setCurrentIndex(self.view_switch.findData(mode))
 
 
-def choose_coders(parent: QWidget, project: Project, checked: frozenset[str]) -> frozenset[str] | None:
+def choose_coders(
+    parent: QWidget, project: Project, checked: frozenset[str]
+) -> frozenset[str] | None:
     """A checklist of coders; None if cancelled."""
     dialog = QDialog(parent)
     dialog.setWindowTitle("Show codings of")
@@ -160,10 +170,14 @@ def choose_coders(parent: QWidget, project: Project, checked: frozenset[str]) ->
         item = QListWidgetItem(coder.name)
         item.setData(Qt.ItemDataRole.UserRole, coder.id)
         item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
-        item.setCheckState(Qt.CheckState.Checked if coder.id in checked else Qt.CheckState.Unchecked)
+        item.setCheckState(
+            Qt.CheckState.Checked if coder.id in checked else Qt.CheckState.Unchecked
+        )
         listing.addItem(item)
     layout.addWidget(listing)
-    buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+    buttons = QDialogButtonBox(
+        QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+    )
     buttons.accepted.connect(dialog.accept)
     buttons.rejected.connect(dialog.reject)
     layout.addWidget(buttons)

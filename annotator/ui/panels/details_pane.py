@@ -142,8 +142,10 @@ class CommitTextEdit(QPlainTextEdit):
             self.commitRequested.emit()
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
-        if (event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
-                and event.modifiers() & Qt.KeyboardModifier.ControlModifier):
+        if (
+            event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+            and event.modifiers() & Qt.KeyboardModifier.ControlModifier
+        ):
             self.commitRequested.emit()
             return
         super().keyPressEvent(event)
@@ -160,8 +162,15 @@ def _caption(text: str) -> QLabel:
 class DetailsPane(QWidget):
     """Shows and edits the current code and the current coding."""
 
-    def __init__(self, project: Project, events: ProjectEvents, stack: UndoHistory,
-                 state: WorkbenchState, actions: CodingActions, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        project: Project,
+        events: ProjectEvents,
+        stack: UndoHistory,
+        state: WorkbenchState,
+        actions: CodingActions,
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
         self.setObjectName("codeDetails")
         self.project = project
@@ -249,7 +258,8 @@ class DetailsPane(QWidget):
         self.coding_quote.setTextFormat(Qt.TextFormat.PlainText)
         self.coding_quote.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.coding_quote.setStyleSheet(
-            "QLabel { border-left: 3px solid palette(mid); padding-left: 6px; font-style: italic; }")
+            "QLabel { border-left: 3px solid palette(mid); padding-left: 6px; font-style: italic; }"
+        )
         for label in (self.coding_code, self.coding_coder, self.coding_document):
             label.setWordWrap(True)
         self.coding_memo = CommitTextEdit(3)
@@ -321,7 +331,8 @@ class DetailsPane(QWidget):
         codings, documents = self.project.code_counts({self._code.id})[self._code.id]
         self.usage_label.setText(
             f"Used {codings} time{'s' if codings != 1 else ''} "
-            f"in {documents} document{'s' if documents != 1 else ''}")
+            f"in {documents} document{'s' if documents != 1 else ''}"
+        )
 
     def _load_coding(self, force: bool) -> None:
         coding: Coding | None = None
@@ -339,12 +350,14 @@ class DetailsPane(QWidget):
         self.coding_coder.setText(self.project.coder(coding.coder_id).name)
         doc = self.project.document(coding.document_id)
         self.coding_document.setText(doc.title)
-        self.coding_offsets.setText(f"{coding.start}–{coding.end} ({coding.end - coding.start} characters)")
+        self.coding_offsets.setText(
+            f"{coding.start}–{coding.end} ({coding.end - coding.start} characters)"
+        )
         times = f"created {local_time(coding.created)}"
         if coding.updated:
             times += f"\nupdated {local_time(coding.updated)}"
         self.coding_times.setText(times)
-        self.coding_quote.setText(quote(doc.text[coding.start:coding.end]))
+        self.coding_quote.setText(quote(doc.text[coding.start : coding.end]))
         if force or not self.coding_memo.is_dirty():
             self.coding_memo.load(coding.memo)
 
@@ -415,14 +428,19 @@ class DetailsPane(QWidget):
         if code is None:
             return
         try:
-            self._execute(f"Change colour of {code.name}", lambda: self.project.update_code(code.id, color=color))
+            self._execute(
+                f"Change colour of {code.name}",
+                lambda: self.project.update_code(code.id, color=color),
+            )
         except AnnotatorError as err:
             messages.show_error(self, err)
 
     def _choose_color(self) -> None:
         if self._code is None:
             return
-        chosen = QColorDialog.getColor(QColor(self._code.color), self, f"Colour of {self._code.name}")
+        chosen = QColorDialog.getColor(
+            QColor(self._code.color), self, f"Colour of {self._code.name}"
+        )
         if chosen.isValid():
             self.set_code_color(chosen.name())
 
@@ -442,7 +460,8 @@ class DetailsPane(QWidget):
             elif self._code_id in changes.affected("codings", "code_id"):
                 self._load_usage()
         if self._coding_id is not None and (
-            self._coding_id in changes.ids("codings") or codes
+            self._coding_id in changes.ids("codings")
+            or codes
             or (self._coding is not None and self._coding.coder_id in changes.ids("coders"))
             or (self._coding is not None and self._coding.document_id in changes.ids("documents"))
         ):

@@ -100,10 +100,16 @@ class DocumentTableModel(QAbstractTableModel):
     def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(COLUMNS)
 
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
             return COLUMNS[section]
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.TextAlignmentRole and section == CODINGS:
+        if (
+            orientation == Qt.Orientation.Horizontal
+            and role == Qt.ItemDataRole.TextAlignmentRole
+            and section == CODINGS
+        ):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None
 
@@ -191,8 +197,12 @@ class DocumentTableModel(QAbstractTableModel):
                 self._insert(rc.after)
             else:
                 after = rc.after
-                self._replace(row, title=after["title"], source_name=after.get("source_name", ""),
-                              format=after.get("format", "txt"))
+                self._replace(
+                    row,
+                    title=after["title"],
+                    source_name=after.get("source_name", ""),
+                    format=after.get("format", "txt"),
+                )
                 renamed.add(row)
         self._changed_rows(renamed, TITLE, TITLE)
 
@@ -215,8 +225,11 @@ class DocumentTableModel(QAbstractTableModel):
 
     def _insert(self, after: dict[str, Any]) -> None:
         doc = DocumentSummary.model_construct(
-            id=after["id"], title=after["title"], source_name=after.get("source_name", ""),
-            format=after.get("format", "txt"), length=int(after.get("length") or 0),
+            id=after["id"],
+            title=after["title"],
+            source_name=after.get("source_name", ""),
+            format=after.get("format", "txt"),
+            length=int(after.get("length") or 0),
             imported_at=after.get("imported_at", ""),
             codings=self._project.coding_count(after["id"]),
             attributes=self._project.document_attributes(after["id"]),
@@ -253,8 +266,14 @@ class DocumentFilter(QSortFilterProxyModel):
 class DocumentListPanel(QWidget):
     """Filter box plus the document table; drives and follows ``state.current_document_id``."""
 
-    def __init__(self, project: Project, events: ProjectEvents, stack: UndoHistory,
-                 state: WorkbenchState, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        project: Project,
+        events: ProjectEvents,
+        stack: UndoHistory,
+        state: WorkbenchState,
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
         self.project = project
         self.stack = stack
@@ -285,7 +304,9 @@ class DocumentListPanel(QWidget):
         self.view.setEditTriggers(QAbstractItemView.EditTrigger.EditKeyPressed)
         self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.view.setSortingEnabled(True)
-        self.view.sortByColumn(-1, Qt.SortOrder.AscendingOrder)  # import order until a header is clicked
+        self.view.sortByColumn(
+            -1, Qt.SortOrder.AscendingOrder
+        )  # import order until a header is clicked
         header = self.view.header()
         header.setStretchLastSection(False)
         header.setSectionResizeMode(TITLE, QHeaderView.ResizeMode.Stretch)
@@ -337,8 +358,10 @@ class DocumentListPanel(QWidget):
             return
         if index.row() in {r.row() for r in selection.selectedRows()}:
             return
-        flags = (QItemSelectionModel.SelectionFlag.ClearAndSelect
-                 | QItemSelectionModel.SelectionFlag.Rows)
+        flags = (
+            QItemSelectionModel.SelectionFlag.ClearAndSelect
+            | QItemSelectionModel.SelectionFlag.Rows
+        )
         selection.setCurrentIndex(index, flags)
         self.view.scrollTo(index)
 
@@ -360,7 +383,11 @@ class DocumentListPanel(QWidget):
         finally:
             self._syncing = False
         current = self.state.current_document_id
-        if current is not None and current in changes.ids("documents") and self.model.row_of(current) is None:
+        if (
+            current is not None
+            and current in changes.ids("documents")
+            and self.model.row_of(current) is None
+        ):
             self.state.set_current_document(None)  # the open document was deleted
 
     def reload(self) -> None:
@@ -385,8 +412,12 @@ class DocumentListPanel(QWidget):
         try:
             old = self.project.document(document_id, with_text=False).title
             new = " ".join(title.split())
-            commands.execute(self.stack, self.project, f"Rename document {old} to {new}",
-                             lambda: self.project.rename_document(document_id, title))
+            commands.execute(
+                self.stack,
+                self.project,
+                f"Rename document {old} to {new}",
+                lambda: self.project.rename_document(document_id, title),
+            )
         except AnnotatorError as err:
             messages.show_error(self, err)
             return False
@@ -399,13 +430,19 @@ class DocumentListPanel(QWidget):
             return False
         doc = self.model.document(row)
         what = _plural(doc.codings, "coding")
-        question = (f"Delete '{doc.title}' and its {what} from the project?\n"
-                    "You can undo this with Edit > Undo.")
+        question = (
+            f"Delete '{doc.title}' and its {what} from the project?\n"
+            "You can undo this with Edit > Undo."
+        )
         if not confirm(self, "Delete document", question):
             return False
         try:
-            commands.execute(self.stack, self.project, f"Delete document {doc.title}",
-                             lambda: self.project.delete_document(document_id))
+            commands.execute(
+                self.stack,
+                self.project,
+                f"Delete document {doc.title}",
+                lambda: self.project.delete_document(document_id),
+            )
         except AnnotatorError as err:
             messages.show_error(self, err)
             return False

@@ -43,7 +43,9 @@ def _local(stamp: str) -> str:
 class HistoryDialog(QDialog):
     """A read-only table of the history with an export button."""
 
-    def __init__(self, project: Project, settings: QSettings | None, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, project: Project, settings: QSettings | None, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self.setObjectName("historyDialog")
         self.setWindowTitle(f"History of {project.path.stem}")
@@ -88,14 +90,22 @@ class HistoryDialog(QDialog):
         limit = self.project.history_limit
         self.note.setText(
             f"{len(entries)} of the project's steps, newest first. Undo reaches back over the last "
-            f"{limit:,} actions; older ones keep this line only." + (" Export writes them all." if total > SHOWN else ""))
+            f"{limit:,} actions; older ones keep this line only."
+            + (" Export writes them all." if total > SHOWN else "")
+        )
 
     def ask_export(self) -> None:
         from annotator.io.tables.audit import export_audit
 
-        path = file_dialogs.save_file(self, self.settings, "export", "Export history",
-                                      f"{self.project.path.stem}-history.csv", "CSV (*.csv)",
-                                      self.project.path.parent)
+        path = file_dialogs.save_file(
+            self,
+            self.settings,
+            "export",
+            "Export history",
+            f"{self.project.path.stem}-history.csv",
+            "CSV (*.csv)",
+            self.project.path.parent,
+        )
         if path is None:
             return
         if not path.suffix:

@@ -88,11 +88,14 @@ class HitModel(QAbstractTableModel):
             align = Qt.AlignmentFlag.AlignRight if col == BEFORE else Qt.AlignmentFlag.AlignLeft
             return int(align | Qt.AlignmentFlag.AlignVCenter)
         if role == Qt.ItemDataRole.ToolTipRole:
-            return f"{hit.title}, characters {hit.start}–{hit.end}\n{hit.before}{hit.match}{hit.after}"
+            return (
+                f"{hit.title}, characters {hit.start}–{hit.end}\n{hit.before}{hit.match}{hit.after}"
+            )
         return None
 
-    def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
             return self.HEADERS[section]
         return None
@@ -140,7 +143,7 @@ class _ContextDelegate(QStyledItemDelegate):
 
 
 def confirm_current_code(parent: QWidget | None, code_name: str, count: int) -> str | None:
-    """"use" the current code, "choose" another, or None (cancel)."""
+    """ "use" the current code, "choose" another, or None (cancel)."""
     box = QMessageBox(parent)
     box.setWindowTitle("Code search hits")
     box.setIcon(QMessageBox.Icon.Question)
@@ -161,8 +164,14 @@ class SearchDialog(QDialog):
     #: search cancelled by a newer one).
     searchFinished = Signal()
 
-    def __init__(self, project: Project, events: ProjectEvents, state: WorkbenchState,
-                 actions: CodingActions, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        project: Project,
+        events: ProjectEvents,
+        state: WorkbenchState,
+        actions: CodingActions,
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
         self.setObjectName("searchDialog")
         self.setWindowTitle("Search documents")
@@ -270,8 +279,13 @@ class SearchDialog(QDialog):
             self._finished()
             return
         try:
-            job = search_read(self.project.path, query, regex=self.regex_box.isChecked(),
-                              case_sensitive=self.case_box.isChecked(), whole_word=self.word_box.isChecked())
+            job = search_read(
+                self.project.path,
+                query,
+                regex=self.regex_box.isChecked(),
+                case_sensitive=self.case_box.isChecked(),
+                whole_word=self.word_box.isChecked(),
+            )
         except InvalidInput as err:
             self._set_count(str(err), error=True)
             self._finished()
@@ -288,14 +302,20 @@ class SearchDialog(QDialog):
             title = self._titles.get(h.document_id)
             if title is None:
                 continue
-            out.append(h if title == h.title else Hit(h.document_id, title, h.start, h.end, h.before, h.match, h.after))
+            out.append(
+                h
+                if title == h.title
+                else Hit(h.document_id, title, h.start, h.end, h.before, h.match, h.after)
+            )
         return out
 
     def _on_progress(self, progress: Progress) -> None:
         self.model.add_hits(self._listed(progress.data or ()))
         n = len(self.model.hits)
-        self._set_count(f"Searching… {progress.done:,} of {progress.total:,} documents, "
-                        f"{n:,} match{'es' if n != 1 else ''} so far.")
+        self._set_count(
+            f"Searching… {progress.done:,} of {progress.total:,} documents, "
+            f"{n:,} match{'es' if n != 1 else ''} so far."
+        )
         self._update_buttons()
 
     def _on_done(self, hits: HitList) -> None:
@@ -305,7 +325,9 @@ class SearchDialog(QDialog):
         if not n:
             self._set_count("No matches.")
         else:
-            text = f"{n:,} match{'es' if n != 1 else ''} in {docs} document{'s' if docs != 1 else ''}."
+            text = (
+                f"{n:,} match{'es' if n != 1 else ''} in {docs} document{'s' if docs != 1 else ''}."
+            )
             self._set_count(f"{text} {hits.note}".strip())
         self._finished()
 
@@ -355,7 +377,9 @@ class SearchDialog(QDialog):
             if answer == "use":
                 return PickResult(current, None)
         s = "s" if count != 1 else ""
-        return pick_code(self, self.project, self.coding_actions.recent_codes, f"Code {count} passage{s} with…")
+        return pick_code(
+            self, self.project, self.coding_actions.recent_codes, f"Code {count} passage{s} with…"
+        )
 
     def _code(self, hits: list[Hit]) -> None:
         if not hits:

@@ -126,7 +126,9 @@ class SegmentTableModel(QAbstractTableModel):
     def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(COLUMNS)
 
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
             return COLUMNS[section]
         return None
@@ -141,8 +143,13 @@ class SegmentTableModel(QAbstractTableModel):
         if role == SpanRole:
             return (seg.document_id, seg.start, seg.end)
         if role == Qt.ItemDataRole.DisplayRole:
-            return (seg.document_title, seg.code_path, seg.coder_name,
-                    " ".join(seg.text.split()), f"{seg.start}–{seg.end}")[col]
+            return (
+                seg.document_title,
+                seg.code_path,
+                seg.coder_name,
+                " ".join(seg.text.split()),
+                f"{seg.start}–{seg.end}",
+            )[col]
         if role == SortRole:
             if col == OFFSETS:
                 return seg.start
@@ -158,8 +165,13 @@ class SegmentTableModel(QAbstractTableModel):
 class SegmentListPanel(QWidget):
     """Lists the coded segments of the current code; double-click reveals one in its document."""
 
-    def __init__(self, project: Project, events: ProjectEvents, state: WorkbenchState,
-                 parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        project: Project,
+        events: ProjectEvents,
+        state: WorkbenchState,
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
         self.setObjectName("segmentList")
         self.project = project
@@ -195,11 +207,13 @@ class SegmentListPanel(QWidget):
         header.setStretchLastSection(False)
         # Fixed widths, not ResizeToContents: that measures every row on each change and
         # scroll (hundreds of ms with a thousand segments).
-        for col, mode in ((DOCUMENT, QHeaderView.ResizeMode.Interactive),
-                          (CODE, QHeaderView.ResizeMode.Interactive),
-                          (CODER, QHeaderView.ResizeMode.Interactive),
-                          (TEXT, QHeaderView.ResizeMode.Stretch),
-                          (OFFSETS, QHeaderView.ResizeMode.Interactive)):
+        for col, mode in (
+            (DOCUMENT, QHeaderView.ResizeMode.Interactive),
+            (CODE, QHeaderView.ResizeMode.Interactive),
+            (CODER, QHeaderView.ResizeMode.Interactive),
+            (TEXT, QHeaderView.ResizeMode.Stretch),
+            (OFFSETS, QHeaderView.ResizeMode.Interactive),
+        ):
             header.setSectionResizeMode(col, mode)
         header.resizeSection(DOCUMENT, 110)
         metrics = self.view.fontMetrics()
@@ -250,8 +264,13 @@ class SegmentListPanel(QWidget):
         ids = tree.subtree(code_id) if self.subcodes.isChecked() else [code_id]
         self._code_ids = set(ids)
         self._ancestors = {c.id for c in tree.ancestors(code_id)}
-        codings = [] if coders is not None and not coders else self.project.codings(
-            code_ids=ids, coder_ids=sorted(coders) if coders is not None else None)
+        codings = (
+            []
+            if coders is not None and not coders
+            else self.project.codings(
+                code_ids=ids, coder_ids=sorted(coders) if coders is not None else None
+            )
+        )
         self.model.set_segments(self._segments(tree, codings))
         self._update_header(tree)
         keep = selected or self.state.current_coding_id
@@ -276,8 +295,17 @@ class SegmentListPanel(QWidget):
             titles[doc_id] = self.project.document(doc_id, with_text=False).title
         paths = {cid: tree.path(cid) for cid in self._code_ids}
         return [
-            Segment(c.id, c.document_id, titles[c.document_id], paths.get(c.code_id, "?"),
-                    c.coder_id, names.get(c.coder_id, "?"), c.start, c.end, texts[c.document_id][c.start:c.end])
+            Segment(
+                c.id,
+                c.document_id,
+                titles[c.document_id],
+                paths.get(c.code_id, "?"),
+                c.coder_id,
+                names.get(c.coder_id, "?"),
+                c.start,
+                c.end,
+                texts[c.document_id][c.start : c.end],
+            )
             for c in codings
         ]
 
@@ -287,12 +315,17 @@ class SegmentListPanel(QWidget):
             return
         tree = tree or self.project.code_tree()
         docs = len({s.document_id for s in self.model.segments})
-        suffix = " and its sub-codes" if self.subcodes.isChecked() and len(self._code_ids) > 1 else ""
+        suffix = (
+            " and its sub-codes" if self.subcodes.isChecked() and len(self._code_ids) > 1 else ""
+        )
         self.header.setText(
             f"{_plural(len(self.model.segments), 'segment')} in {_plural(docs, 'document')} "
-            f"for {tree.path(code_id)}{suffix}")
+            f"for {tree.path(code_id)}{suffix}"
+        )
         coders = self.state.visible_coders(SEGMENTS)
-        self.header.setToolTip("" if coders is None else "Only the codings of the coders shown are listed.")
+        self.header.setToolTip(
+            "" if coders is None else "Only the codings of the coders shown are listed."
+        )
 
     def _on_subcodes(self, checked: bool) -> None:
         self.view.setColumnHidden(CODE, not checked)
@@ -311,7 +344,11 @@ class SegmentListPanel(QWidget):
         )
         if not relevant:
             return
-        if codes_touched & (shown | self._ancestors) or changes.touches("documents") or changes.touches("coders"):
+        if (
+            codes_touched & (shown | self._ancestors)
+            or changes.touches("documents")
+            or changes.touches("coders")
+        ):
             self.refresh()  # paths, titles or names changed: re-read the listing
             return
         self._patch_codings(changes)
@@ -322,8 +359,11 @@ class SegmentListPanel(QWidget):
         codings = []
         for rc in changes.of("codings"):
             row = rc.after
-            wanted = (row is not None and row["code_id"] in self._code_ids
-                      and self.state.coder_visible(row["coder_id"], SEGMENTS))
+            wanted = (
+                row is not None
+                and row["code_id"] in self._code_ids
+                and self.state.coder_visible(row["coder_id"], SEGMENTS)
+            )
             if wanted:
                 assert row is not None
                 codings.append(self.project.coding(row["id"]))
@@ -351,7 +391,10 @@ class SegmentListPanel(QWidget):
             return False
         if self.selected_coding_id() != coding_id:
             self.view.selectionModel().setCurrentIndex(
-                index, QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows)
+                index,
+                QItemSelectionModel.SelectionFlag.ClearAndSelect
+                | QItemSelectionModel.SelectionFlag.Rows,
+            )
         self.view.scrollTo(index)
         return True
 
@@ -380,9 +423,12 @@ class SegmentListPanel(QWidget):
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         # Enter reveals the current row; not through ``activated``, which some platforms
         # also emit on a single click or alongside ``doubleClicked``.
-        if (watched is self.view and event.type() == QEvent.Type.KeyPress
-                and isinstance(event, QKeyEvent)
-                and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)):
+        if (
+            watched is self.view
+            and event.type() == QEvent.Type.KeyPress
+            and isinstance(event, QKeyEvent)
+            and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+        ):
             index = self.view.currentIndex()
             if index.isValid():
                 self._reveal(index)

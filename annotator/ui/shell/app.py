@@ -29,11 +29,19 @@ def ask_for_coder(window: MainWindow) -> None:
     names = [c.name for c in window.project.coders()]
     while window.needs_coder():
         name, ok = QInputDialog.getItem(
-            window, "Who is coding?",
-            "Your name (every coding you make is recorded under it):", names, 0, True)
+            window,
+            "Who is coding?",
+            "Your name (every coding you make is recorded under it):",
+            names,
+            0,
+            True,
+        )
         if not ok:
             return
-        existing = next((c for c in window.project.coders() if c.name.casefold() == name.strip().casefold()), None)
+        existing = next(
+            (c for c in window.project.coders() if c.name.casefold() == name.strip().casefold()),
+            None,
+        )
         if existing is not None:
             window.state.set_active_coder(existing.id)
         elif name.strip():
@@ -43,7 +51,8 @@ def ask_for_coder(window: MainWindow) -> None:
 def ask_read_only(parent: QWidget | None, problem: ProjectInUse) -> bool:
     """The project is edited in another window: offer to open it read-only here (tests patch this)."""
     answer = QMessageBox.question(
-        parent, "Project already open",
+        parent,
+        "Project already open",
         f"{problem}\n\nOpen it read-only here? This window will show the other window's "
         "changes as they are saved, and change nothing itself.",
         QMessageBox.StandardButton.Open | QMessageBox.StandardButton.Cancel,
@@ -52,7 +61,9 @@ def ask_read_only(parent: QWidget | None, problem: ProjectInUse) -> bool:
     return answer == QMessageBox.StandardButton.Open
 
 
-def open_window(path: Path, settings: QSettings | None = None, parent: QWidget | None = None) -> MainWindow | None:
+def open_window(
+    path: Path, settings: QSettings | None = None, parent: QWidget | None = None
+) -> MainWindow | None:
     """Open ``path`` in a new window; None if the user declined (it is edited elsewhere)."""
     try:
         window = MainWindow(path, settings)
@@ -100,7 +111,9 @@ def run_app(project: str | None = None) -> int:
         return 1
     except OSError as err:  # unreadable file or folder: one sentence, no traceback
         where = f" ({err.filename})" if err.filename else ""
-        QMessageBox.critical(None, "Annotator", f"The project cannot be opened: {err.strerror or err}{where}.")
+        QMessageBox.critical(
+            None, "Annotator", f"The project cannot be opened: {err.strerror or err}{where}."
+        )
         return 1
     if window is None:
         return 0

@@ -20,19 +20,24 @@ from annotator.ui.widgets import commands, file_dialogs, messages
 if TYPE_CHECKING:
     from annotator.ui.shell.main_window import MainWindow
 
+
 def import_paths(window: MainWindow, paths: Sequence[Path]) -> None:
     """Import source files (each its own transaction) and say what happened."""
     files: list[Path] = []
     for path in paths:
         if path.is_dir():
-            files.extend(sorted(p for p in path.rglob("*") if p.suffix.lower() in SUPPORTED_SUFFIXES))
+            files.extend(
+                sorted(p for p in path.rglob("*") if p.suffix.lower() in SUPPORTED_SUFFIXES)
+            )
         else:
             files.append(path)
     own = [f for f in files if file_dialogs.is_open_project_file(f)]
     files = [f for f in files if f not in own]
     if own:
         # Reading it would open and close the project file beside SQLite (see store.guard).
-        messages.show_error(window, f"{display_name(own[0].name)} is this project's own file; it is not a document.")
+        messages.show_error(
+            window, f"{display_name(own[0].name)} is this project's own file; it is not a document."
+        )
         if not files:
             return
     if not files:
@@ -43,8 +48,10 @@ def import_paths(window: MainWindow, paths: Sequence[Path]) -> None:
     # Read off the GUI thread, each file in a guarded worker process; stored here, one
     # transaction per file (a broken file costs only itself), one undo step for all.
     report = ImportRun(window, window.project, window.stack, files).run()
-    lines = [f"Imported {len(report.imported)} of {len(files)} file(s)."
-             + (" Stopped: the rest were not read." if report.cancelled else "")]
+    lines = [
+        f"Imported {len(report.imported)} of {len(files)} file(s)."
+        + (" Stopped: the rest were not read." if report.cancelled else "")
+    ]
     lines += [f"Already in the project: {display_name(p.name)}" for p, _ in report.duplicates]
     lines += [m for _, m in report.failed]
     lines += [f"{display_name(p.name)}: {n}" for p, n in report.notes]
@@ -58,8 +65,9 @@ def import_paths(window: MainWindow, paths: Sequence[Path]) -> None:
 
 def ask_import(window: MainWindow) -> None:
     patterns = " ".join(f"*{s}" for s in sorted(SUPPORTED_SUFFIXES))
-    paths = file_dialogs.open_files(window, window.settings, "importDocuments", "Import documents",
-                                    f"Documents ({patterns})")
+    paths = file_dialogs.open_files(
+        window, window.settings, "importDocuments", "Import documents", f"Documents ({patterns})"
+    )
     if paths:
         import_paths(window, paths)
 
@@ -68,11 +76,17 @@ def import_codebook_csv(window: MainWindow, path: Path) -> bool:
     from annotator.io.tables.codebook_csv import import_codebook
 
     if file_dialogs.is_open_project_file(path):
-        messages.show_error(window, f"{display_name(path.name)} is this project's own file, not a codebook.")
+        messages.show_error(
+            window, f"{display_name(path.name)} is this project's own file, not a codebook."
+        )
         return False
     try:
-        report = commands.execute(window.stack, window.project, f"Import codebook {display_name(path.name)}",
-                                  lambda: import_codebook(window.project, path))
+        report = commands.execute(
+            window.stack,
+            window.project,
+            f"Import codebook {display_name(path.name)}",
+            lambda: import_codebook(window.project, path),
+        )
     except AnnotatorError as err:
         messages.show_error(window, err)
         return False
@@ -81,8 +95,9 @@ def import_codebook_csv(window: MainWindow, path: Path) -> bool:
 
 
 def ask_import_codebook(window: MainWindow) -> None:
-    path = file_dialogs.open_file(window, window.settings, "importCodebook", "Import codebook",
-                                  "Codebook CSV (*.csv)")
+    path = file_dialogs.open_file(
+        window, window.settings, "importCodebook", "Import codebook", "Codebook CSV (*.csv)"
+    )
     if path is not None:
         import_codebook_csv(window, path)
 
@@ -92,13 +107,22 @@ def ask_export(window: MainWindow, what: str) -> None:
     from annotator.io.tables.segments_csv import export_segments
 
     default = f"{window.project.path.stem}-{what}.csv"
-    chosen = file_dialogs.save_file(window, window.settings, "export", f"Export {what}", default, "CSV (*.csv)",
-                                    window.project.path.parent)
+    chosen = file_dialogs.save_file(
+        window,
+        window.settings,
+        "export",
+        f"Export {what}",
+        default,
+        "CSV (*.csv)",
+        window.project.path.parent,
+    )
     if chosen is None:
         return
     name = str(chosen if chosen.suffix else chosen.with_suffix(".csv"))
     if file_dialogs.is_open_project_file(Path(name)):
-        messages.show_error(window, f"{Path(name).name} is this project's own file; choose another name.")
+        messages.show_error(
+            window, f"{Path(name).name} is this project's own file; choose another name."
+        )
         return
     try:
         if what == "codebook":
@@ -112,15 +136,28 @@ def ask_export(window: MainWindow, what: str) -> None:
 
 
 def ask_open_project(window: MainWindow) -> Path | None:
-    return file_dialogs.open_file(window, window.settings, "projects", "Open project",
-                                  "Annotator projects (*.sqlite)", window.project.path.parent)
+    return file_dialogs.open_file(
+        window,
+        window.settings,
+        "projects",
+        "Open project",
+        "Annotator projects (*.sqlite)",
+        window.project.path.parent,
+    )
 
 
 def ask_new_project(window: MainWindow) -> Path | None:
     from annotator.store import Project
 
-    chosen = file_dialogs.save_file(window, window.settings, "projects", "New project", "project.sqlite",
-                                    "Annotator projects (*.sqlite)", window.project.path.parent)
+    chosen = file_dialogs.save_file(
+        window,
+        window.settings,
+        "projects",
+        "New project",
+        "project.sqlite",
+        "Annotator projects (*.sqlite)",
+        window.project.path.parent,
+    )
     if chosen is None:
         return None
     path = chosen
@@ -145,8 +182,15 @@ def ask_save_copy(window: MainWindow) -> None:
     from annotator.store.backups import save_copy
 
     stem = window.project.path.stem
-    chosen = file_dialogs.save_file(window, window.settings, "saveCopy", "Save a copy", f"{stem} copy.sqlite",
-                                    "Annotator projects (*.sqlite)", window.project.path.parent)
+    chosen = file_dialogs.save_file(
+        window,
+        window.settings,
+        "saveCopy",
+        "Save a copy",
+        f"{stem} copy.sqlite",
+        "Annotator projects (*.sqlite)",
+        window.project.path.parent,
+    )
     if chosen is None:
         return
     path = chosen if chosen.suffix == ".sqlite" else chosen.with_suffix(".sqlite")
@@ -167,13 +211,22 @@ def ask_backups(window: MainWindow) -> None:
     keep = backups_kept(window.settings)
     folder = backup_folder(window.project.path)
     value, ok = QInputDialog.getInt(
-        window, "Automatic backups",
+        window,
+        "Automatic backups",
         f"Each time a project opens, a backup is made in\n{folder}\n\n"
-        "How many backups to keep per project (0 = none):", keep, 0, 100)
+        "How many backups to keep per project (0 = none):",
+        keep,
+        0,
+        100,
+    )
     if ok:
         window.settings.setValue("backups/keep", value)
         window.statusBar().showMessage(
-            f"Keeping {value} automatic backup(s) per project." if value else "Automatic backups are off.", 6000)
+            f"Keeping {value} automatic backup(s) per project."
+            if value
+            else "Automatic backups are off.",
+            6000,
+        )
 
 
 def backups_kept(settings: QSettings) -> int:

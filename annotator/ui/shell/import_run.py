@@ -38,7 +38,9 @@ class _Reader(QThread):
 
     extracted = Signal(object, object)  # path, ExtractedSource | message
 
-    def __init__(self, paths: Sequence[Path], formats: Mapping[str, str] | None, parent: QObject) -> None:
+    def __init__(
+        self, paths: Sequence[Path], formats: Mapping[str, str] | None, parent: QObject
+    ) -> None:
         super().__init__(parent)
         self._paths = list(paths)
         self._formats = formats
@@ -49,7 +51,9 @@ class _Reader(QThread):
 
     def run(self) -> None:
         # extract_many polls the flag while a file is read and kills its worker if set.
-        for path, result in extract_many(self._paths, formats=self._formats, cancelled=lambda: self._cancel):
+        for path, result in extract_many(
+            self._paths, formats=self._formats, cancelled=lambda: self._cancel
+        ):
             if self._cancel:
                 return
             self.extracted.emit(path, result)
@@ -58,8 +62,14 @@ class _Reader(QThread):
 class ImportRun(QObject):
     """One import of ``paths`` into ``project``, with a progress dialog that can cancel."""
 
-    def __init__(self, parent: QWidget, project: Project, stack: UndoHistory, paths: Sequence[Path],
-                 formats: Mapping[str, str] | None = None) -> None:
+    def __init__(
+        self,
+        parent: QWidget,
+        project: Project,
+        stack: UndoHistory,
+        paths: Sequence[Path],
+        formats: Mapping[str, str] | None = None,
+    ) -> None:
         super().__init__(parent)
         self.project = project
         self.stack = stack

@@ -51,8 +51,15 @@ BUSY_TIMEOUT = 3.0
 OUTSIDE_POLL_MS = 1000
 #: Menu actions that change the project; a read-only window disables them.
 EDITING_ACTIONS = (
-    "actionImportDocuments", "actionImportCodebook", "actionApplyCode", "actionCodeWithNewCode",
-    "actionCodeInVivo", "actionReassignCoding", "actionCodingMemo", "actionRemoveCoding", "actionAddCoder",
+    "actionImportDocuments",
+    "actionImportCodebook",
+    "actionApplyCode",
+    "actionCodeWithNewCode",
+    "actionCodeInVivo",
+    "actionReassignCoding",
+    "actionCodingMemo",
+    "actionRemoveCoding",
+    "actionAddCoder",
 )
 
 
@@ -74,12 +81,19 @@ class ViewFindTarget:
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, project_path: str | Path, settings: QSettings | None = None, *,
-                 read_only: bool = False) -> None:
+    def __init__(
+        self,
+        project_path: str | Path,
+        settings: QSettings | None = None,
+        *,
+        read_only: bool = False,
+    ) -> None:
         super().__init__()
         self.setObjectName("mainWindow")
         self.settings = settings if settings is not None else QSettings()
-        self.project = Project.open(Path(project_path), read_only=read_only, busy_timeout=BUSY_TIMEOUT)
+        self.project = Project.open(
+            Path(project_path), read_only=read_only, busy_timeout=BUSY_TIMEOUT
+        )
         if not self.project.claim_editor():
             holder = self.project.editor_elsewhere()  # "" when it is a window of this process
             where = f"another window ({holder})" if holder else "another window of this app"
@@ -88,7 +102,9 @@ class MainWindow(QMainWindow):
             raise ProjectInUse(f"{name} is already open for editing in {where}.")
         self.events = ProjectEvents(self.project, self)
         # An undo or redo that cannot be applied says so in a message.
-        self.stack = commands.UndoHistory(self.project, self, report=lambda m: messages.show_error(self, m))
+        self.stack = commands.UndoHistory(
+            self.project, self, report=lambda m: messages.show_error(self, m)
+        )
         self.stack.setObjectName("undoHistory")
         self.session = Session(self.project, run=commands.runner(self.stack))
         self.state = WorkbenchState(self, session=self.session)
@@ -188,7 +204,9 @@ class MainWindow(QMainWindow):
     def apply_quick_key(self, digit: int) -> bool:
         code = next((c for c in self.project.codes() if c.quick_key == digit), None)
         if code is None:
-            self.statusBar().showMessage(f"No code has quick key {digit} (set one in the codebook).", 4000)
+            self.statusBar().showMessage(
+                f"No code has quick key {digit} (set one in the codebook).", 4000
+            )
             return False
         return self.apply_code_to_selection(code.id)
 
@@ -265,7 +283,9 @@ class MainWindow(QMainWindow):
 
     def _update_title(self) -> None:
         if self.project.read_only:
-            self.setWindowTitle(f"{self.project.path.stem} — read-only ({self.project.read_only_reason}) — Annotator")
+            self.setWindowTitle(
+                f"{self.project.path.stem} — read-only ({self.project.read_only_reason}) — Annotator"
+            )
             return
         coder = self.state.active_coder_id
         name = self.project.coder(coder).name if coder else "no coder chosen"
@@ -278,7 +298,8 @@ class MainWindow(QMainWindow):
             self.menu_actions[name].setEnabled(False)
         self.setAcceptDrops(False)
         self.statusBar().showMessage(
-            f"Read-only: {self.project.read_only_reason}. Changes saved elsewhere appear here as they are made.")
+            f"Read-only: {self.project.read_only_reason}. Changes saved elsewhere appear here as they are made."
+        )
 
     def check_outside_changes(self) -> bool:
         """Another program (the CLI, another window) committed to the project: show it."""
@@ -288,7 +309,9 @@ class MainWindow(QMainWindow):
             return False
         except Exception:  # the file went away or broke under us: say so once, stop asking
             self._outside_timer.stop()
-            self.report(f"{self.project.path.name} can no longer be read; close this window and reopen it.")
+            self.report(
+                f"{self.project.path.name} can no longer be read; close this window and reopen it."
+            )
             return False
         if changed:
             # The history says row by row what another program did: views follow it as they
@@ -302,8 +325,9 @@ class MainWindow(QMainWindow):
             else:
                 self.events.reload()
             self.stack.notify()
-            self.statusBar().showMessage("Another program changed this project; the window now shows its changes.",
-                                         8000)
+            self.statusBar().showMessage(
+                "Another program changed this project; the window now shows its changes.", 8000
+            )
         return changed
 
     def backup_on_open(self) -> None:
@@ -368,7 +392,9 @@ class MainWindow(QMainWindow):
         doc = self.state.current_document_id
         self.settings.setValue(self._project_key("document"), doc or "")
         position = self.document_view.reading_position(doc) if doc else None
-        self.settings.setValue(self._project_key("position"), position if position is not None else 0)
+        self.settings.setValue(
+            self._project_key("position"), position if position is not None else 0
+        )
 
     def _restore_reading(self) -> None:
         """Reopen the document the researcher was reading, at the same place."""

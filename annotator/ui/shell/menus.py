@@ -25,14 +25,24 @@ if TYPE_CHECKING:
     from annotator.ui.shell.main_window import MainWindow
 
 StdKey = QKeySequence.StandardKey
-_FALLBACK_KEYS = {StdKey.Quit: "Ctrl+Q", StdKey.Find: "Ctrl+F", StdKey.New: "Ctrl+N", StdKey.Open: "Ctrl+O"}
+_FALLBACK_KEYS = {
+    StdKey.Quit: "Ctrl+Q",
+    StdKey.Find: "Ctrl+F",
+    StdKey.New: "Ctrl+N",
+    StdKey.Open: "Ctrl+O",
+}
 
 
 def build_menus(w: MainWindow) -> dict[str, QAction]:
     actions: dict[str, QAction] = {}
 
-    def act(name: str, text: str, slot: Callable[[], object], shortcut: QKeySequence | StdKey | str | None = None,
-            tip: str = "") -> QAction:
+    def act(
+        name: str,
+        text: str,
+        slot: Callable[[], object],
+        shortcut: QKeySequence | StdKey | str | None = None,
+        tip: str = "",
+    ) -> QAction:
         action = QAction(text, w)
         action.setObjectName(name)
         if shortcut is not None:
@@ -52,29 +62,75 @@ def build_menus(w: MainWindow) -> dict[str, QAction]:
     # -- File ----------------------------------------------------------------------------
     file_menu = bar.addMenu("&File")
     _name_menu(file_menu, "File")
-    file_menu.addAction(act("actionNewProject", "&New project…", lambda: _switch(w, file_actions.ask_new_project(w)),
-                            StdKey.New))
-    file_menu.addAction(act("actionOpenProject", "&Open project…",
-                            lambda: _switch(w, file_actions.ask_open_project(w)), StdKey.Open))
+    file_menu.addAction(
+        act(
+            "actionNewProject",
+            "&New project…",
+            lambda: _switch(w, file_actions.ask_new_project(w)),
+            StdKey.New,
+        )
+    )
+    file_menu.addAction(
+        act(
+            "actionOpenProject",
+            "&Open project…",
+            lambda: _switch(w, file_actions.ask_open_project(w)),
+            StdKey.Open,
+        )
+    )
     recent_menu = QMenu("Open &recent", w)
     _name_menu(recent_menu, "RecentProjects")
     recent_menu.aboutToShow.connect(lambda: _fill_recent(w, recent_menu))
     file_menu.addMenu(recent_menu)
     file_menu.addSeparator()
-    file_menu.addAction(act("actionImportDocuments", "&Import documents…", lambda: file_actions.ask_import(w),
-                            "Ctrl+I", "Import texts (txt, md, docx, pdf, html, odt, rtf); or drop files on the window"))
-    file_menu.addAction(act("actionImportCodebook", "Import code&book (CSV)…",
-                            lambda: file_actions.ask_import_codebook(w)))
+    file_menu.addAction(
+        act(
+            "actionImportDocuments",
+            "&Import documents…",
+            lambda: file_actions.ask_import(w),
+            "Ctrl+I",
+            "Import texts (txt, md, docx, pdf, html, odt, rtf); or drop files on the window",
+        )
+    )
+    file_menu.addAction(
+        act(
+            "actionImportCodebook",
+            "Import code&book (CSV)…",
+            lambda: file_actions.ask_import_codebook(w),
+        )
+    )
     file_menu.addSeparator()
-    file_menu.addAction(act("actionExportCodebook", "Export codebook (CSV)…",
-                            lambda: file_actions.ask_export(w, "codebook")))
-    file_menu.addAction(act("actionExportSegments", "Export coded segments (CSV)…",
-                            lambda: file_actions.ask_export(w, "segments")))
+    file_menu.addAction(
+        act(
+            "actionExportCodebook",
+            "Export codebook (CSV)…",
+            lambda: file_actions.ask_export(w, "codebook"),
+        )
+    )
+    file_menu.addAction(
+        act(
+            "actionExportSegments",
+            "Export coded segments (CSV)…",
+            lambda: file_actions.ask_export(w, "segments"),
+        )
+    )
     file_menu.addSeparator()
-    file_menu.addAction(act("actionSaveCopy", "Save a &copy…", lambda: file_actions.ask_save_copy(w),
-                            tip="Write the project as it is now to another file; this one stays open"))
-    file_menu.addAction(act("actionAutomaticBackups", "Automatic &backups…", lambda: file_actions.ask_backups(w),
-                            tip="How many backups to keep, made each time the project opens"))
+    file_menu.addAction(
+        act(
+            "actionSaveCopy",
+            "Save a &copy…",
+            lambda: file_actions.ask_save_copy(w),
+            tip="Write the project as it is now to another file; this one stays open",
+        )
+    )
+    file_menu.addAction(
+        act(
+            "actionAutomaticBackups",
+            "Automatic &backups…",
+            lambda: file_actions.ask_backups(w),
+            tip="How many backups to keep, made each time the project opens",
+        )
+    )
     file_menu.addSeparator()
     file_menu.addAction(act("actionQuit", "&Quit", w.close, StdKey.Quit))
 
@@ -85,8 +141,10 @@ def build_menus(w: MainWindow) -> dict[str, QAction]:
     # half-typed field as its own step, then undoes, then shows where the change was.
     undo = act("actionUndo", "&Undo", w.undo, StdKey.Undo)
     redo = act("actionRedo", "&Redo", w.redo, StdKey.Redo)
-    for action, verb, can, text in ((undo, "Undo", w.stack.canUndo, w.stack.undoText),
-                                    (redo, "Redo", w.stack.canRedo, w.stack.redoText)):
+    for action, verb, can, text in (
+        (undo, "Undo", w.stack.canUndo, w.stack.undoText),
+        (redo, "Redo", w.stack.canRedo, w.stack.redoText),
+    ):
         action.setIconText(verb)  # the toolbar button keeps a short, steady label
         if verb == "Redo":
             # Ctrl+Y on some platforms, Ctrl+Shift+Z on others: accept both everywhere.
@@ -97,31 +155,76 @@ def build_menus(w: MainWindow) -> dict[str, QAction]:
     edit_menu.addAction(redo)
     edit_menu.addSeparator()
     edit_menu.addAction(act("actionFind", "&Find in document…", _show_find(w), StdKey.Find))
-    edit_menu.addAction(act("actionSearchAll", "Search &all documents…", lambda: _search_all(w), "Ctrl+Shift+F"))
+    edit_menu.addAction(
+        act("actionSearchAll", "Search &all documents…", lambda: _search_all(w), "Ctrl+Shift+F")
+    )
     edit_menu.addSeparator()
 
     # -- Coding --------------------------------------------------------------------------
     coding_menu = bar.addMenu("&Coding")
     _name_menu(coding_menu, "Coding")
-    coding_menu.addAction(act("actionApplyCode", "&Apply code…", w.pick_and_apply, "Ctrl+K",
-                              "Pick a code by typing its name and apply it to the selected text"))
-    coding_menu.addAction(act("actionCodeWithNewCode", "Code with &new code…", lambda: _new_code(w), "Ctrl+Shift+K"))
-    coding_menu.addAction(act("actionCodeInVivo", "Code &in vivo", lambda: _in_vivo(w), "Ctrl+Shift+V",
-                              "Make the selected words a new code and apply it"))
+    coding_menu.addAction(
+        act(
+            "actionApplyCode",
+            "&Apply code…",
+            w.pick_and_apply,
+            "Ctrl+K",
+            "Pick a code by typing its name and apply it to the selected text",
+        )
+    )
+    coding_menu.addAction(
+        act("actionCodeWithNewCode", "Code with &new code…", lambda: _new_code(w), "Ctrl+Shift+K")
+    )
+    coding_menu.addAction(
+        act(
+            "actionCodeInVivo",
+            "Code &in vivo",
+            lambda: _in_vivo(w),
+            "Ctrl+Shift+V",
+            "Make the selected words a new code and apply it",
+        )
+    )
     coding_menu.addSeparator()
-    coding_menu.addAction(act("actionSelectCodingAtCursor", "Select coding at &cursor",
-                              w.document_view.select_coding_at_cursor, "F7",
-                              "Select the coding under the caret; again for the next one there"))
-    coding_menu.addAction(act("actionNextCoding", "Ne&xt coding", w.document_view.select_next_coding, "F8"))
-    coding_menu.addAction(act("actionPreviousCoding", "Pre&vious coding", w.document_view.select_previous_coding,
-                              "Shift+F8"))
-    coding_menu.addAction(act("actionReassignCoding", "&Re-assign selected coding…", lambda: _reassign(w), "Ctrl+R"))
-    coding_menu.addAction(act("actionCodingMemo", "Edit selected coding's &memo…", lambda: _coding_memo(w), "Ctrl+M"))
-    coding_menu.addAction(act("actionRemoveCoding", "Re&move selected coding", lambda: _remove(w),
-                              tip="Remove the selected coding (Delete in the text)"))
+    coding_menu.addAction(
+        act(
+            "actionSelectCodingAtCursor",
+            "Select coding at &cursor",
+            w.document_view.select_coding_at_cursor,
+            "F7",
+            "Select the coding under the caret; again for the next one there",
+        )
+    )
+    coding_menu.addAction(
+        act("actionNextCoding", "Ne&xt coding", w.document_view.select_next_coding, "F8")
+    )
+    coding_menu.addAction(
+        act(
+            "actionPreviousCoding",
+            "Pre&vious coding",
+            w.document_view.select_previous_coding,
+            "Shift+F8",
+        )
+    )
+    coding_menu.addAction(
+        act("actionReassignCoding", "&Re-assign selected coding…", lambda: _reassign(w), "Ctrl+R")
+    )
+    coding_menu.addAction(
+        act("actionCodingMemo", "Edit selected coding's &memo…", lambda: _coding_memo(w), "Ctrl+M")
+    )
+    coding_menu.addAction(
+        act(
+            "actionRemoveCoding",
+            "Re&move selected coding",
+            lambda: _remove(w),
+            tip="Remove the selected coding (Delete in the text)",
+        )
+    )
     coding_menu.addSeparator()
-    snap = act("actionSnapToWords", "&Snap selections to whole words",
-               lambda: setattr(w.document_view, "snap_to_words", actions["actionSnapToWords"].isChecked()))
+    snap = act(
+        "actionSnapToWords",
+        "&Snap selections to whole words",
+        lambda: setattr(w.document_view, "snap_to_words", actions["actionSnapToWords"].isChecked()),
+    )
     snap.setCheckable(True)
     snap.setChecked(bool(w.settings.value("snapToWords", True, type=bool)))
     w.document_view.snap_to_words = snap.isChecked()
@@ -139,20 +242,27 @@ def build_menus(w: MainWindow) -> dict[str, QAction]:
     coders_menu = bar.addMenu("Co&ders")
     _name_menu(coders_menu, "Coders")
     coders_menu.addAction(act("actionAddCoder", "&New coder…", w.coder_bar.ask_new_coder))
-    coders_menu.addAction(act("actionShowAllCoders", "Show &all coders", lambda: w.coder_bar.set_view("all")))
-    coders_menu.addAction(act("actionShowMine", "Show &my codings only", lambda: w.coder_bar.set_view("mine")))
+    coders_menu.addAction(
+        act("actionShowAllCoders", "Show &all coders", lambda: w.coder_bar.set_view("all"))
+    )
+    coders_menu.addAction(
+        act("actionShowMine", "Show &my codings only", lambda: w.coder_bar.set_view("mine"))
+    )
 
     # -- View --------------------------------------------------------------------------------
     view_menu = bar.addMenu("&View")
     _name_menu(view_menu, "View")
     # Keyboard-only work: jump between the parts of the window.
-    for key, (name, label, target) in enumerate((
-        ("actionGoDocuments", "Go to &documents", lambda: w.document_list.view),
-        ("actionGoText", "Go to the &text", lambda: w.document_view.text_edit),
-        ("actionGoCodebook", "Go to the &codebook", lambda: w.code_tree.view),
-        ("actionGoSegments", "Go to retrieved &segments", lambda: w.segments.view),
-        ("actionGoDetails", "Go to d&etails", lambda: w.details.name_edit),
-    ), start=1):
+    for key, (name, label, target) in enumerate(
+        (
+            ("actionGoDocuments", "Go to &documents", lambda: w.document_list.view),
+            ("actionGoText", "Go to the &text", lambda: w.document_view.text_edit),
+            ("actionGoCodebook", "Go to the &codebook", lambda: w.code_tree.view),
+            ("actionGoSegments", "Go to retrieved &segments", lambda: w.segments.view),
+            ("actionGoDetails", "Go to d&etails", lambda: w.details.name_edit),
+        ),
+        start=1,
+    ):
         view_menu.addAction(act(name, label, _focus(w, target), f"Ctrl+{key}"))
     view_menu.addSeparator()
     for dock in w.docks.values():
@@ -167,15 +277,22 @@ def build_menus(w: MainWindow) -> dict[str, QAction]:
     toggle_tb.setObjectName("actionToggleMainToolbar")
     view_menu.addAction(toggle_tb)
     actions[toggle_tb.objectName()] = toggle_tb
-    for name in ("actionImportDocuments", "actionUndo", "actionRedo", "actionApplyCode", "actionFind"):
+    for name in (
+        "actionImportDocuments",
+        "actionUndo",
+        "actionRedo",
+        "actionApplyCode",
+        "actionFind",
+    ):
         tb.addAction(actions[name])
     tb.addSeparator()
     tb.addWidget(w.coder_bar)
     return actions
 
 
-def _follow_stack(w: MainWindow, action: QAction, verb: str, can: Callable[[], bool],
-                  text: Callable[[], str]) -> None:
+def _follow_stack(
+    w: MainWindow, action: QAction, verb: str, can: Callable[[], bool], text: Callable[[], str]
+) -> None:
     """Keep an undo/redo action's text ("Undo Code with Norm-shaper") and state current."""
 
     def update() -> None:
@@ -205,7 +322,9 @@ def _focus(w: MainWindow, target: Callable[[], QWidget]) -> Callable[[], None]:
 def _selected_coding(w: MainWindow) -> str | None:
     coding = w.state.current_coding_id
     if coding is None:
-        messages.show_error(w, "Select a coding first: click its highlight or its bracket in the margin.")
+        messages.show_error(
+            w, "Select a coding first: click its highlight or its bracket in the margin."
+        )
     return coding
 
 

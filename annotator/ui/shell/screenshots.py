@@ -74,7 +74,9 @@ def code_examples(project: Project) -> None:
                         if n % 3:
                             add(doc_id, codes[name], ann.id, start, match.end())
                         if n % 4 == 0:
-                            add(doc_id, codes[name], ben.id, start, min(len(text), match.end() + 80))
+                            add(
+                                doc_id, codes[name], ben.id, start, min(len(text), match.end() + 80)
+                            )
 
 
 def shoot(out_dir: Path) -> list[Path]:
@@ -123,10 +125,18 @@ def dark_palette() -> QPalette:
     pal = QPalette()
     role = QPalette.ColorRole
     for r, c in (
-        (role.Window, "#2b2b2b"), (role.WindowText, "#e6e6e6"), (role.Base, "#1e1e1e"),
-        (role.AlternateBase, "#262626"), (role.Text, "#e6e6e6"), (role.Button, "#333333"),
-        (role.ButtonText, "#e6e6e6"), (role.Highlight, "#3d6fb4"), (role.HighlightedText, "#ffffff"),
-        (role.ToolTipBase, "#333333"), (role.ToolTipText, "#e6e6e6"), (role.PlaceholderText, "#8a8a8a"),
+        (role.Window, "#2b2b2b"),
+        (role.WindowText, "#e6e6e6"),
+        (role.Base, "#1e1e1e"),
+        (role.AlternateBase, "#262626"),
+        (role.Text, "#e6e6e6"),
+        (role.Button, "#333333"),
+        (role.ButtonText, "#e6e6e6"),
+        (role.Highlight, "#3d6fb4"),
+        (role.HighlightedText, "#ffffff"),
+        (role.ToolTipBase, "#333333"),
+        (role.ToolTipText, "#e6e6e6"),
+        (role.PlaceholderText, "#8a8a8a"),
     ):
         pal.setColor(r, QColor(c))
     for r in (role.WindowText, role.Text, role.ButtonText):

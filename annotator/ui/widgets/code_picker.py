@@ -222,8 +222,12 @@ class CodePicker(QDialog):
             assert isinstance(event, QKeyEvent)
             key = event.key()
             page = max(1, self.list.viewport().height() // max(1, self.list.sizeHintForRow(0)) - 1)
-            steps: dict[int, int] = {Qt.Key.Key_Down: 1, Qt.Key.Key_Up: -1,
-                     Qt.Key.Key_PageDown: page, Qt.Key.Key_PageUp: -page}
+            steps: dict[int, int] = {
+                Qt.Key.Key_Down: 1,
+                Qt.Key.Key_Up: -1,
+                Qt.Key.Key_PageDown: page,
+                Qt.Key.Key_PageUp: -page,
+            }
             if key in steps:
                 self._move(steps[key])
                 return True
@@ -252,8 +256,9 @@ class CodePicker(QDialog):
         return PickResult(self.selected_code_id, self.created_name)
 
 
-def pick_code(parent: QWidget | None, project: Project, recent_codes: Sequence[str],
-              title: str = "Apply code") -> PickResult | None:
+def pick_code(
+    parent: QWidget | None, project: Project, recent_codes: Sequence[str], title: str = "Apply code"
+) -> PickResult | None:
     """Ask for a code (or a new code's name); None if the researcher cancelled."""
     dialog = CodePicker(project, recent_codes, title, parent=parent)
     try:
@@ -264,8 +269,12 @@ def pick_code(parent: QWidget | None, project: Project, recent_codes: Sequence[s
         dialog.deleteLater()
 
 
-def choose_code(parent: QWidget | None, project: Project, title: str,
-                exclude: set[str] | frozenset[str] = frozenset()) -> str | None:
+def choose_code(
+    parent: QWidget | None,
+    project: Project,
+    title: str,
+    exclude: set[str] | frozenset[str] = frozenset(),
+) -> str | None:
     """Ask for an existing code other than ``exclude`` (re-assign, merge); None if cancelled."""
     dialog = CodePicker(project, (), title, allow_create=False, exclude=exclude, parent=parent)
     try:

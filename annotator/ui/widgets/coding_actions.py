@@ -45,8 +45,13 @@ class CodingActions(QObject):
     #: Something the researcher should know that is not an error (for the status bar).
     notice = Signal(str)
 
-    def __init__(self, project: Project, stack: UndoHistory, state: WorkbenchState,
-                 parent: QObject | None = None) -> None:
+    def __init__(
+        self,
+        project: Project,
+        stack: UndoHistory,
+        state: WorkbenchState,
+        parent: QObject | None = None,
+    ) -> None:
         super().__init__(parent)
         self.project = project
         self.stack = stack
@@ -82,32 +87,49 @@ class CodingActions(QObject):
     def confirm(self, question: str) -> bool:
         """Ask about another coder's coding (``messages.confirm``: tests patch it)."""
         parent = self.parent()
-        return messages.confirm(parent if isinstance(parent, QWidget) else None, question, OTHER_CODER_TITLE)
+        return messages.confirm(
+            parent if isinstance(parent, QWidget) else None, question, OTHER_CODER_TITLE
+        )
 
     # -- coding text -------------------------------------------------------------------------
     def apply(self, code_id: str, document_id: str, start: int, end: int) -> Coding:
         """Code ``[start, end)`` of the document with ``code_id`` as the active coder; the
         new coding is selected."""
-        return self._made(operations.code_span(self.session, document_id, start, end, code_id=code_id)).coding
+        return self._made(
+            operations.code_span(self.session, document_id, start, end, code_id=code_id)
+        ).coding
 
-    def code(self, document_id: str, start: int, end: int, *, code_id: str | None = None,
-             new_name: str | None = None) -> Coded:
+    def code(
+        self,
+        document_id: str,
+        start: int,
+        end: int,
+        *,
+        code_id: str | None = None,
+        new_name: str | None = None,
+    ) -> Coded:
         """Pick-then-apply: code the span with the chosen code or a new one (``new_name``,
         a path ``Parent/Child`` creating under ``Parent``), in one step."""
-        return self._made(operations.code_span(self.session, document_id, start, end,
-                                               code_id=code_id, new_name=new_name))
+        return self._made(
+            operations.code_span(
+                self.session, document_id, start, end, code_id=code_id, new_name=new_name
+            )
+        )
 
     def code_in_vivo(self, document_id: str, start: int, end: int) -> Coded:
         """The selected words become a new code, applied to them."""
         return self._made(operations.code_in_vivo(self.session, document_id, start, end))
 
-    def code_spans(self, spans: Sequence[Span], *, code_id: str | None = None,
-                   new_name: str | None = None) -> Coded:
+    def code_spans(
+        self, spans: Sequence[Span], *, code_id: str | None = None, new_name: str | None = None
+    ) -> Coded:
         """Code several spans (search hits) in one step, skipping those the active coder
         has already coded with the code. Selects nothing, unless the Show filter was hiding
         the coder's codings: then they are shown again and the first new one is selected."""
         coded = operations.code_spans(self.session, spans, code_id=code_id, new_name=new_name)
-        hidden = bool(coded.codings) and not self.session.coder_sets.shows(coded.codings[0].coder_id, TEXT)
+        hidden = bool(coded.codings) and not self.session.coder_sets.shows(
+            coded.codings[0].coder_id, TEXT
+        )
         return self._made(coded, select=hidden and not coded.created)
 
     # -- editing a coding: another coder's only after a yes --------------------------------------
@@ -117,11 +139,15 @@ class CodingActions(QObject):
 
     def reassign(self, coding_id: str, code_id: str) -> bool:
         """Give a coding another code; False if the researcher declined."""
-        return operations.reassign_coding(self.session, coding_id, code_id, confirm=self.confirm).done
+        return operations.reassign_coding(
+            self.session, coding_id, code_id, confirm=self.confirm
+        ).done
 
     def resize(self, coding_id: str, start: int, end: int) -> bool:
         """Move a coding's start and end; False if the researcher declined."""
-        return operations.resize_coding(self.session, coding_id, start, end, confirm=self.confirm).done
+        return operations.resize_coding(
+            self.session, coding_id, start, end, confirm=self.confirm
+        ).done
 
     def set_memo(self, coding_id: str, memo: str) -> bool:
         """Replace a coding's memo; False if the researcher declined."""

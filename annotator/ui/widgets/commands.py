@@ -60,8 +60,9 @@ class UndoHistory(QObject):
     #: step before it (the order the researcher made them in).
     aboutToAct = Signal()
 
-    def __init__(self, project: Project, parent: QObject | None = None,
-                 report: ErrorReporter | None = None) -> None:
+    def __init__(
+        self, project: Project, parent: QObject | None = None, report: ErrorReporter | None = None
+    ) -> None:
         super().__init__(parent)
         self.project = project
         self.report = report or _print_report
@@ -85,7 +86,11 @@ class UndoHistory(QObject):
         return entry.label if entry is not None else ""
 
     def _session_actions(self) -> list[str]:
-        return [e.label for e in self.project.history(since=self._opened_at, own=True) if e.kind == "action"]
+        return [
+            e.label
+            for e in self.project.history(since=self._opened_at, own=True)
+            if e.kind == "action"
+        ]
 
     def count(self) -> int:
         """How many actions this window took since it opened (undone ones included)."""

@@ -40,7 +40,10 @@ class NameOnlyIcons(QAbstractFileIconProvider):
         style = QApplication.style()
         if isinstance(what, QFileInfo) and what.isDir():
             return style.standardIcon(QStyle.StandardPixmap.SP_DirIcon)
-        if isinstance(what, QAbstractFileIconProvider.IconType) and what == QAbstractFileIconProvider.IconType.Folder:
+        if (
+            isinstance(what, QAbstractFileIconProvider.IconType)
+            and what == QAbstractFileIconProvider.IconType.Folder
+        ):
             return style.standardIcon(QStyle.StandardPixmap.SP_DirIcon)
         return style.standardIcon(QStyle.StandardPixmap.SP_FileIcon)
 
@@ -99,8 +102,14 @@ def _run(dialog: QFileDialog, settings: QSettings | None, purpose: str) -> list[
     return chosen
 
 
-def open_files(parent: QWidget | None, settings: QSettings | None, purpose: str, title: str, name_filter: str,
-               fallback: Path | None = None) -> list[Path]:
+def open_files(
+    parent: QWidget | None,
+    settings: QSettings | None,
+    purpose: str,
+    title: str,
+    name_filter: str,
+    fallback: Path | None = None,
+) -> list[Path]:
     """Existing files to read (several allowed)."""
     dialog = make_dialog(parent, title, _start_folder(settings, purpose, fallback), name_filter)
     dialog.setFileMode(QFileDialog.FileMode.ExistingFiles)
@@ -108,8 +117,14 @@ def open_files(parent: QWidget | None, settings: QSettings | None, purpose: str,
     return _run(dialog, settings, purpose)
 
 
-def open_file(parent: QWidget | None, settings: QSettings | None, purpose: str, title: str, name_filter: str,
-              fallback: Path | None = None) -> Path | None:
+def open_file(
+    parent: QWidget | None,
+    settings: QSettings | None,
+    purpose: str,
+    title: str,
+    name_filter: str,
+    fallback: Path | None = None,
+) -> Path | None:
     """One existing file to read."""
     dialog = make_dialog(parent, title, _start_folder(settings, purpose, fallback), name_filter)
     dialog.setFileMode(QFileDialog.FileMode.ExistingFile)
@@ -118,8 +133,15 @@ def open_file(parent: QWidget | None, settings: QSettings | None, purpose: str, 
     return chosen[0] if chosen else None
 
 
-def save_file(parent: QWidget | None, settings: QSettings | None, purpose: str, title: str, default_name: str,
-              name_filter: str, fallback: Path | None = None) -> Path | None:
+def save_file(
+    parent: QWidget | None,
+    settings: QSettings | None,
+    purpose: str,
+    title: str,
+    default_name: str,
+    name_filter: str,
+    fallback: Path | None = None,
+) -> Path | None:
     """A file to write; the dialog asks before replacing an existing one."""
     dialog = make_dialog(parent, title, _start_folder(settings, purpose, fallback), name_filter)
     dialog.setFileMode(QFileDialog.FileMode.AnyFile)
@@ -132,4 +154,3 @@ def save_file(parent: QWidget | None, settings: QSettings | None, purpose: str, 
 def is_open_project_file(path: Path) -> bool:
     """Whether ``path`` is an open project's own file (reading it would loosen its locks)."""
     return guard.is_held(path)
-

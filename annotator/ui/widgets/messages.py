@@ -11,14 +11,20 @@ from annotator.core.errors import AnnotatorError
 ERROR_COLOR = "#C62828"
 
 
-def show_error(parent: QWidget | None, problem: AnnotatorError | str, title: str = "Annotator") -> None:
+def show_error(
+    parent: QWidget | None, problem: AnnotatorError | str, title: str = "Annotator"
+) -> None:
     """A modal warning with the error's sentence (tests patch this to capture it)."""
     QMessageBox.warning(parent, title, str(problem))
 
 
 def confirm(parent: QWidget | None, question: str, title: str = "Annotator") -> bool:
     """Ask a yes/no question, "No" being the default (tests patch this to answer it)."""
-    answer = QMessageBox.question(parent, title, question,
-                                  QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-                                  QMessageBox.StandardButton.No)
+    answer = QMessageBox.question(
+        parent,
+        title,
+        question,
+        QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+        QMessageBox.StandardButton.No,
+    )
     return answer == QMessageBox.StandardButton.Yes

@@ -150,7 +150,9 @@ class WorkbenchState(QObject):
 
 def span_mime(document_id: str, start: int, end: int) -> QMimeData:
     data = QMimeData()
-    data.setData(SPAN_MIME, json.dumps({"document_id": document_id, "start": start, "end": end}).encode())
+    data.setData(
+        SPAN_MIME, json.dumps({"document_id": document_id, "start": start, "end": end}).encode()
+    )
     data.setText("")
     return data
 

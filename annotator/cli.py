@@ -242,6 +242,32 @@ def cmd_backup(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_history(args: argparse.Namespace) -> int:
+    from annotator.io.tables.audit import audit_rows, export_audit
+
+    with _open(args.project) as project:
+        if args.output:
+            n = export_audit(project, Path(args.output))
+            print(f"{plural(n, 'step')} written to {args.output}")
+            return 0
+        rows = audit_rows(project)
+    if args.json:
+        from annotator.io.tables.audit import COLUMNS
+
+        print(
+            json.dumps(
+                [dict(zip(COLUMNS, r, strict=True)) for r in rows], indent=2, ensure_ascii=False
+            )
+        )
+        return 0
+    for step, at, who, label, _kind, what, state, _undoable in (
+        rows[-args.last :] if args.last else rows
+    ):
+        flag = f" [{state}]" if state in ("undone", "dropped") else ""
+        print(f"{step:>6}  {str(at)[:19].replace('T', ' ')}  {who or '-':<12}  {label}  ({what}){flag}")
+    return 0
+
+
 def cmd_gui(args: argparse.Namespace) -> int:
     # Imported here so the CLI itself never needs Qt (or a display).
     from annotator.ui.shell.app import run_app
@@ -312,6 +338,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--keep", type=int, default=5, help="rolling backups to keep (default 5)")
     p.set_defaults(func=cmd_backup)
+
+    p = sub.add_parser("history", help="the audit trail: every step, who took it and when")
+    p.add_argument("project")
+    p.add_argument("-o", "--output", help="write it as CSV")
+    p.add_argument("--json", action="store_true")
+    p.add_argument("--last", type=int, help="only the last N steps")
+    p.set_defaults(func=cmd_history)
 
     p = sub.add_parser("code", help="apply a code to a passage; prints the new coding's id")
     p.add_argument("project")

@@ -106,3 +106,21 @@ def test_a_read_only_project_can_be_read_but_not_changed(tmp_path, capsys, monke
     assert "read-only" in err and err.count("\n") == 1
     monkeypatch.undo()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["p.sqlite"]
+
+
+def test_history_lists_and_exports_the_audit_trail(tmp_path, capsys):
+    path = _project(tmp_path)
+    assert main(["coders", "add", str(path), "Ben"]) == 0
+    capsys.readouterr()
+    assert main(["history", str(path), "--last", "1"]) == 0
+    out = capsys.readouterr().out.strip().splitlines()
+    assert len(out) == 1 and "Add coder Ben" in out[0] and "(1 coder added)" in out[0]
+    assert main(["history", str(path), "--json"]) == 0
+    import json
+
+    steps = json.loads(capsys.readouterr().out)
+    assert [s["action"] for s in steps] == ["Add coder Ann", "Add coder Ben"]
+    trail = tmp_path / "trail.csv"
+    assert main(["history", str(path), "-o", str(trail)]) == 0
+    assert "2 steps written" in capsys.readouterr().out
+    assert trail.read_text(encoding="utf-8-sig").splitlines()[0].startswith("step,time,who")

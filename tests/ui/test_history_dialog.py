@@ -34,3 +34,23 @@ def test_the_history_shows_each_step_newest_first_with_what_was_undone(
         rows = list(csv.reader(fh))
     assert rows[-1][3] == "Undo Add coder Cem"
     assert "Wrote" in dialog.note.text()
+
+
+def test_edit_history_opens_the_trail_from_the_window(qtbot, sample, tmp_path):
+    from PySide6.QtCore import QSettings
+    from PySide6.QtWidgets import QApplication
+
+    from annotator.ui import MainWindow
+
+    sample.project.close()
+    window = MainWindow(
+        sample.project.path, QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat)
+    )
+    qtbot.addWidget(window)
+    window.menu_actions["actionHistory"].trigger()
+    dialogs = [
+        w for w in QApplication.topLevelWidgets() if isinstance(w, HistoryDialog) and w.isVisible()
+    ]
+    assert len(dialogs) == 1
+    assert dialogs[0].table.rowCount() == len(window.project.history())
+    dialogs[0].close()

@@ -153,6 +153,14 @@ def build_menus(w: MainWindow) -> dict[str, QAction]:
         _follow_stack(w, action, verb, can, text)
     edit_menu.addAction(undo)
     edit_menu.addAction(redo)
+    edit_menu.addAction(
+        act(
+            "actionHistory",
+            "&History…",
+            lambda: _history(w),
+            tip="Every step taken on this project, who took it and when",
+        )
+    )
     edit_menu.addSeparator()
     edit_menu.addAction(act("actionFind", "&Find in document…", _show_find(w), StdKey.Find))
     edit_menu.addAction(
@@ -445,3 +453,11 @@ def _switch(w: MainWindow, path: Path | None) -> None:
         return
     w.close()
     QApplication.processEvents()
+
+
+def _history(w: MainWindow) -> None:
+    from annotator.ui.panels.history_dialog import HistoryDialog
+
+    dialog = HistoryDialog(w.project, w.settings, w)
+    dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    dialog.show()

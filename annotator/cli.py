@@ -264,7 +264,9 @@ def cmd_history(args: argparse.Namespace) -> int:
         rows[-args.last :] if args.last else rows
     ):
         flag = f" [{state}]" if state in ("undone", "dropped") else ""
-        print(f"{step:>6}  {str(at)[:19].replace('T', ' ')}  {who or '-':<12}  {label}  ({what}){flag}")
+        print(
+            f"{step:>6}  {str(at)[:19].replace('T', ' ')}  {who or '-':<12}  {label}  ({what}){flag}"
+        )
     return 0
 
 

@@ -28,7 +28,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from PySide6.QtWidgets import QApplication
 
-from annotator.core.changes import ChangeSet, RowChange
+from annotator.core.changes import RowChange
 from annotator.core.models import Code, Coding
 from annotator.store import Project
 from annotator.ui.codebook.code_tree import CodeTreePanel
@@ -73,7 +73,10 @@ def seed(project: Project) -> tuple[list[str], list[str], list[str]]:
             mid = code(f"Category {t}.{m}", top, m, 1)
             for leaf in range(N_LEAF):
                 code(f"Code {t}.{m}.{leaf}", mid, leaf, 2)
-    project.apply_changes(ChangeSet("Seed codebook", rows))
+    with project.action("Seed codebook"):  # one action, row by row, as an import writes them
+        for rc in rows:
+            assert rc.after is not None
+            project._insert(rc.table, rc.after)
     return levels[0], levels[1], levels[2]
 
 
@@ -150,7 +153,7 @@ def main() -> None:
     one("rename a code:", lambda: project.update_code(leaves[5], name="Renamed code"))
     one("move a code to another parent:", lambda: project.move_code(leaves[7], mids[3], 0))
     one("delete a category (10 sub-codes):", lambda: project.delete_code(mids[0], "delete"))
-    one("undo that delete:", lambda: project.apply_changes(project.last_changes.inverse()))
+    one("undo that delete:", project.undo)
 
     took = timed(lambda: model.set_coder_filter({coders[1]}))
     print(f"set_coder_filter (recount 1,000 codes for one coder): {ms(took)}")

@@ -357,27 +357,22 @@ class ProjectBase:
         return before
 
     # -- undo / redo ---------------------------------------------------------------
-    def apply_changes(self, changes: ChangeSet, label: str | None = None) -> ChangeSet:
-        """Replay a ChangeSet (redo) or its ``inverse()`` (undo) as one action.
-
-        Each row must still be as the ChangeSet expects; if someone changed it
-        since, nothing is written and ``Conflict`` says which row.
-        """
-        with self.action(label or changes.label):
-            for rc in changes.rows:
-                current = self._get_row(rc.table, rc.key)
-                if current != rc.before:
-                    raise Conflict(
-                        f"Cannot {label or 'replay'} '{changes.label}': "
-                        f"a {rc.table[:-1]} it touches was changed since."
-                    )
-                if rc.after is None:
-                    self._delete(rc.table, rc.key)
-                elif rc.before is None:
-                    self._insert(rc.table, rc.after)
-                else:
-                    self._update(rc.table, rc.key, rc.after)
-        return self.last_changes
+    def _replay_rows(self, changes: ChangeSet, verb: str, label: str) -> None:
+        """Write ``changes`` row by row, inside the current action (``store.history``'s
+        undo and redo). Each row must still be as ``changes`` expects; if someone changed
+        it since, ``Conflict`` names the step (``verb`` it, ``label``) and the action
+        writes nothing."""
+        for rc in changes.rows:
+            if self._get_row(rc.table, rc.key) != rc.before:
+                raise Conflict(
+                    f"Cannot {verb} '{label}': a {rc.table[:-1]} it touches was changed since."
+                )
+            if rc.after is None:
+                self._delete(rc.table, rc.key)
+            elif rc.before is None:
+                self._insert(rc.table, rc.after)
+            else:
+                self._update(rc.table, rc.key, rc.after)
 
     # -- document texts ------------------------------------------------------------
     #: How many document texts stay in memory (they never change, so a cache is always right).

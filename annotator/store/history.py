@@ -498,17 +498,7 @@ class HistoryOps(ProjectBase):
             for member in members:
                 done = self.entry_changes(member)
                 changes = done.inverse() if kind == "undo" else done
-                for rc in changes.rows:
-                    if self._get_row(rc.table, rc.key) != rc.before:
-                        raise Conflict(
-                            f"Cannot {kind} '{entry.label}': a {rc.table[:-1]} it touches was changed since."
-                        )
-                    if rc.after is None:
-                        self._delete(rc.table, rc.key)
-                    elif rc.before is None:
-                        self._insert(rc.table, rc.after)
-                    else:
-                        self._update(rc.table, rc.key, rc.after)
+                self._replay_rows(changes, kind, entry.label)
                 self._keep_removed_texts(changes)
                 self.conn.execute(
                     "UPDATE history SET state = ? WHERE id = ?",

@@ -334,7 +334,7 @@ def test_an_import_is_one_action_and_one_undo_step(sample, tmp_path: Path) -> No
     assert all(
         "(importing" not in str(rc.after) for rc in seen[0].rows
     )  # temporary names compacted away
-    p.apply_changes(seen[0].inverse(), "Undo")
+    p.undo()
     assert snapshot(p, tmp_path / "after.csv") == before
 
 
@@ -436,9 +436,10 @@ def test_an_import_that_moves_codes_under_new_parents_undoes_and_redoes(project,
     after = project.codes()
     assert project.code_tree().path(trust.id) == "Attitudes/Trust"
     assert project.code(alpha.id).name == "Beta"
-    project.apply_changes(changes.inverse())
+    assert changes
+    project.undo()
     assert project.codes() == before
-    project.apply_changes(changes)
+    project.redo()
     assert project.codes() == after
 
 

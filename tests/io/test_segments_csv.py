@@ -272,7 +272,7 @@ def test_an_import_is_one_action_and_one_undo_step(sample, tmp_path: Path) -> No
     import_segments(p, path, create_codes=True)
     assert len(seen) == 1 and seen[0].label == "Import coded segments s.csv"
     assert {rc.table for rc in seen[0].rows} == {"coders", "codes", "codings"}
-    p.apply_changes(seen[0].inverse(), "Undo")
+    p.undo()
     assert snapshot(p, tmp_path / "after.csv") == before
     assert [c.name for c in p.coders()] == ["Ann", "Ben"]
 

@@ -68,7 +68,7 @@ def test_delete_code_is_one_undoable_action(sample):
     p = sample.project
     before_codes, before_codings = p.codes(), p.codings()
     p.delete_code(sample.norms.id, "delete")
-    p.apply_changes(p.last_changes.inverse())
+    p.undo()
     assert p.codes() == before_codes
     assert p.codings() == before_codings
 
@@ -124,7 +124,7 @@ def test_merging_a_code_into_its_parent_lifts_a_same_named_child(project):
     inner = project.add_code("Anger", anger.id)
     project.merge_codes(anger.id, emotion.id)
     assert [c.id for c in project.code_tree().children(emotion.id)] == [inner.id]
-    project.apply_changes(project.last_changes.inverse())
+    project.undo()
     assert project.code(anger.id).name == "Anger" and project.code(inner.id).parent_id == anger.id
 
 

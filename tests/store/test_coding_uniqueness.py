@@ -108,27 +108,37 @@ def test_the_file_itself_refuses_a_copy(sample):
 
 def test_a_redo_that_would_store_a_copy_is_a_clear_conflict(sample):
     p = sample.project
-    args = (sample.speech.id, sample.norm_shaper.id, sample.ann.id, 60, 80)
-    p.add_coding(*args)
-    first = p.last_changes
-    p.apply_changes(first.inverse(), "Undo")
-    again = p.add_coding(*args)  # coded anew (or by another window) meanwhile
-    before = snapshot(p)
-    with pytest.raises(Conflict) as err:
-        p.apply_changes(first, "Redo")
-    assert str(err.value) == TWIN
-    assert snapshot(p) == before
-    assert p.coding(again.id)
-    # A re-assignment replayed onto a copy is refused the same way.
-    moved = p.add_coding(sample.speech.id, sample.rivalry.id, sample.ann.id, 60, 80)
-    p.update_coding(moved.id, code_id=sample.norms.id)
-    reassign = p.last_changes
-    p.apply_changes(reassign.inverse(), "Undo")
-    p.add_coding(sample.speech.id, sample.norms.id, sample.ann.id, 60, 80)
-    with pytest.raises(
-        Conflict, match=r"^Ann has already coded exactly this passage with Norms\.$"
-    ):
-        p.apply_changes(reassign, "Redo")
+    p.actor = "Ann"  # each window redoes its own steps: another's action keeps Ann's redo
+    other = Project.open(p.path)
+    other.actor = "Ben"
+    try:
+        args = (sample.speech.id, sample.norm_shaper.id, sample.ann.id, 60, 80)
+        p.add_coding(*args)
+        p.undo()
+        again = other.add_coding(*args)  # coded anew by another window meanwhile
+        before = snapshot(p)
+        redo = p.redo_entry()
+        assert redo is not None and redo.label == "Apply code"
+        with pytest.raises(Conflict) as err:
+            p.redo()
+        assert str(err.value) == TWIN
+        assert snapshot(p) == before
+        assert p.coding(again.id)
+        assert p.redo_entry() == redo, "a refused redo changes nothing, the history included"
+        # A re-assignment replayed onto a copy is refused the same way.
+        moved = p.add_coding(sample.speech.id, sample.rivalry.id, sample.ann.id, 60, 80)
+        p.update_coding(moved.id, code_id=sample.norms.id)
+        p.undo()
+        assert p.coding(moved.id).code_id == sample.rivalry.id
+        other.add_coding(sample.speech.id, sample.norms.id, sample.ann.id, 60, 80)
+        before = snapshot(p)
+        with pytest.raises(
+            Conflict, match=r"^Ann has already coded exactly this passage with Norms\.$"
+        ):
+            p.redo()
+        assert snapshot(p) == before
+    finally:
+        other.close()
 
 
 # -- bulk adds ---------------------------------------------------------------------------------
@@ -162,11 +172,10 @@ def test_bulk_add_skips_copies_of_stored_and_earlier_codings_and_keeps_their_mem
     ann_20 = [c for c in p.codings(coder_ids=[sample.ann.id]) if c.start == 20]
     assert [(c.id, c.memo) for c in ann_20] == [(batch[2].id, "new\n\nmore")]
     # One action: undo gives back exactly what was there, redo the import.
-    changes = p.last_changes
     after = snapshot(p)
-    p.apply_changes(changes.inverse(), "Undo")
+    p.undo()
     assert snapshot(p) == before
-    p.apply_changes(changes, "Redo")
+    p.redo()
     assert snapshot(p) == after
 
 

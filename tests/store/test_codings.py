@@ -74,24 +74,34 @@ def test_every_action_notifies_observers_once_with_what_changed(sample):
 
 def test_undo_and_redo_replay_an_action_exactly(sample):
     p = sample.project
+    before = p.codings()
     c = p.add_coding(sample.speech.id, sample.norms.id, sample.ann.id, 0, 5)
-    changes = p.last_changes
-    p.apply_changes(changes.inverse())
+    after = p.codings()
+    p.undo()
     assert c.id not in {x.id for x in p.codings()}
-    p.apply_changes(changes)
+    assert p.codings() == before
+    p.redo()
     assert p.coding(c.id) == c
+    assert p.codings() == after
 
 
 def test_undo_refuses_to_clobber_a_row_changed_since(sample):
-    from annotator.core.errors import Conflict
+    from annotator.store import Project
 
     p = sample.project
+    p.actor = "Ann"  # Ann undoes her own step, not the other window's later one
     c = p.add_coding(sample.speech.id, sample.norms.id, sample.ann.id, 0, 5)
-    add = p.last_changes
-    p.update_coding(c.id, memo="later edit")
-    with pytest.raises(Conflict):
-        p.apply_changes(add.inverse())
+    with Project.open(p.path) as other:
+        other.actor = "Ben"
+        other.update_coding(c.id, memo="later edit")
+    undo = p.undo_entry()
+    assert undo is not None and undo.label == "Apply code"
+    before = p.codings()
+    with pytest.raises(Conflict, match="was changed since"):
+        p.undo()
     assert p.coding(c.id).memo == "later edit"
+    assert p.codings() == before
+    assert p.undo_entry() == undo, "a refused undo changes nothing, the history included"
 
 
 def test_document_text_cannot_change(sample):

@@ -41,7 +41,7 @@ def test_deleting_a_document_takes_its_codings_and_can_be_undone(sample):
     total = len(p.codings())
     p.delete_document(sample.speech.id)
     assert len(p.codings()) == total - 3
-    p.apply_changes(p.last_changes.inverse())
+    p.undo()
     assert len(p.codings()) == total
     assert p.document_attributes(sample.speech.id) == {"genre": "speech"}
 

@@ -21,7 +21,7 @@ def test_memo_edits_are_undoable_and_deleting_a_document_takes_its_memos(sample)
     p = sample.project
     memo = p.add_memo("note", document_id=sample.speech.id)
     p.update_memo(memo.id, text="changed")
-    p.apply_changes(p.last_changes.inverse())
+    p.undo()
     assert p.memo(memo.id).text == "note"
     p.delete_document(sample.speech.id)
     with pytest.raises(NotFound):

@@ -1,6 +1,7 @@
 """Long random sequences of store actions: every action undoes to exactly the state
-before it and redoes to exactly the state after it, alone and in chains; a refused
-action changes nothing; offsets stay inside their texts."""
+before it and redoes to exactly the state after it, alone and in chains (Undo takes the
+newest step still done, Redo the oldest one undone, a new action drops what could be
+redone); a refused action changes nothing; offsets stay inside their texts."""
 
 from __future__ import annotations
 
@@ -10,7 +11,6 @@ from typing import Any
 
 import pytest
 
-from annotator.core.changes import ChangeSet
 from annotator.core.errors import AnnotatorError
 from annotator.store import Project
 
@@ -131,33 +131,49 @@ def test_random_actions_undo_and_redo_exactly(project, seed):
             " ".join(rnd.choice(WORDS) for _ in range(150)) + f" doc{i}",
             attributes={"g": str(i)},
         )
-    history: list[tuple[ChangeSet, dict[str, Any]]] = []
+    # The state after each step still done, oldest first: Undo goes back along it.
+    done = [snapshot(project)]
     for _ in range(150):
         action = random_action(project, rnd, coders)
         if action is None:
             continue
         before = snapshot(project)
+        redo, mark = project.redo_entry(), project.last_history_id()
         try:
             action()
         except AnnotatorError:
             assert snapshot(project) == before  # refused: nothing written
+            assert project.redo_entry() == redo  # not even the history
             continue
-        changes, after = project.last_changes, snapshot(project)
+        after = snapshot(project)
+        if project.last_history_id() == mark:
+            assert after == before  # nothing to do (a move to where it is): no step
+            continue
+        assert project.redo_entry() is None  # a new action drops what could be redone
         for c in project.codings():
             assert 0 <= c.start < c.end <= project.document_length(c.document_id)
-        project.apply_changes(changes.inverse())
+        project.undo()
         assert snapshot(project) == before
-        project.apply_changes(changes)
+        project.redo()
         assert snapshot(project) == after
-        history.append((changes, before))
-        if len(history) > 4 and rnd.random() < 0.15:
-            # Several steps back, then forward again, as a researcher pressing Ctrl+Z a few times.
-            steps = history[-rnd.randint(2, 4) :]
-            states = []
-            for changes_h, before_h in reversed(steps):
-                states.append(snapshot(project))
-                project.apply_changes(changes_h.inverse())
-                assert snapshot(project) == before_h
-            for (changes_h, _), state in zip(steps, reversed(states), strict=True):
-                project.apply_changes(changes_h)
-                assert snapshot(project) == state
+        assert project.redo_entry() is None
+        done.append(after)
+        if len(done) > 5 and rnd.random() < 0.15:
+            # Several steps back, as a researcher pressing Ctrl+Z a few times...
+            steps = rnd.randint(2, 4)
+            for back in range(1, steps + 1):
+                project.undo()
+                assert snapshot(project) == done[-1 - back]
+            if rnd.random() < 0.6:
+                # ... then forward again with Ctrl+Y,
+                for forward in range(steps - 1, -1, -1):
+                    project.redo()
+                    assert snapshot(project) == done[-1 - forward]
+                assert project.redo_entry() is None
+            else:
+                # ... or on from there: the next action drops the steps undone.
+                del done[-steps:]
+    # And all the way back to where the sequence began, step by step.
+    for state in reversed(done[:-1]):
+        project.undo()
+        assert snapshot(project) == state

@@ -167,11 +167,10 @@ def test_merge_and_its_undo_follow_the_store(sample, model):
     p.add_coding(sample.emoji.id, sample.norms.id, sample.ann.id, 0, 4)
     rec = Recorder(model)
     p.merge_codes(sample.norms.id, sample.rivalry.id)
-    merged: ChangeSet = p.last_changes
     assert shape(model) == store_shape(p)
     assert model.parent(model.index_of(sub.id)) == model.index_of(sample.rivalry.id)
     assert model.counts(sample.rivalry.id) == (4, 2)
-    p.apply_changes(merged.inverse())
+    p.undo()
     assert shape(model) == store_shape(p)
     assert model.counts(sample.rivalry.id) == (3, 2)
     assert model.counts(sample.norms.id) == (1, 1)
@@ -188,10 +187,12 @@ def test_random_edits_and_undos_keep_the_tree_equal_to_the_store(project, qtbot)
     check_with_qt_tester(model)
     project.subscribe(model.apply_changes)
     rec = Recorder(model)
-    done: list[ChangeSet] = []
+    setup = project.last_history_id()  # Undo takes only this loop's steps, not the setup's
     for step in range(120):
         ids = model.code_ids()
-        op = rng.choice(["add", "add", "move", "rename", "delete", "merge", "coding", "undo"])
+        op = rng.choice(
+            ["add", "add", "move", "rename", "delete", "merge", "coding", "undo", "redo"]
+        )
         pick = rng.choice(ids) if ids else None
         try:
             if op == "add" or pick is None:
@@ -206,12 +207,19 @@ def test_random_edits_and_undos_keep_the_tree_equal_to_the_store(project, qtbot)
                 project.merge_codes(pick, rng.choice(ids))
             elif op == "coding":
                 project.add_coding(doc.id, pick, coder.id, rng.randint(0, 100), 150)
-            elif op == "undo" and done:
-                project.apply_changes(done.pop().inverse())
-                continue
+            elif op in ("undo", "redo"):
+                entry = project.undo_entry() if op == "undo" else project.redo_entry()
+                if entry is None or entry.id <= setup:
+                    continue
+                # Undo takes the newest step still done, Redo the oldest one undone.
+                if op == "undo":
+                    project.undo()
+                else:
+                    project.redo()
         except AnnotatorError:
             continue  # refused edits (cycles, clashes) change nothing
-        done.append(project.last_changes)
+        if op not in ("undo", "redo") and project.last_changes.rows:
+            assert project.redo_entry() is None, "a new action drops what could be redone"
         assert shape(model) == store_shape(project), (step, op)
     counts = project.code_counts()
     for cid in model.code_ids():

@@ -67,3 +67,24 @@ def sample(project: Project) -> Sample:
     )
     project.add_coding(emoji.id, rivalry.id, ben.id, 0, EMOJI.index(" heats"))
     return Sample(project, ann, ben, speech, emoji, norms, shaper, rivalry)
+
+
+# -- the window tests' shared fixtures (Qt imported only when a test asks for them) --------
+@pytest.fixture
+def settings(tmp_path: Path):  # type: ignore[no-untyped-def]
+    """Settings in the test's folder, so no test reads or changes the user's."""
+    from PySide6.QtCore import QSettings
+
+    return QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
+
+
+@pytest.fixture
+def errors(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The messages the window would show, in order (no dialog opens)."""
+    from annotator.ui.widgets import messages
+
+    seen: list[str] = []
+    monkeypatch.setattr(
+        messages, "show_error", lambda _parent, err, title="Annotator": seen.append(str(err))
+    )
+    return seen

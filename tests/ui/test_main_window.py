@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QMimeData, QPoint, QSettings, Qt, QUrl
+from PySide6.QtCore import QMimeData, QPoint, Qt, QUrl
 from PySide6.QtGui import QAction, QDropEvent
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QDockWidget, QWidget
@@ -13,23 +13,8 @@ from PySide6.QtWidgets import QApplication, QDockWidget, QWidget
 from annotator.store import Project
 from annotator.ui import MainWindow
 from annotator.ui.document.highlights import caret_rect
-from annotator.ui.widgets import messages
 
 LEFT, NOMOD = Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier
-
-
-@pytest.fixture
-def settings(tmp_path) -> QSettings:
-    return QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
-
-
-@pytest.fixture
-def errors(monkeypatch) -> list[str]:
-    seen: list[str] = []
-    monkeypatch.setattr(
-        messages, "show_error", lambda _parent, err, title="Annotator": seen.append(str(err))
-    )
-    return seen
 
 
 @pytest.fixture

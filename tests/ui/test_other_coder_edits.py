@@ -15,7 +15,7 @@ from collections.abc import Callable
 
 import pytest
 from conftest import SPEECH, Sample
-from PySide6.QtCore import QPoint, QSettings, Qt
+from PySide6.QtCore import QPoint, Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QInputDialog
 from pytestqt.qtbot import QtBot
@@ -29,20 +29,6 @@ from annotator.ui.widgets import code_picker, messages
 
 Key, Mod = Qt.Key, Qt.KeyboardModifier
 QUESTION = "This Geopolitical rivalry coding is Ben's. "
-
-
-@pytest.fixture
-def settings(tmp_path) -> QSettings:
-    return QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
-
-
-@pytest.fixture
-def errors(monkeypatch) -> list[str]:
-    seen: list[str] = []
-    monkeypatch.setattr(
-        messages, "show_error", lambda _parent, err, title="Annotator": seen.append(str(err))
-    )
-    return seen
 
 
 class Answers:

@@ -14,7 +14,6 @@ from pathlib import Path
 
 import pytest
 from conftest import REPO, SPEECH
-from PySide6.QtCore import QSettings
 
 from annotator.store import Project
 from annotator.ui import MainWindow
@@ -23,21 +22,6 @@ from annotator.ui.panels.coder_bar import NEW_CODER
 from annotator.ui.panels.document_list import DocumentIdRole
 from annotator.ui.panels.search_dialog import SearchDialog
 from annotator.ui.panels.segment_list import CodingIdRole
-from annotator.ui.widgets import messages
-
-
-@pytest.fixture
-def settings(tmp_path) -> QSettings:
-    return QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
-
-
-@pytest.fixture
-def errors(monkeypatch) -> list[str]:
-    seen: list[str] = []
-    monkeypatch.setattr(
-        messages, "show_error", lambda _parent, err, title="Annotator": seen.append(str(err))
-    )
-    return seen
 
 
 def open_window(qtbot, sample, settings, document_id: str | None) -> MainWindow:

@@ -10,31 +10,16 @@ import textwrap
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QSettings, QSortFilterProxyModel, QTimer
+from PySide6.QtCore import QSortFilterProxyModel, QTimer
 from PySide6.QtWidgets import QApplication, QFileDialog, QFileSystemModel
 
 from annotator.store import Project, guard
 from annotator.ui import MainWindow
 from annotator.ui.shell import app
-from annotator.ui.widgets import messages
 
 linux_locks = pytest.mark.skipif(
     not Path("/proc/locks").exists(), reason="reads Linux's /proc/locks"
 )
-
-
-@pytest.fixture
-def settings(tmp_path) -> QSettings:
-    return QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
-
-
-@pytest.fixture
-def errors(monkeypatch) -> list[str]:
-    seen: list[str] = []
-    monkeypatch.setattr(
-        messages, "show_error", lambda _parent, err, title="Annotator": seen.append(str(err))
-    )
-    return seen
 
 
 @pytest.fixture

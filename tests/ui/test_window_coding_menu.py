@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pytest
 from conftest import SPEECH, Sample
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QInputDialog, QLineEdit
 from pytestqt.qtbot import QtBot
 from window_env import LEFT, answering, highlighted, select, show_window
@@ -18,23 +18,8 @@ from window_env import LEFT, answering, highlighted, select, show_window
 from annotator.core.models import Code
 from annotator.store import Project
 from annotator.ui import MainWindow
-from annotator.ui.widgets import messages
 
 Key = Qt.Key
-
-
-@pytest.fixture
-def settings(tmp_path) -> QSettings:
-    return QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
-
-
-@pytest.fixture
-def errors(monkeypatch) -> list[str]:
-    seen: list[str] = []
-    monkeypatch.setattr(
-        messages, "show_error", lambda _parent, err, title="Annotator": seen.append(str(err))
-    )
-    return seen
 
 
 @pytest.fixture

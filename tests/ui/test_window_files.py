@@ -23,23 +23,9 @@ from window_env import LEFT, answering, select, show_window
 from annotator.store import Project, guard
 from annotator.ui import MainWindow
 from annotator.ui.shell import app
-from annotator.ui.widgets import file_dialogs, messages
+from annotator.ui.widgets import file_dialogs
 
 Key, Mod = Qt.Key, Qt.KeyboardModifier
-
-
-@pytest.fixture
-def settings(tmp_path) -> QSettings:
-    return QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
-
-
-@pytest.fixture
-def errors(monkeypatch) -> list[str]:
-    seen: list[str] = []
-    monkeypatch.setattr(
-        messages, "show_error", lambda _parent, err, title="Annotator": seen.append(str(err))
-    )
-    return seen
 
 
 @pytest.fixture

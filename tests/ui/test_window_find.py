@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pytest
 from conftest import Sample
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
 from pytestqt.qtbot import QtBot
 from window_env import LEFT, show_window
@@ -18,27 +18,12 @@ from window_env import LEFT, show_window
 from annotator.store import Project
 from annotator.ui import MainWindow
 from annotator.ui.document.highlights import FIND_COLOR, FIND_CURRENT_COLOR
-from annotator.ui.widgets import messages
 
 Key, Mod = Qt.Key, Qt.KeyboardModifier
 POST = "Tech 🤖 rivalry 🇺🇸🇨🇳 heats up.\nRivalry 💪 building matters; rivalry.\n"
 RIVALRY = [
     (i, i + 7) for i in (POST.index("rivalry"), POST.index("Rivalry"), POST.rindex("rivalry"))
 ]
-
-
-@pytest.fixture
-def settings(tmp_path) -> QSettings:
-    return QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
-
-
-@pytest.fixture
-def errors(monkeypatch) -> list[str]:
-    seen: list[str] = []
-    monkeypatch.setattr(
-        messages, "show_error", lambda _parent, err, title="Annotator": seen.append(str(err))
-    )
-    return seen
 
 
 @pytest.fixture

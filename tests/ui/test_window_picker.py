@@ -8,31 +8,16 @@ from __future__ import annotations
 
 import pytest
 from conftest import SPEECH, Sample
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 from window_env import answering, highlighted, select, show_window
 
 from annotator.store import Project
 from annotator.ui import MainWindow
-from annotator.ui.widgets import messages
 from annotator.ui.widgets.code_picker import CodePicker
 
 Key, Mod = Qt.Key, Qt.KeyboardModifier
 CHINA = (0, 5)  # "China", the first word of the speech
-
-
-@pytest.fixture
-def settings(tmp_path) -> QSettings:
-    return QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
-
-
-@pytest.fixture
-def errors(monkeypatch) -> list[str]:
-    seen: list[str] = []
-    monkeypatch.setattr(
-        messages, "show_error", lambda _parent, err, title="Annotator": seen.append(str(err))
-    )
-    return seen
 
 
 @pytest.fixture

@@ -142,3 +142,29 @@ def test_ctrl_k_without_a_selection_says_so_and_opens_no_picker(
     assert len(errors) == 1 and "Select some text" in errors[0]
     with Project.open(sample.project.path) as p:
         assert len(p.codings()) == 4
+
+
+def test_ctrl_k_ranks_a_codes_own_name_above_a_recent_code_whose_parent_matches(
+    qtbot: QtBot, window: MainWindow, sample: Sample, errors: list[str]
+) -> None:
+    """Issue 8, item 1: "secur" must offer Security risks first, not the recent code
+    Competition and security/Geopolitical rivalry."""
+    p = window.project
+    category = p.add_code("Competition and security")
+    p.move_code(sample.rivalry.id, category.id, 0)
+    risks = p.add_code("Security risks", category.id)
+    window.coding_actions.apply(sample.rivalry.id, sample.speech.id, 6, 10)  # now the recent code
+    shown: list[str] = []
+
+    def steps(picker: CodePicker) -> None:
+        qtbot.keyClicks(picker.filter_edit, "secur")
+        shown.append(highlighted_row(picker))
+        qtbot.keyClick(picker.filter_edit, Key.Key_Return)
+
+    select(window, *CHINA)
+    with answering(CodePicker, steps):
+        press_ctrl_k(qtbot, window)
+    assert shown == ["Competition and security/Security risks"]
+    with Project.open(sample.project.path) as fresh:
+        assert spans(fresh, risks.id, sample.ann.id) == {CHINA}
+    assert errors == []

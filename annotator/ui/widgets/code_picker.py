@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from annotator.core.code_match import Candidate, rank
 from annotator.core.codebook import name_key
 from annotator.store import Project
 
@@ -110,6 +111,7 @@ class CodePicker(QDialog):
             if c.id not in skip
         ]
         self._by_id = {e.id: e for e in self._entries}
+        self._candidates = [Candidate(e.id, e.name, e.path) for e in self._entries]
         self._recent = [self._by_id[i] for i in dict.fromkeys(recent_codes) if i in self._by_id]
 
         self.filter_edit = QLineEdit(self)
@@ -163,24 +165,24 @@ class CodePicker(QDialog):
 
     def _rebuild(self) -> None:
         text = self.filter_edit.text()
-        terms = text.casefold().split()
-
-        def hit(e: _Entry) -> bool:
-            path = e.path.casefold()
-            return all(t in path for t in terms)
-
-        recent = [e for e in self._recent if hit(e)]
-        recent_ids = {e.id for e in recent}
-        rest = [e for e in self._entries if e.id not in recent_ids and hit(e)]
         self.list.clear()
-        if recent:
-            self._heading("Recent")
-            for e in recent:
+        if not text.split():
+            # Nothing typed: the recent codes, then the whole codebook in its order.
+            recent_ids = {e.id for e in self._recent}
+            rest = [e for e in self._entries if e.id not in recent_ids]
+            if self._recent:
+                self._heading("Recent")
+                for e in self._recent:
+                    self._add_code(e)
+                if rest:
+                    self._heading("All codes")
+            for e in rest:
                 self._add_code(e)
-            if rest:
-                self._heading("All codes")
-        for e in rest:
-            self._add_code(e)
+        else:
+            # Typed: one list, best match first (core.code_match), so Enter applies it.
+            ranked = rank(self._candidates, text, [e.id for e in self._recent])
+            for c in ranked:
+                self._add_code(self._by_id[c.id])
 
         name = " ".join(text.split())
         if self._allow_create and name and name_key(name) not in self._all_keys:
@@ -190,11 +192,9 @@ class CodePicker(QDialog):
         if not self.list.count():
             self._heading("No codes match" if name else "No codes to choose from")
 
-        # Highlight an exact name match if there is one, else the first choice.
-        key = name_key(name) if name else None
+        # The best match is first: highlight it (Enter applies it).
         rows = self._choice_rows()
-        exact = [r for r in rows if key and self._entry_key(r) == key]
-        self.list.setCurrentRow(exact[0] if exact else rows[0] if rows else -1)
+        self.list.setCurrentRow(rows[0] if rows else -1)
 
     def _entry_key(self, row: int) -> str | None:
         item = self.list.item(row)

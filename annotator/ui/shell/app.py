@@ -98,6 +98,13 @@ def _first_project(arg: str | None, settings: QSettings) -> Path:
 
 
 def run_app(project: str | None = None) -> int:
+    from annotator.ui import platform_check
+
+    if QApplication.instance() is None and platform_check.uses_xcb():
+        missing = platform_check.missing_libraries()
+        if missing:  # Qt would abort with a hint-less "could not load the Qt platform plugin"
+            print(f"annotator: error: {platform_check.advice(missing)}", file=sys.stderr)
+            return 1
     app = QApplication.instance() or QApplication(sys.argv)
     assert isinstance(app, QApplication)
     app.setApplicationName("Annotator")

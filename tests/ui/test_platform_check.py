@@ -32,4 +32,3 @@ def test_which_platform_qt_will_use():
     assert not platform_check.uses_xcb({"QT_QPA_PLATFORM": "offscreen", "DISPLAY": ":0"})
     assert not platform_check.uses_xcb({"WAYLAND_DISPLAY": "wayland-0"})
     assert platform_check.uses_xcb({"QT_QPA_PLATFORM": "xcb"})
-

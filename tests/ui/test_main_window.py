@@ -373,3 +373,20 @@ def test_undo_history_survives_closing_and_reopening_the_project(qtbot, sample, 
     with fresh(sample.project.path) as p:
         assert coding not in {c.id for c in p.codings()}
     assert second.menu_actions["actionRedo"].text() == f"&Redo Code with {sample.norms.name}"
+
+
+def test_after_a_crash_the_app_reopens_the_document_being_worked_in(qtbot, sample, settings):
+    """Issue 8, item 17: the open document and reading position are saved as they change."""
+    first = MainWindow(sample.project.path, settings)
+    qtbot.addWidget(first)
+    first.show()
+    qtbot.waitExposed(first)
+    first.state.set_current_document(sample.emoji.id)
+    # No closeEvent: the process dies here (its file is let go as a dead process's would be).
+    # What was saved must already be in the settings.
+    settings.sync()
+    first.events.detach()
+    first.project.close()
+    second = MainWindow(sample.project.path, settings)
+    qtbot.addWidget(second)
+    assert second.state.current_document_id == sample.emoji.id

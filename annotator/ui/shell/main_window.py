@@ -49,6 +49,8 @@ BUSY_TIMEOUT = 3.0
 #: How often (ms) the window asks whether another program changed the project: one
 #: cheap PRAGMA, so that CLI edits show up within a second.
 OUTSIDE_POLL_MS = 1000
+#: How long (ms) scrolling must pause before the reading position is saved.
+READING_SAVE_MS = 1000
 #: Menu actions that change the project; a read-only window disables them.
 EDITING_ACTIONS = (
     "actionImportDocuments",
@@ -116,6 +118,17 @@ class MainWindow(QMainWindow):
         self.resize(1400, 900)
         self._restore()
         self.state.currentDocumentChanged.connect(self._drop_foreign_coding)
+        # The open document and reading position are remembered as they change, not only on
+        # quit: after a crash the app reopens where the researcher was working. Scrolling
+        # is remembered once it has paused for a moment.
+        self._reading_timer = QTimer(self)
+        self._reading_timer.setSingleShot(True)
+        self._reading_timer.setInterval(READING_SAVE_MS)
+        self._reading_timer.timeout.connect(self._remember_reading)
+        self.state.currentDocumentChanged.connect(lambda _d: self._remember_reading())
+        self.document_view.text_edit.verticalScrollBar().valueChanged.connect(
+            lambda _v: self._reading_timer.start()
+        )
         self.state.activeCoderChanged.connect(lambda _c: self._update_title())
         self.state.activeCoderChanged.connect(self._remember_coder)
         self.state.activeCoderChanged.connect(self._acting_as)
@@ -451,6 +464,7 @@ class MainWindow(QMainWindow):
         self.settings.setValue("window/state", self.saveState(LAYOUT_VERSION))
         self.settings.sync()
         self._outside_timer.stop()
+        self._reading_timer.stop()
         self.events.detach()
         self.project.close()
         super().closeEvent(event)

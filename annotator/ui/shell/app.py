@@ -81,7 +81,7 @@ def open_window(
     return window
 
 
-def _first_project(arg: str | None, settings: QSettings) -> Path:
+def _first_project(arg: str | None, settings: QSettings) -> Path | None:
     """The project named, else the last one opened, else the bundled corpus
     project (built on first use)."""
     default = locations.default_project()
@@ -94,7 +94,26 @@ def _first_project(arg: str | None, settings: QSettings) -> Path:
         from annotator.io.demo import build_demo
 
         build_demo(default).close()
+    elif arg and not path.exists():
+        # `annotator gui NEW.sqlite`: offer to make it, rather than only saying it is not there.
+        if not ask_create(path):
+            return None
+        from annotator.store import Project
+
+        Project.create(path).close()
     return path
+
+
+def ask_create(path: Path) -> bool:
+    """The named project does not exist: create it? (tests patch this)"""
+    answer = QMessageBox.question(
+        None,
+        "New project",
+        f"There is no project at {path}.\n\nCreate a new, empty project there?",
+        QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
+        QMessageBox.StandardButton.Yes,
+    )
+    return answer == QMessageBox.StandardButton.Yes
 
 
 def run_app(project: str | None = None) -> int:
@@ -112,7 +131,10 @@ def run_app(project: str | None = None) -> int:
     sys.excepthook = _excepthook
     settings = QSettings()
     try:
-        window = open_window(_first_project(project, settings), settings)
+        first = _first_project(project, settings)
+        if first is None:
+            return 0
+        window = open_window(first, settings)
     except AnnotatorError as err:
         QMessageBox.critical(None, "Annotator", str(err))
         return 1

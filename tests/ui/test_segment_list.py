@@ -63,7 +63,10 @@ def test_include_sub_codes(env: Env, qtbot: QtBot) -> None:
     qtbot.mouseClick(env.panel.subcodes, Qt.MouseButton.LeftButton)
     assert env.panel.subcodes.isChecked()
     assert column(env.panel, TEXT) == [SPEECH[0:59]]
-    assert column(env.panel, CODE) == ["Norms/Norm-shaper"]
+    # The code's own name tells the rows apart; its path is the tooltip (issue 8, item 15).
+    assert column(env.panel, CODE) == ["Norm-shaper"]
+    model = env.panel.view.model()
+    assert model.index(0, CODE).data(Qt.ItemDataRole.ToolTipRole) == "Norms/Norm-shaper"
     assert not env.panel.view.isColumnHidden(CODE)
     assert env.panel.header.text() == "1 segment in 1 document for Norms and its sub-codes"
 

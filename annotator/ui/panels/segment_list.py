@@ -40,7 +40,7 @@ from PySide6.QtWidgets import (
 
 from annotator.app.session import SEGMENTS, Visible
 from annotator.core.changes import ChangeSet
-from annotator.core.codebook import CodeTree
+from annotator.core.codebook import CodeTree, split_path
 from annotator.core.errors import NotFound
 from annotator.store import Project
 from annotator.ui.widgets.bridge import ProjectEvents
@@ -145,7 +145,9 @@ class SegmentTableModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.DisplayRole:
             return (
                 seg.document_title,
-                seg.code_path,
+                # The code's own name tells the rows apart ("Cooperation and…" did not);
+                # its path is in the tooltip.
+                split_path(seg.code_path)[-1] if seg.code_path else "",
                 seg.coder_name,
                 " ".join(seg.text.split()),
                 f"{seg.start}–{seg.end}",
@@ -157,6 +159,8 @@ class SegmentTableModel(QAbstractTableModel):
                 return seg.document_title.casefold()
             return self.data(index).casefold()
         if role == Qt.ItemDataRole.ToolTipRole:
+            if col == CODE:
+                return seg.code_path
             text = seg.text if len(seg.text) <= TOOLTIP_LIMIT else seg.text[:TOOLTIP_LIMIT] + "…"
             return f"{seg.document_title}, characters {seg.start}–{seg.end} ({seg.coder_name})\n\n{text}"
         return None

@@ -390,3 +390,30 @@ def test_after_a_crash_the_app_reopens_the_document_being_worked_in(qtbot, sampl
     second = MainWindow(sample.project.path, settings)
     qtbot.addWidget(second)
     assert second.state.current_document_id == sample.emoji.id
+
+
+def test_choosing_a_code_with_nobody_coding_asks_who_is_coding_then_applies_it(
+    qtbot, sample, settings, monkeypatch
+):
+    """Issue 8, item 8: no status-bar refusal that is easy to miss; the question, then the coding."""
+    from PySide6.QtWidgets import QInputDialog
+
+    w = MainWindow(sample.project.path, settings)
+    qtbot.addWidget(w)
+    w.state.set_current_document(sample.speech.id)
+    w.resize(1300, 850)
+    w.show()
+    qtbot.waitExposed(w)
+    assert w.needs_coder()
+    asked: list[str] = []
+    monkeypatch.setattr(
+        QInputDialog, "getItem", lambda *a, **k: asked.append(a[1]) or ("Ben", True)
+    )
+    select(w, 0, 5)
+    assert w.apply_code_to_selection(sample.norms.id)
+    assert asked == ["Who is coding?"]
+    assert w.state.active_coder_id == sample.ben.id
+    with fresh(sample.project.path) as p:
+        assert [(c.coder_id, c.start, c.end) for c in p.codings(code_ids=[sample.norms.id])] == [
+            (sample.ben.id, 0, 5)
+        ]

@@ -111,6 +111,7 @@ class MainWindow(QMainWindow):
         self.session = Session(self.project, run=commands.runner(self.stack))
         self.state = WorkbenchState(self, session=self.session)
         self.coding_actions = CodingActions(self.project, self.stack, self.state, self)
+        self.coding_actions.ask_coder = self._ask_coder
         self._build_panels()
         self.menu_actions = build_menus(self)
         self._build_quick_keys()
@@ -450,6 +451,13 @@ class MainWindow(QMainWindow):
     def recent_projects(self) -> list[str]:
         value = self.settings.value("recentProjects") or []
         return [str(v) for v in ([value] if isinstance(value, str) else value)]
+
+    def _ask_coder(self) -> bool:
+        """Who is coding? asked when a code is chosen with nobody chosen yet."""
+        from annotator.ui.shell.app import ask_for_coder
+
+        ask_for_coder(self)
+        return not self.needs_coder()
 
     def needs_coder(self) -> bool:
         return self.state.active_coder_id is None

@@ -19,7 +19,7 @@ Errors (``AnnotatorError``) propagate: the caller shows them.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QWidget
@@ -61,6 +61,8 @@ class CodingActions(QObject):
             session = Session(project, run=commands.runner(stack))
             state.bind(session)
         self.session = session
+        #: Asks who is coding when nobody is yet (the window sets it); True if someone now is.
+        self.ask_coder: Callable[[], bool] | None = None
 
     @property
     def recent_codes(self) -> list[str]:
@@ -92,9 +94,16 @@ class CodingActions(QObject):
         )
 
     # -- coding text -------------------------------------------------------------------------
+    def _ensure_coder(self) -> None:
+        """Nobody chosen yet (or the first-launch prompt was cancelled): ask now, at the
+        moment it matters, rather than refusing with a status line that is easy to miss."""
+        if self.session.active_coder_id is None and self.ask_coder is not None:
+            self.ask_coder()
+
     def apply(self, code_id: str, document_id: str, start: int, end: int) -> Coding:
         """Code ``[start, end)`` of the document with ``code_id`` as the active coder; the
         new coding is selected."""
+        self._ensure_coder()
         return self._made(
             operations.code_span(self.session, document_id, start, end, code_id=code_id)
         ).coding
@@ -110,6 +119,7 @@ class CodingActions(QObject):
     ) -> Coded:
         """Pick-then-apply: code the span with the chosen code or a new one (``new_name``,
         a path ``Parent/Child`` creating under ``Parent``), in one step."""
+        self._ensure_coder()
         return self._made(
             operations.code_span(
                 self.session, document_id, start, end, code_id=code_id, new_name=new_name
@@ -118,6 +128,7 @@ class CodingActions(QObject):
 
     def code_in_vivo(self, document_id: str, start: int, end: int) -> Coded:
         """The selected words become a new code, applied to them."""
+        self._ensure_coder()
         return self._made(operations.code_in_vivo(self.session, document_id, start, end))
 
     def code_spans(
@@ -126,6 +137,7 @@ class CodingActions(QObject):
         """Code several spans (search hits) in one step, skipping those the active coder
         has already coded with the code. Selects nothing, unless the Show filter was hiding
         the coder's codings: then they are shown again and the first new one is selected."""
+        self._ensure_coder()
         coded = operations.code_spans(self.session, spans, code_id=code_id, new_name=new_name)
         hidden = bool(coded.codings) and not self.session.coder_sets.shows(
             coded.codings[0].coder_id, TEXT

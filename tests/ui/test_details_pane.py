@@ -228,3 +228,23 @@ def test_commit_text_edit_knows_when_it_is_dirty(qtbot: QtBot) -> None:
     assert edit.is_dirty()
     edit.load("typed")
     assert not edit.is_dirty()
+
+
+def test_a_pause_in_typing_commits_the_text_so_a_crash_loses_nothing(
+    env: Env, qtbot: QtBot
+) -> None:
+    """Issue 8, item 11: each burst of typing is stored after a short pause, one undo step each."""
+    s = env.sample
+    env.state.set_current_code(s.norms.id)
+    memo = env.panel.code_fields["memo"]
+    type_into(qtbot, memo, "First thought.")
+    assert env.project.code(s.norms.id).memo == ""  # not at once: a burst is one step
+    qtbot.waitUntil(lambda: env.project.code(s.norms.id).memo == "First thought.", timeout=5000)
+    assert memo.hasFocus(), "the field keeps the focus; the researcher goes on typing"
+    qtbot.keyClicks(memo, " Second.")
+    qtbot.waitUntil(
+        lambda: env.project.code(s.norms.id).memo == "First thought. Second.", timeout=5000
+    )
+    assert env.stack.count() == 2
+    env.stack.undo()
+    assert env.project.code(s.norms.id).memo == "First thought."

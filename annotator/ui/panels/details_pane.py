@@ -19,7 +19,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import UTC, datetime
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QFocusEvent, QIcon, QKeyEvent, QPalette, QPixmap
 from PySide6.QtWidgets import (
     QColorDialog,
@@ -113,14 +113,27 @@ class CommitLineEdit(QLineEdit):
         super().keyPressEvent(event)
 
 
+#: A pause in typing this long (ms) commits a text field: a crash loses at most the
+#: words typed since, and each burst of typing is one undo step.
+TYPING_PAUSE_MS = 1500
+
+
 class CommitTextEdit(QPlainTextEdit):
-    """A multi-line field that asks to be committed on Ctrl+Enter or when it loses focus."""
+    """A multi-line field that asks to be committed on Ctrl+Enter, when it loses focus, and
+    after a pause in typing."""
 
     commitRequested = Signal()
 
     def __init__(self, lines: int, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.shown = ""
+        self._pause = QTimer(self)
+        self._pause.setSingleShot(True)
+        self._pause.setInterval(TYPING_PAUSE_MS)
+        self._pause.timeout.connect(self.commitRequested.emit)
+        self.textChanged.connect(
+            lambda: self._pause.start() if self.is_dirty() else self._pause.stop()
+        )
         self.setTabChangesFocus(True)
         height = self.fontMetrics().lineSpacing() * lines + 2 * self.frameWidth() + 8
         self.setFixedHeight(height)
@@ -139,6 +152,7 @@ class CommitTextEdit(QPlainTextEdit):
     def focusOutEvent(self, event: QFocusEvent) -> None:
         super().focusOutEvent(event)
         if event.reason() != Qt.FocusReason.PopupFocusReason:
+            self._pause.stop()
             self.commitRequested.emit()
 
     def keyPressEvent(self, event: QKeyEvent) -> None:

@@ -422,6 +422,28 @@ class CodingOps(ProjectBase):
             ).fetchone()[0]
         )
 
+    def coding_counts(
+        self, document_ids: Iterable[str] | None = None, coder_ids: Iterable[str] | None = None
+    ) -> dict[str, int]:
+        """Codings per document (one query), for all or some documents, counting
+        everyone's codings or only those of ``coder_ids``; a document asked for but
+        without codings counts 0."""
+        docs = None if document_ids is None else list(document_ids)
+        coders = None if coder_ids is None else list(coder_ids)
+        sql = "SELECT document_id, count(*) FROM codings"
+        where: list[str] = []
+        args: list[str] = []
+        for column, values in (("document_id", docs), ("coder_id", coders)):
+            if values is not None:
+                where.append(f"{column} IN ({', '.join('?' for _ in values)})")
+                args.extend(values)
+        if where:
+            sql += " WHERE " + " AND ".join(where)
+        counts = {r[0]: int(r[1]) for r in self.conn.execute(sql + " GROUP BY document_id", args)}
+        for doc_id in docs or ():
+            counts.setdefault(doc_id, 0)
+        return counts
+
     def remove_coding(self, coding_id: str) -> Coding:
         coding = self.coding(coding_id)
         with self.action("Remove coding"):

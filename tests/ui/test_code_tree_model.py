@@ -101,11 +101,14 @@ def test_built_from_the_store_with_names_counts_colours_and_keys(sample, model):
     assert model.code_id(rivalry.siblingAtColumn(DOCS)) == sample.rivalry.id
 
 
-def test_new_coding_recounts_only_its_code(sample, model):
+def test_new_coding_recounts_only_its_code_and_its_parents_total(sample, model):
     rec = Recorder(model)
     sample.project.add_coding(sample.emoji.id, sample.norm_shaper.id, sample.ann.id, 0, 4)
     assert rec.resets == 0
-    assert rec.changed == [(model.index_of(sample.norm_shaper.id).row(), CODINGS, DOCS)]
+    assert rec.changed == [
+        (model.index_of(sample.norm_shaper.id).row(), CODINGS, DOCS),
+        (model.index_of(sample.norms.id).row(), CODINGS, CODINGS),  # its total with sub-codes
+    ]
     assert model.counts(sample.norm_shaper.id) == (2, 2)
     assert model.counts(sample.rivalry.id) == (3, 2)
 
@@ -114,7 +117,7 @@ def test_reassigned_coding_recounts_both_codes(sample, model):
     rec = Recorder(model)
     coding = sample.project.codings(code_ids=[sample.norm_shaper.id])[0]
     sample.project.update_coding(coding.id, code_id=sample.rivalry.id)
-    assert rec.resets == 0 and len(rec.changed) == 2
+    assert rec.resets == 0 and len(rec.changed) == 3  # both codes, and Norms' total
     assert model.counts(sample.norm_shaper.id) == (0, 0)
     assert model.counts(sample.rivalry.id) == (4, 2)
 
@@ -224,6 +227,46 @@ def test_random_edits_and_undos_keep_the_tree_equal_to_the_store(project, qtbot)
     counts = project.code_counts()
     for cid in model.code_ids():
         assert model.counts(cid) == counts.get(cid, (0, 0))
+        total = sum(counts.get(c, (0, 0))[0] for c in project.code_tree().subtree(cid))
+        assert model.total(cid) == total, cid
+    assert rec.resets == 0
+
+
+def test_a_parent_shows_its_own_count_and_the_total_with_sub_codes(sample, model):
+    """NVivo's aggregate: "own / with sub-codes" for a parent, the count alone for a leaf."""
+    project = sample.project
+    norms = model.index_of(sample.norms.id, CODINGS)
+    shaper = model.index_of(sample.norm_shaper.id, CODINGS)
+    assert (norms.data(), shaper.data()) == ("0 / 1", "1")
+    rec = Recorder(model)
+    deeper = project.add_code("Deeper", sample.norm_shaper.id)
+    # The shaper gained a sub-code: its text changes though no count does.
+    assert shaper.data() == "1 / 1" and (shaper.row(), CODINGS, CODINGS) in rec.changed
+    rec.changed.clear()
+    project.add_coding(sample.speech.id, deeper.id, sample.ann.id, 0, 3)
+    project.add_coding(sample.emoji.id, sample.norms.id, sample.ben.id, 0, 4)
+    assert (norms.data(), shaper.data()) == ("1 / 3", "1 / 2")
+    assert model.index_of(deeper.id, CODINGS).data() == "1"
+    assert (norms.row(), CODINGS, CODINGS) in rec.changed  # a child's coding reached the top
+    tip = model.data(norms, Qt.ItemDataRole.ToolTipRole)
+    assert "1 coding of this code; 3 with its sub-codes" in tip
+    assert "with its sub-codes" not in model.data(
+        model.index_of(deeper.id), Qt.ItemDataRole.ToolTipRole
+    )
+    # Moving the sub-code to the top level takes its codings out of the parents' totals.
+    project.move_code(sample.norm_shaper.id, None, 0)
+    assert model.index_of(sample.norms.id, CODINGS).data() == "1"  # a leaf again
+    assert model.index_of(sample.norm_shaper.id, CODINGS).data() == "1 / 2"
+    project.undo()
+    assert model.index_of(sample.norms.id, CODINGS).data() == "1 / 3"
+    # The shown coders only, in the totals too.
+    model.set_coder_filter({sample.ben.id})
+    assert model.index_of(sample.norms.id, CODINGS).data() == "1 / 1"
+    model.set_coder_filter(None)
+    assert model.index_of(sample.norms.id, CODINGS).data() == "1 / 3"
+    project.delete_code(deeper.id, "delete")
+    assert model.index_of(sample.norms.id, CODINGS).data() == "1 / 2"
+    assert model.index_of(sample.norm_shaper.id, CODINGS).data() == "1"
     assert rec.resets == 0
 
 

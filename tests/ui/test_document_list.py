@@ -92,6 +92,33 @@ def test_coding_counts_update_only_the_affected_row_without_a_reset(env: Env) ->
     assert resets == []
 
 
+def test_coding_counts_follow_the_shown_coders_as_the_codebook_does(env: Env) -> None:
+    """The Show filter (my codings only, chosen coders) counts the same codings here."""
+    model, s = env.panel.model, env.sample
+    changed_rows: list[int] = []
+    resets: list[int] = []
+    model.modelReset.connect(lambda: resets.append(1))
+    model.dataChanged.connect(lambda a, _b, _roles=(): changed_rows.append(a.row()))
+    env.state.set_visible_coders(frozenset({s.ben.id}))  # what the coder bar does
+    assert shown(env.panel, CODINGS) == [1, 1]
+    assert changed_rows == [0]  # the emoji post's one coding is Ben's already
+    tip = env.panel.view.model().index(0, CODINGS).data(Qt.ItemDataRole.ToolTipRole)
+    assert tip == "1 coding (shown coders)"
+    # A hidden coder's new coding leaves the shown count alone; a shown one's adds to it.
+    env.project.add_coding(s.emoji.id, s.norms.id, s.ann.id, 0, 4)
+    assert shown(env.panel, CODINGS) == [1, 1]
+    env.project.add_coding(s.emoji.id, s.norms.id, s.ben.id, 0, 4)
+    assert shown(env.panel, CODINGS) == [1, 2]
+    env.state.set_visible_coders(frozenset({s.ann.id}))
+    assert shown(env.panel, CODINGS) == [2, 1]
+    env.state.set_visible_coders(None)  # everyone again
+    assert shown(env.panel, CODINGS) == [3, 3]
+    assert resets == []
+    # A document's count in the list agrees with the codebook's count for the same coders.
+    assert env.project.coding_counts([s.speech.id], [s.ben.id]) == {s.speech.id: 1}
+    assert env.project.coding_counts(["no such id"]) == {"no such id": 0}
+
+
 def test_imported_document_appears_as_a_new_row(env: Env) -> None:
     inserted: list[int] = []
     env.panel.model.rowsInserted.connect(lambda _p, first, _last: inserted.append(first))

@@ -164,7 +164,7 @@ def test_a_second_project_adds_codings_counted_for_the_shown_coders_only(window,
     assert code_rows(w)["Geopolitical rivalry"] == 2  # Ben's new coding is not counted
     assert ann_new.id in segment_ids(w) and ben_new.id not in segment_ids(w)
     assert ann_new.id in highlighted(w) and ben_new.id not in highlighted(w)
-    assert document_rows(w)["Speech"] == 5  # the list counts everyone's
+    assert document_rows(w)["Speech"] == 3  # the list follows Show too: Ann's 2 and her new one
 
 
 # -- removals -------------------------------------------------------------------------

@@ -251,12 +251,13 @@ class CodeTreePanel(QWidget):
         header = self.view.header()
         ids = self.model.code_ids()
         for col in (KEY, CODINGS, DOCS):
+            # The shown text: a code with sub-codes shows "own / with sub-codes".
             widest = (
-                max((self.model.counts(c)[col - CODINGS] for c in ids), default=0)
+                max((str(self.model.index_of(c, col).data()) for c in ids), key=len, default="0")
                 if col != KEY
-                else 9
+                else "9"
             )
-            width = self._column_width(col, str(widest))
+            width = self._column_width(col, widest)
             if shrink or width > header.sectionSize(col):
                 header.resizeSection(col, width)
 

@@ -7,7 +7,9 @@ comes from a ``core.codebook.CodeTree`` kept in step with them, so the tree,
 its dialogs and the code picker show the same paths. After that it changes only through
 ``apply_changes(ChangeSet)``: inserted, deleted, moved or edited codes become
 row inserts, removals, moves and ``dataChanged`` on exactly those rows, and new
-or removed codings recount only the codes they name. A model reset would
+or removed codings recount only the codes they name (and the totals with sub-codes
+of their ancestors: a code with sub-codes shows "own / with sub-codes" in the
+Codings column, as NVivo's aggregate does). A model reset would
 collapse the researcher's tree and lose the selection, so it is kept for the
 one case that cannot be followed row by row (a ChangeSet that contradicts the
 tree, which the store never produces) and for ``reload()``, after another
@@ -65,7 +67,17 @@ class _Node:
     Python object that has been freed.
     """
 
-    __slots__ = ("children", "code", "code_id", "count", "docs", "parent", "row", "serial")
+    __slots__ = (
+        "children",
+        "code",
+        "code_id",
+        "count",
+        "docs",
+        "parent",
+        "row",
+        "serial",
+        "total",
+    )
     _serials = itertools.count(1)
 
     def __init__(self, code: Code | None, parent: _Node | None = None) -> None:
@@ -77,14 +89,35 @@ class _Node:
         self.row = 0
         self.count = 0
         self.docs = 0
+        #: Codings of this code and all its sub-codes.
+        self.total = 0
 
     def sort_key(self) -> tuple[int, str]:
         assert self.code is not None
         return order_key(self.code)
 
+    def sum_children(self) -> int:
+        return self.count + sum(c.total for c in self.children)
+
+    def codings_text(self) -> str:
+        """``own / with sub-codes`` for a code with sub-codes, ``own`` for a leaf."""
+        return f"{self.count} / {self.total}" if self.children else str(self.count)
+
     def renumber(self, start: int = 0) -> None:
         for i in range(start, len(self.children)):
             self.children[i].row = i
+
+
+def _add_totals(top: _Node) -> None:
+    """Totals of ``top`` and everything below it, without signals (rows not shown yet)."""
+    order: list[_Node] = []
+    stack = [top]
+    while stack:
+        n = stack.pop()
+        order.append(n)
+        stack.extend(n.children)
+    for n in reversed(order):  # every node after all of its descendants
+        n.total = n.sum_children()
 
 
 def _code(row: Row) -> Code:
@@ -156,6 +189,7 @@ class CodeTreeModel(QAbstractItemModel):
         for cid, (count, docs) in self._counts(None).items():
             if cid in self._nodes:
                 self._nodes[cid].count, self._nodes[cid].docs = count, docs
+        _add_totals(self._root)
 
     def _rebuild(self) -> None:
         """Last resort for a ChangeSet the tree cannot follow row by row."""
@@ -194,6 +228,10 @@ class CodeTreeModel(QAbstractItemModel):
     def counts(self, code_id: str) -> tuple[int, int]:
         node = self._nodes[code_id]
         return node.count, node.docs
+
+    def total(self, code_id: str) -> int:
+        """Codings of the code and all its sub-codes (shown coders only, as the counts)."""
+        return self._nodes[code_id].total
 
     def code_ids(self) -> list[str]:
         """Every code, depth first in display order."""
@@ -237,10 +275,26 @@ class CodeTreeModel(QAbstractItemModel):
     def _set_counts(self, node: _Node, counts: tuple[int, int]) -> None:
         if (node.count, node.docs) != counts:
             node.count, node.docs = counts
+            node.total = node.sum_children()
             self.dataChanged.emit(
                 self.createIndex(node.row, CODINGS, node.serial),
                 self.createIndex(node.row, DOCS, node.serial),
             )
+            self._retotal(node.parent)
+
+    def _retotal(self, node: _Node | None, *, force: bool = False) -> None:
+        """Bring the totals of ``node`` and its ancestors up to date, announcing the
+        Codings cell of each one that changes (``force``: ``node``'s own cell in any
+        case, as gaining or losing its last sub-code changes its text)."""
+        while node is not None and node is not self._root:
+            total = node.sum_children()
+            if total == node.total and not force:
+                return  # nothing above changes either
+            node.total = total
+            cell = self.createIndex(node.row, CODINGS, node.serial)
+            self.dataChanged.emit(cell, cell)
+            force = False
+            node = node.parent
 
     def _apply_code_rows(self, cs: ChangeSet) -> bool:
         """Apply the ``codes`` rows; False if they do not fit the tree (caller rebuilds)."""
@@ -298,6 +352,8 @@ class CodeTreeModel(QAbstractItemModel):
             node.children.sort(key=_Node.sort_key)
             node.renumber()
         for node in tops:
+            _add_totals(node)
+        for node in tops:
             parent = node.parent
             assert parent is not None
             pos = sum(1 for c in parent.children if c.sort_key() < node.sort_key())
@@ -313,6 +369,7 @@ class CodeTreeModel(QAbstractItemModel):
                 self._tree.put(n.code)
                 stack.extend(n.children)
             self.endInsertRows()
+            self._retotal(parent, force=True)
             touched[id(parent)] = parent
         return True
 
@@ -360,6 +417,7 @@ class CodeTreeModel(QAbstractItemModel):
                 self._by_serial.pop(self._nodes.pop(gone).serial, None)
                 self._tree.drop(gone)
             self.endRemoveRows()
+            self._retotal(parent, force=True)
             touched[id(parent)] = parent
         return True
 
@@ -388,6 +446,8 @@ class CodeTreeModel(QAbstractItemModel):
         node.parent = new_parent
         new_parent.renumber(pos)
         self.endMoveRows()
+        self._retotal(old_parent, force=True)
+        self._retotal(new_parent, force=True)
 
     def _resort(self, parent: _Node) -> None:
         """Bring the children into store order, moving only the rows out of place."""
@@ -472,7 +532,7 @@ class CodeTreeModel(QAbstractItemModel):
                 return code.name
             if col == KEY:
                 return str(code.quick_key) if code.quick_key is not None else ""
-            return str(node.count if col == CODINGS else node.docs)
+            return node.codings_text() if col == CODINGS else str(node.docs)
         if role == Qt.ItemDataRole.EditRole and col == NAME:
             return code.name
         if role == Qt.ItemDataRole.DecorationRole and col == NAME:
@@ -480,7 +540,9 @@ class CodeTreeModel(QAbstractItemModel):
         if role == Qt.ItemDataRole.TextAlignmentRole and col != NAME:
             align = Qt.AlignmentFlag.AlignCenter if col == KEY else Qt.AlignmentFlag.AlignRight
             return int(align | Qt.AlignmentFlag.AlignVCenter)
-        if role == Qt.ItemDataRole.ForegroundRole and col in (CODINGS, DOCS) and node.count == 0:
+        if role == Qt.ItemDataRole.ForegroundRole and (
+            (col == CODINGS and node.total == 0) or (col == DOCS and node.count == 0)
+        ):
             return QApplication.palette().color(QPalette.ColorRole.PlaceholderText)
         if role == Qt.ItemDataRole.ToolTipRole:
             return self._tooltip(node)
@@ -497,6 +559,11 @@ class CodeTreeModel(QAbstractItemModel):
             f"{node.count} coding{'s' * (node.count != 1)} in "
             f"{node.docs} document{'s' * (node.docs != 1)}{who}"
         )
+        if node.children:
+            lines.append(
+                f"{node.count} coding{'s' * (node.count != 1)} of this code; "
+                f"{node.total} with its sub-codes{who}"
+            )
         if code.quick_key is not None:
             lines.append(f"Quick key: {code.quick_key}")
         return "<br>".join(lines)

@@ -4,7 +4,9 @@ A thin table model over ``project.documents()`` feeds a filter proxy and a
 tree view. Selecting a row opens that document (``state.current_document_id``);
 the row follows when another panel opens a document. Store changes update only
 the rows a ``ChangeSet`` names: inserted, deleted or renamed documents, changed
-attributes, and the coding counts of the documents whose codings changed. After
+attributes, and the coding counts of the documents whose codings changed. The
+counts are those of the coders the window shows (the Show filter, as in the
+codebook) and follow it when it changes. After
 a change made outside this window (``ProjectEvents.reloaded``) every row is
 re-read.
 """
@@ -12,6 +14,7 @@ re-read.
 from __future__ import annotations
 
 from bisect import bisect_right
+from collections.abc import Iterable
 from typing import Any
 
 from PySide6.QtCore import (
@@ -76,16 +79,49 @@ class DocumentTableModel(QAbstractTableModel):
 
     renameRequested = Signal(str, str)
 
-    def __init__(self, project: Project, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        project: Project,
+        parent: QWidget | None = None,
+        *,
+        coder_ids: Iterable[str] | None = None,
+    ) -> None:
         super().__init__(parent)
         self._project = project
+        self._coders: frozenset[str] | None = None if coder_ids is None else frozenset(coder_ids)
         self._docs: list[DocumentSummary] = []
         self._rows: dict[str, int] = {}
         self._load()
 
     def _load(self) -> None:
         self._docs = self._project.documents()  # one query for rows and counts, one for attributes
+        if self._coders is not None:  # the shown coders' counts: one more query
+            counts = self._project.coding_counts(None, self._coders)
+            self._docs = [d.model_copy(update={"codings": counts.get(d.id, 0)}) for d in self._docs]
         self._reindex()
+
+    def _counts(self, document_ids: Iterable[str]) -> dict[str, int]:
+        """Codings per document, of every coder or only the shown ones (one query)."""
+        return self._project.coding_counts(document_ids, self._coders)
+
+    def coder_filter(self) -> frozenset[str] | None:
+        return self._coders
+
+    def set_coder_filter(self, coder_ids: Iterable[str] | None) -> None:
+        """Count only these coders' codings (None: everyone's), as the Show filter says;
+        only the rows whose count changes are announced."""
+        coders = None if coder_ids is None else frozenset(coder_ids)
+        if coders == self._coders:
+            return
+        self._coders = coders
+        fresh = self._project.coding_counts(None, coders)
+        rows = set()
+        for row, doc in enumerate(self._docs):
+            count = fresh.get(doc.id, 0)
+            if count != doc.codings:
+                self._replace(row, codings=count)
+                rows.add(row)
+        self._changed_rows(rows, CODINGS, CODINGS)
 
     def reload(self) -> None:
         """Re-read every row (the file changed outside this window; no ChangeSet to follow)."""
@@ -134,14 +170,14 @@ class DocumentTableModel(QAbstractTableModel):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None
 
-    @staticmethod
-    def _tooltip(doc: DocumentSummary, col: int) -> str:
+    def _tooltip(self, doc: DocumentSummary, col: int) -> str:
         if col == ATTRIBUTES:
             if not doc.attributes:
                 return "No attributes"
             return "\n".join(f"{name}: {value}" for name, value in doc.attributes.items())
         if col == CODINGS:
-            return _plural(doc.codings, "coding")
+            who = "" if self._coders is None else " (shown coders)"
+            return _plural(doc.codings, "coding") + who
         lines = [doc.title]
         if doc.source_name:
             lines.append(f"File: {doc.source_name}")
@@ -215,12 +251,14 @@ class DocumentTableModel(QAbstractTableModel):
         self._changed_rows(attr_rows, ATTRIBUTES, ATTRIBUTES)
 
         count_rows: set[int] = set()
-        for doc_id in changes.affected("codings", "document_id"):
-            row = self._rows.get(doc_id)
-            if row is not None:
-                # One query per affected document: the row count of its spans.
-                self._replace(row, codings=self._project.coding_count(doc_id))
-                count_rows.add(row)
+        doc_ids = [d for d in changes.affected("codings", "document_id") if d in self._rows]
+        if doc_ids:
+            fresh = self._counts(doc_ids)  # one query for every affected document
+            for doc_id in doc_ids:
+                row = self._rows[doc_id]
+                if fresh[doc_id] != self._docs[row].codings:
+                    self._replace(row, codings=fresh[doc_id])
+                    count_rows.add(row)
         self._changed_rows(count_rows, CODINGS, CODINGS)
 
     def _insert(self, after: dict[str, Any]) -> None:
@@ -231,7 +269,7 @@ class DocumentTableModel(QAbstractTableModel):
             format=after.get("format", "txt"),
             length=int(after.get("length") or 0),
             imported_at=after.get("imported_at", ""),
-            codings=self._project.coding_count(after["id"]),
+            codings=self._counts([after["id"]])[after["id"]],
             attributes=self._project.document_attributes(after["id"]),
         )
         # Keep import order, so an undone delete puts the document back where it was.
@@ -287,7 +325,7 @@ class DocumentListPanel(QWidget):
         self.filter_edit.setPlaceholderText("Filter documents")
         self.filter_edit.setClearButtonEnabled(True)
 
-        self.model = DocumentTableModel(project, self)
+        self.model = DocumentTableModel(project, self, coder_ids=state.visible_coder_ids)
         self.proxy = DocumentFilter(self)
         self.proxy.setSourceModel(self.model)
         self.proxy.setSortRole(Qt.ItemDataRole.EditRole)
@@ -329,6 +367,7 @@ class DocumentListPanel(QWidget):
         self.view.customContextMenuRequested.connect(self._context_menu)
         self.model.renameRequested.connect(self.rename_document)
         state.currentDocumentChanged.connect(self._select)
+        state.visibleCodersChanged.connect(self.model.set_coder_filter)
         events.changed.connect(self._on_changed)
         events.reloaded.connect(self.reload)
         self._select(state.current_document_id)
@@ -429,7 +468,8 @@ class DocumentListPanel(QWidget):
         if row is None:
             return False
         doc = self.model.document(row)
-        what = _plural(doc.codings, "coding")
+        # Every coder's codings go with it, whichever coders the list counts.
+        what = _plural(self.project.coding_count(document_id), "coding")
         question = (
             f"Delete '{doc.title}' and its {what} from the project?\n"
             "You can undo this with Edit > Undo."

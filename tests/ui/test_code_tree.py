@@ -555,5 +555,5 @@ def test_menu_actions_ask_then_edit_the_current_code(qtbot, ui, monkeypatch):
     assert [ui.stack.text(i) for i in range(ui.stack.count())] == [
         "Add code Alliances",
         "Add child code NATO",
-        "Recolour code NATO",
+        "Change colour of NATO",
     ]

@@ -365,7 +365,7 @@ class CodeTreePanel(QWidget):
     def recolour(self, code_id: str, color: str | QColor) -> bool:
         value = color.name() if isinstance(color, QColor) else color
         return self._run(
-            f"Recolour code {self._name(code_id)}",
+            f"Change colour of {self._name(code_id)}",
             lambda: self.project.update_code(code_id, color=value),
         )
 

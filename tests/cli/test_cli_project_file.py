@@ -5,10 +5,10 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import textwrap
 from pathlib import Path
 
 import pytest
+from other_process import holding_write_lock
 
 from annotator.cli import main
 from annotator.store import Project
@@ -47,30 +47,8 @@ def test_a_fifo_named_as_the_project_is_refused_at_once(tmp_path, command):
 
 def test_a_write_lock_held_elsewhere_is_one_line_naming_the_holder(tmp_path):
     path = _project(tmp_path)
-    holder = subprocess.Popen(
-        [
-            sys.executable,
-            "-c",
-            textwrap.dedent(f"""
-            import sqlite3, sys
-            conn = sqlite3.connect({str(path)!r}, isolation_level=None)
-            conn.execute("BEGIN IMMEDIATE")
-            conn.execute("INSERT INTO settings VALUES ('k', 'v')")
-            print("locked", flush=True)
-            sys.stdin.read()
-        """),
-        ],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        assert holder.stdout is not None and holder.stdout.readline().strip() == "locked"
+    with holding_write_lock(path) as holder:
         done = _cli("coders", "add", str(path), "Ben", env={"ANNOTATOR_BUSY_TIMEOUT": "0.5"})
-    finally:
-        assert holder.stdin is not None
-        holder.stdin.close()
-        holder.wait(timeout=30)
     assert done.returncode == 1
     assert "Traceback" not in done.stderr and done.stderr.count("\n") == 1
     assert "is busy" in done.stderr and f"process {holder.pid}" in done.stderr

@@ -13,6 +13,7 @@ import threading
 from pathlib import Path
 
 import pytest
+from other_process import holding_write_lock
 
 from annotator.core.errors import ProjectBusy, ProjectFileError, ReadOnlyProject
 from annotator.store import Project
@@ -208,25 +209,7 @@ def test_opening_for_reading_on_request_sees_what_another_process_commits(tmp_pa
 
 def test_a_write_lock_held_elsewhere_gives_one_sentence_naming_the_holder(tmp_path):
     path = _made(tmp_path)
-    holder = subprocess.Popen(
-        [
-            sys.executable,
-            "-c",
-            textwrap.dedent(f"""
-            import sqlite3, sys
-            conn = sqlite3.connect({str(path)!r}, isolation_level=None)
-            conn.execute("BEGIN IMMEDIATE")
-            conn.execute("INSERT INTO settings VALUES ('k', 'v')")
-            print("locked", flush=True)
-            sys.stdin.read()
-        """),
-        ],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        assert holder.stdout is not None and holder.stdout.readline().strip() == "locked"
+    with holding_write_lock(path) as holder:
         project = Project(path, busy_timeout=0.2)
         with pytest.raises(ProjectBusy) as caught:
             project.add_coder("Ben")
@@ -234,10 +217,6 @@ def test_a_write_lock_held_elsewhere_gives_one_sentence_naming_the_holder(tmp_pa
         assert f"process {holder.pid}" in message
         assert "more than 0.2 s" in message and "Nothing was changed" in message
         assert "\n" not in message
-    finally:
-        assert holder.stdin is not None
-        holder.stdin.close()
-        holder.wait(timeout=30)
     project.add_coder("Ben")  # free again: the same action now goes through
     assert [c.name for c in project.coders()] == ["Ann", "Ben"]
     project.close()

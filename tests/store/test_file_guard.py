@@ -9,6 +9,7 @@ import textwrap
 from pathlib import Path
 
 import pytest
+from other_process import editing_in_a_window
 
 from annotator.store import Project, guard
 
@@ -94,33 +95,11 @@ def test_closing_the_project_releases_everything_and_removes_the_wal(tmp_path):
 def test_a_second_window_learns_which_process_edits_the_project(tmp_path):
     path = tmp_path / "p.sqlite"
     Project.create(path).close()
-    holder = subprocess.Popen(
-        [
-            sys.executable,
-            "-c",
-            textwrap.dedent(f"""
-            import sys
-            from annotator.store import Project
-            p = Project.open({str(path)!r})
-            assert p.claim_editor()
-            print("ready", flush=True)
-            sys.stdin.read()
-        """),
-        ],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        assert holder.stdout is not None and holder.stdout.readline().strip() == "ready"
+    with editing_in_a_window(path) as holder:
         project = Project.open(path)
         assert project.claim_editor() is False
         assert project.editor_elsewhere() == f"Annotator, process {holder.pid}"
         project.close()
-    finally:
-        assert holder.stdin is not None
-        holder.stdin.close()
-        holder.wait(timeout=30)
     project = Project.open(path)
     assert project.claim_editor() is True
     project.close()

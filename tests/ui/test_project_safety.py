@@ -4,12 +4,10 @@ and copies: nothing the window does can loosen the project or lose work."""
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
-import textwrap
 from pathlib import Path
 
 import pytest
+from other_process import editing_in_a_window
 from PySide6.QtCore import QSortFilterProxyModel, QTimer
 from PySide6.QtWidgets import QApplication, QFileDialog, QFileSystemModel
 
@@ -151,36 +149,14 @@ def test_declining_the_read_only_offer_opens_nothing(qtbot, window, settings, mo
 def test_a_window_in_another_process_is_named(qtbot, tmp_path, settings, monkeypatch):
     path = tmp_path / "shared.sqlite"
     Project.create(path).close()
-    holder = subprocess.Popen(
-        [
-            sys.executable,
-            "-c",
-            textwrap.dedent(f"""
-            import sys
-            from annotator.store import Project
-            p = Project.open({str(path)!r})
-            assert p.claim_editor()
-            print("ready", flush=True)
-            sys.stdin.read()
-        """),
-        ],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        text=True,
-    )
     asked: list[str] = []
     monkeypatch.setattr(
         app, "ask_read_only", lambda _parent, problem: asked.append(str(problem)) or False
     )
-    try:
-        assert holder.stdout is not None and holder.stdout.readline().strip() == "ready"
+    with editing_in_a_window(path) as holder:
         if guard.supported():
             assert app.open_window(path, settings) is None
             assert f"process {holder.pid}" in asked[0]
-    finally:
-        assert holder.stdin is not None
-        holder.stdin.close()
-        holder.wait(timeout=30)
 
 
 def test_save_a_copy_writes_a_whole_project_and_keeps_this_one_open(

@@ -1,58 +1,25 @@
-"""The command line: the same operations as the GUI, without Qt (``annotator.app``).
+"""The project commands: create, inspect, import into, code and back up a project.
 
-Every error prints one line to stderr and exits non-zero; every command that
+The same operations as the GUI, without Qt (``annotator.app``); every command that
 writes does so in store actions (transactions), so nothing half-written remains.
-With no subcommand, or ``annotator gui [PROJECT]``, the desktop app starts.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
-import os
-import sqlite3
 import sys
-from collections.abc import Sequence
 from pathlib import Path
-from typing import NoReturn
 
 from annotator.app import operations
 from annotator.app.session import Session
+from annotator.cli.common import PROG, OneLineParser, Subcommands, open_project, plural
 from annotator.core.codebook import split_path
-from annotator.core.errors import AnnotatorError, InvalidInput
+from annotator.core.errors import InvalidInput
 from annotator.io import locations
 from annotator.store import Project
 
-PROG = "annotator"
-#: Seconds a command waits for another program (the app, another command) that is
-#: writing the project, before it says who holds it and gives up without changing anything.
-BUSY_TIMEOUT = 15.0
 
-
-def _busy_timeout() -> float:
-    """``ANNOTATOR_BUSY_TIMEOUT`` (seconds) lets a script wait longer or fail faster."""
-    try:
-        return max(0.0, float(os.environ.get("ANNOTATOR_BUSY_TIMEOUT", BUSY_TIMEOUT)))
-    except ValueError:
-        return BUSY_TIMEOUT
-
-
-def _open(path: str) -> Project:
-    return Project.open(Path(path), busy_timeout=_busy_timeout())
-
-
-def plural(n: int, word: str) -> str:
-    return f"{n} {word}" if n == 1 else f"{n} {word}s"
-
-
-class OneLineParser(argparse.ArgumentParser):
-    """Usage mistakes, like every other error, are one line on stderr (exit 2)."""
-
-    def error(self, message: str) -> NoReturn:
-        self.exit(2, f"{self.prog}: error: {message} (see '{self.prog} --help')\n")
-
-
-# -- commands ------------------------------------------------------------------------
 def cmd_new(args: argparse.Namespace) -> int:
     Project.create(Path(args.project)).close()
     print(f"Created {args.project}")
@@ -110,7 +77,7 @@ def project_info(project: Project) -> dict[str, object]:
 
 
 def cmd_info(args: argparse.Namespace) -> int:
-    with _open(args.project) as project:
+    with open_project(args.project) as project:
         info = project_info(project)
     if args.json:
         print(json.dumps(info, indent=2, ensure_ascii=False))
@@ -147,7 +114,7 @@ def cmd_import(args: argparse.Namespace) -> int:
 
     files = [Path(f) for f in args.files]
     formats = {f.name: args.format for f in files} if args.format else None
-    with _open(args.project) as project:
+    with open_project(args.project) as project:
         report = import_files(project, files, formats=formats)
     for doc in report.imported:
         print(
@@ -163,7 +130,7 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 
 def cmd_coders(args: argparse.Namespace) -> int:
-    with _open(args.project) as project:
+    with open_project(args.project) as project:
         if args.coders_command == "add":
             coder = project.add_coder(args.name)
             print(coder.id)
@@ -176,7 +143,7 @@ def cmd_coders(args: argparse.Namespace) -> int:
 def cmd_codebook(args: argparse.Namespace) -> int:
     from annotator.io.tables.codebook_csv import export_codebook, import_codebook
 
-    with _open(args.project) as project:
+    with open_project(args.project) as project:
         if args.codebook_command == "import":
             report = import_codebook(project, Path(args.file))
             print(f"Codebook imported from {args.file}: {report}")
@@ -189,7 +156,7 @@ def cmd_codebook(args: argparse.Namespace) -> int:
 def cmd_segments(args: argparse.Namespace) -> int:
     from annotator.io.tables.segments_csv import export_segments, import_segments
 
-    with _open(args.project) as project:
+    with open_project(args.project) as project:
         if args.segments_command == "import":
             report = import_segments(project, Path(args.file))
             print(f"Segments imported from {args.file}: {report}")
@@ -200,7 +167,7 @@ def cmd_segments(args: argparse.Namespace) -> int:
 
 
 def cmd_code(args: argparse.Namespace) -> int:
-    with _open(args.project) as project:
+    with open_project(args.project) as project:
         doc = project.find_document(args.document)
         code = project.find_code(args.code)
         coder = project.find_coder(args.coder)
@@ -227,7 +194,7 @@ def cmd_code(args: argparse.Namespace) -> int:
 def cmd_backup(args: argparse.Namespace) -> int:
     from annotator.store.backups import backup_folder, rolling_backup, save_copy
 
-    with _open(args.project) as project:
+    with open_project(args.project) as project:
         if args.output:
             path = save_copy(project, Path(args.output))
             print(f"Copy written to {path}")
@@ -245,7 +212,7 @@ def cmd_backup(args: argparse.Namespace) -> int:
 def cmd_history(args: argparse.Namespace) -> int:
     from annotator.io.tables.audit import audit_rows, export_audit
 
-    with _open(args.project) as project:
+    with open_project(args.project) as project:
         if args.output:
             n = export_audit(project, Path(args.output))
             print(f"{plural(n, 'step')} written to {args.output}")
@@ -277,7 +244,6 @@ def cmd_gui(args: argparse.Namespace) -> int:
     return run_app(getattr(args, "project", None))
 
 
-# -- parser -----------------------------------------------------------------------
 def _add_csv_commands(sub: argparse._SubParsersAction, name: str, help: str, func: object) -> None:
     """``NAME import PROJECT FILE`` and ``NAME export PROJECT -o FILE``."""
     p = sub.add_parser(name, help=help)
@@ -291,9 +257,8 @@ def _add_csv_commands(sub: argparse._SubParsersAction, name: str, help: str, fun
     p.set_defaults(func=func)
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = OneLineParser(prog=PROG, description="Qualitative coding of source texts.")
-    sub = parser.add_subparsers(dest="command", parser_class=OneLineParser)
+def register(sub: Subcommands) -> None:
+    """The project commands: gui, new, demo, info, import, coders, codebook, segments, backup, history, code."""
 
     p = sub.add_parser("gui", help="open the desktop app (the default)")
     p.add_argument("project", nargs="?", help="project file (default: the bundled corpus project)")
@@ -359,37 +324,3 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--occurrence", type=int, help="which occurrence of the quote (1-based)")
     p.add_argument("--memo")
     p.set_defaults(func=cmd_code)
-    return parser
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
-    if args.command is None:
-        args = parser.parse_args(["gui", *([] if argv is None else list(argv))])
-    try:
-        code = int(args.func(args))
-        sys.stdout.flush()  # so a closed pipe shows here, not at interpreter exit
-        return code
-    except AnnotatorError as err:
-        print(f"{PROG}: error: {err}", file=sys.stderr)
-        return 1
-    except BrokenPipeError:
-        # The reader went away (`annotator info p.sqlite | head -1`): not an error.
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        return 0
-    except OSError as err:
-        print(
-            f"{PROG}: error: {err.strerror or err}: {err.filename or ''}".rstrip(": "),
-            file=sys.stderr,
-        )
-        return 1
-    except (
-        sqlite3.Error
-    ) as err:  # the file failed under us (disk, permissions): one line, no traceback
-        print(f"{PROG}: error: the project file failed: {err}.", file=sys.stderr)
-        return 1
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())

@@ -173,7 +173,9 @@ def profile(make: Callable[[], Project], csv_path: Path, top: int) -> None:
     profiler.runcall(import_segments, project, csv_path)
     project.close()
     print(f"profile of one import ({top} functions with the most time of their own):")
-    pstats.Stats(profiler, stream=sys.stdout).strip_dirs().sort_stats("tottime").print_stats(top)
+    stats = pstats.Stats(profiler, stream=sys.stdout).strip_dirs().sort_stats("tottime")
+    stats.print_stats(top)
+    stats.print_callers("execute' of")
 
 
 def show(

@@ -302,9 +302,11 @@ class CodingOps(ProjectBase):
         rows.sort(key=_SPAN)
         with self._bulk_cache():
             self.conn.executemany(_INSERT, rows)
-        record, fields = self._record, CODING_FIELDS
-        for row in rows:
-            record(RowChange("codings", (row[0],), None, dict(zip(fields, row, strict=True))))
+        fields = CODING_FIELDS
+        self._record_many(
+            RowChange("codings", (row[0],), None, dict(zip(fields, row, strict=True)))
+            for row in rows
+        )
 
     @contextlib.contextmanager
     def _bulk_cache(self) -> Iterator[None]:

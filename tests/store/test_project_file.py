@@ -202,7 +202,7 @@ def test_migrating_folds_copies_of_a_coding_into_the_oldest_keeping_every_memo(t
     conn.close()
 
 
-def test_the_unique_index_takes_over_from_codings_code(tmp_path):
+def test_codings_keep_only_the_span_and_passage_indexes(tmp_path):
     path = tmp_path / "new.sqlite"
     Project.create(path).close()
     indexes = dict(
@@ -211,7 +211,6 @@ def test_the_unique_index_takes_over_from_codings_code(tmp_path):
         )
     )
     assert indexes == {
-        "codings_coder": "CREATE INDEX codings_coder ON codings(coder_id)",
         "codings_document_spans": 'CREATE INDEX codings_document_spans ON codings(document_id, start, "end", code_id, coder_id, id)',
         "codings_one_per_passage": 'CREATE UNIQUE INDEX codings_one_per_passage ON codings(code_id, document_id, coder_id, start, "end")',
     }

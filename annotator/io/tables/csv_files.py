@@ -72,7 +72,7 @@ import csv
 import os
 import re
 import uuid
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from itertools import chain
 from pathlib import Path
@@ -359,6 +359,89 @@ def read_csv(
     the parsing (malformed CSV, an oversized cell) wherever it is, else an empty
     file, else the header's, else the first row with too many cells.
     """
+    rows: list[CsvRow] = []
+    append = rows.append
+
+    def keep(columns: list[str]) -> Callable[[int, list[str]], None]:
+        return lambda number, record: append(
+            CsvRow(number, dict(zip(columns, record, strict=True)))
+        )
+
+    name, columns = _parse(path, keep, rows.clear, [*known, *required, *one_of], required, one_of)
+    return CsvTable(name, columns, rows)
+
+
+@dataclass(frozen=True)
+class CsvRecords:
+    """A whole CSV file read for speed (an import of 100,000 rows): each data row is the
+    list of its cells, one for each of ``columns`` and then ``""`` for each of the
+    ``select``-ed columns the header lacks, with its spreadsheet row number in
+    ``numbers``. ``indexes`` says where each selected column's cell is in a record."""
+
+    name: str
+    columns: list[str]
+    records: list[list[str]]
+    numbers: list[int]
+    indexes: tuple[int, ...]
+
+    def error(self, number: int, message: str) -> InvalidInput:
+        return InvalidInput(f"{self.name}, row {number}: {display_name(message)}")
+
+
+def read_csv_records(
+    path: str | Path,
+    select: Sequence[str],
+    *,
+    known: Sequence[str] = (),
+    required: Sequence[str] = (),
+) -> CsvRecords:
+    """``read_csv`` (the same checks and messages), keeping each row as the csv module's
+    list of cells rather than a mapping: no object per row, and the cells of ``select``
+    are taken from it by position."""
+    records: list[list[str]] = []
+    numbers: list[int] = []
+    indexes: list[int] = []
+
+    def keep(columns: list[str]) -> Callable[[int, list[str]], None]:
+        missing = [c for c in select if c not in columns]
+        at = {c: i for i, c in reversed(list(enumerate(columns)))}
+        at.update({c: len(columns) + i for i, c in enumerate(missing)})
+        indexes.extend(at[c] for c in select)
+        add_record, add_number = records.append, numbers.append
+        if missing:
+            pad = [""] * len(missing)
+
+            def padded(number: int, record: list[str]) -> None:
+                add_record(record + pad)
+                add_number(number)
+
+            return padded
+
+        def kept(number: int, record: list[str]) -> None:
+            add_record(record)
+            add_number(number)
+
+        return kept
+
+    def clear() -> None:
+        records.clear()
+        numbers.clear()
+
+    name, columns = _parse(path, keep, clear, [*known, *required, *select], required, ())
+    return CsvRecords(name, columns, records, numbers, tuple(indexes))
+
+
+def _parse(
+    path: str | Path,
+    keep: Callable[[list[str]], Callable[[int, list[str]], None]],
+    clear: Callable[[], None],
+    columns_known: list[str],
+    required: Sequence[str],
+    one_of: Sequence[str],
+) -> tuple[str, list[str]]:
+    """Parse the file, handing each data row (padded to the header's width, cells
+    restored) to the function ``keep(columns)`` returns; ``clear`` drops the rows kept
+    when a problem is found. Returns the file's name for messages and its columns."""
     path = Path(path)
     name = display_name(path.name or path)
     data = read_file(path, MAX_CSV_BYTES)
@@ -366,12 +449,10 @@ def read_csv(
     del data  # the text is all that is needed from here on
     if not text or text.isspace():
         raise InvalidInput(f"{name} is empty.")
-    columns_known = [*known, *required, *one_of]
     delimiter, start = _delimiter(text, columns_known)
     reader = csv.reader(_lines(text, start), delimiter=delimiter, strict=True)
     number = 0  # records parsed so far (the spreadsheet's number of the last one)
     columns: list[str] = []
-    rows: list[CsvRow] = []
     problem: InvalidInput | None = None  # reported once the rest of the file has parsed
     with _cell_limit(MAX_CELL_CHARS):
         try:
@@ -387,7 +468,7 @@ def read_csv(
             except InvalidInput as err:
                 problem = err
             else:
-                width, join, append = len(columns), "\n".join, rows.append
+                width, join, add = len(columns), "\n".join, keep(columns)
                 for record in reader:
                     number += 1
                     # The cells joined by line breaks, to look at them at C speed: the row is
@@ -407,9 +488,9 @@ def read_csv(
                         record += [""] * (width - len(record))
                     if joined[0] == "'" or "\n'" in joined:  # else restore would change no cell
                         record = list(map(restore, record))
-                    append(CsvRow(number, dict(zip(columns, record, strict=True))))
+                    add(number, record)
             if problem is not None:
-                rows.clear()
+                clear()
                 for _ in reader:  # a malformed record further on is what gets reported
                     number += 1
         except csv.Error as err:
@@ -422,7 +503,7 @@ def read_csv(
             raise InvalidInput(f"{where}: not valid CSV ({err}).") from err
     if problem is not None:
         raise problem
-    return CsvTable(name, columns, rows)
+    return name, columns
 
 
 def _check_header(

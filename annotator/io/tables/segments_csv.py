@@ -34,10 +34,9 @@ from annotator.core.errors import AnnotatorError, InvalidInput
 from annotator.core.models import DocumentSummary, clean_name, new_id, utc_now
 from annotator.core.text import normalise_newlines
 from annotator.io.tables.csv_files import (
-    CsvRow,
-    CsvTable,
+    CsvRecords,
     format_cell,
-    read_csv,
+    read_csv_records,
     shown,
     write_lines,
 )
@@ -164,7 +163,7 @@ class _Lookups:
     """Per-import caches so each document, code path and coder is looked up once."""
 
     project: Project
-    table: CsvTable
+    table: CsvRecords
     tree: CodeTree
     create_codes: bool
     docs: dict[str, tuple[str, int]] = field(default_factory=dict)  # reference -> (id, length)
@@ -268,7 +267,7 @@ _new = tuple.__new__
 _CELLS = ("document", "code_path", "coder", "start", "end", "text", "id", "created", "memo")
 
 
-def _not_a_number(table: CsvTable, number: int, column: str, raw: str) -> InvalidInput:
+def _not_a_number(table: CsvRecords, number: int, column: str, raw: str) -> InvalidInput:
     return table.error(number, f"{column} '{shown(raw.strip())}' is not a whole number.")
 
 
@@ -280,7 +279,10 @@ def _preview(text: str, limit: int = 40) -> str:
 
 _HEX = "0123456789abcdef"
 #: An id exactly as the store writes them (``str(uuid.UUID(...))``): ``_coding_id``'s quick case.
-_CANONICAL = re.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}").fullmatch
+_UUID = "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
+_CANONICAL = re.compile(_UUID).fullmatch
+#: Every line a canonical UUID: what the ids of our own export are.
+_ALL_CANONICAL = re.compile(f"{_UUID}(?:\n{_UUID})*").fullmatch
 
 
 def _coding_id(raw: str) -> tuple[str, bool]:
@@ -302,7 +304,7 @@ def _coding_id(raw: str) -> tuple[str, bool]:
         return raw, False
 
 
-def _plan(look: _Lookups, rows: Sequence[CsvRow]) -> list[_Planned]:
+def _plan(look: _Lookups) -> list[_Planned]:
     """Check every row, in file order (the first bad row is the one reported), with no
     query per row: documents, codes and coders are looked up once per distinct cell,
     and a document's text is only read to compare a quoted passage, once per run of
@@ -313,20 +315,19 @@ def _plan(look: _Lookups, rows: Sequence[CsvRow]) -> list[_Planned]:
     docs: dict[str, tuple[str, int]] = {}  # cell as written -> (id, length)
     codes: dict[str, str | tuple[str, ...]] = {}  # cell as written -> id or names
     coders: dict[str, str] = {}  # cell as written -> name key
-    if set(_CELLS) <= set(table.columns):  # every row's cells have them all
-        pick: Callable[[dict[str, str]], tuple[str, ...]] = itemgetter(*_CELLS)
-    else:
-
-        def pick(cells: dict[str, str]) -> tuple[str, ...]:
-            return tuple(cells.get(c, "") for c in _CELLS)
-
+    pick: Callable[[list[str]], tuple[str, ...]] = itemgetter(*table.indexes)
     iso, canonical = datetime.fromisoformat, _CANONICAL
+    # The ids checked in one pass at C speed (a file of our own has them all canonical),
+    # rather than a regular expression per row.
+    at = table.indexes[_CELLS.index("id")]
+    ids_canonical = bool(table.records) and bool(
+        _ALL_CANONICAL("\n".join([r[at] for r in table.records]))
+    )
     text_of, text = "", ""
     valid = ""  # the last created time checked
-    for row in rows:
-        number = row.number
+    for number, record in zip(table.numbers, table.records, strict=True):
         document, code_path, coder_cell, start_cell, end_cell, quoted, raw_id, created, memo = pick(
-            row.cells
+            record
         )
         doc = docs.get(document)
         if doc is None:
@@ -364,8 +365,11 @@ def _plan(look: _Lookups, rows: Sequence[CsvRow]) -> list[_Planned]:
                         f"the offsets {start}..{end} do not match the quoted text: the document has "
                         f"'{_preview(passage)}' there, the file quotes '{_preview(quoted)}'.",
                     )
-        raw_id = raw_id.strip()
-        coding_id, is_uuid = (raw_id, True) if canonical(raw_id) else _coding_id(raw_id)
+        if ids_canonical:
+            coding_id, is_uuid = raw_id, True
+        else:
+            raw_id = raw_id.strip()
+            coding_id, is_uuid = (raw_id, True) if canonical(raw_id) else _coding_id(raw_id)
         created = created.strip()
         if created and created != valid:  # rows imported together share their time
             try:
@@ -425,9 +429,9 @@ def _collection_paused() -> Iterator[None]:
 def _import_segments(
     project: Project, path: str | Path, create_codes: bool
 ) -> SegmentsImportReport:
-    table = read_csv(path, known=COLUMNS, required=REQUIRED)
+    table = read_csv_records(path, _CELLS, known=COLUMNS, required=REQUIRED)
     look = _Lookups(project, table, project.code_tree(), create_codes)
-    planned = _plan(look, table.rows)
+    planned = _plan(look)
     ids = [p.coding_id for p in planned if p.coding_id]
     seen = set(ids)
     if len(seen) != len(ids):  # some id is in two rows: say which, as the rows come

@@ -316,7 +316,10 @@ class MainWindow(QMainWindow):
         )
 
     def check_outside_changes(self) -> bool:
-        """Another program (the CLI, another window) committed to the project: show it."""
+        """Another program (the CLI, another window) committed to the project: show it.
+
+        Also the window's idle moment to finish a bulk action's checkpoint."""
+        self.project.checkpoint()
         try:
             changed = self.project.outside_change()
         except AnnotatorError:

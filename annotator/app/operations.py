@@ -295,7 +295,7 @@ def reassign_coding(session: Session, coding_id: str, code_id: str, *, confirm: 
     after, changes = _act(
         session,
         f"Re-assign coding to {new.name}",
-        lambda: project.update_coding(coding_id, code_id=code_id),
+        lambda: project.update_coding(coding_id, code_id=code_id, by=session.active_coder_id or ""),
     )
     return Edited(after, changes=changes)
 
@@ -314,7 +314,9 @@ def resize_coding(
     after, changes = _act(
         session,
         f"Resize coding {name}",
-        lambda: project.update_coding(coding_id, start=start, end=end),
+        lambda: project.update_coding(
+            coding_id, start=start, end=end, by=session.active_coder_id or ""
+        ),
     )
     return Edited(after, changes=changes)
 
@@ -329,7 +331,9 @@ def set_coding_memo(session: Session, coding_id: str, memo: str, *, confirm: Con
     if not _allowed(session, coding, "Change its memo", confirm):
         return Edited(coding, done=False)
     after, changes = _act(
-        session, f"Edit memo of coding {name}", lambda: project.update_coding(coding_id, memo=memo)
+        session,
+        f"Edit memo of coding {name}",
+        lambda: project.update_coding(coding_id, memo=memo, by=session.active_coder_id or ""),
     )
     return Edited(after, changes=changes)
 

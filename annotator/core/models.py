@@ -109,6 +109,8 @@ class Coding(Entity):
     memo: str = ""
     created: str = Field(default_factory=utc_now)
     updated: str = ""
+    #: The id of the coder who last changed it ("" if nobody has since it was made).
+    updated_by: str = ""
 
 
 class Memo(Entity):

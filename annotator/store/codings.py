@@ -304,7 +304,10 @@ class CodingOps(ProjectBase):
             self.conn.executemany(_INSERT, rows)
         fields = CODING_FIELDS
         self._record_many(
-            RowChange("codings", (row[0],), None, dict(zip(fields, row, strict=True)))
+            # The whole row as stored (undo compares it): ``updated_by`` starts empty.
+            RowChange(
+                "codings", (row[0],), None, dict(zip(fields, row, strict=True), updated_by="")
+            )
             for row in rows
         )
 
@@ -362,11 +365,18 @@ class CodingOps(ProjectBase):
 
     def coding(self, coding_id: str) -> Coding:
         row = self.conn.execute(
-            f"SELECT {CODING_COLUMNS} FROM codings WHERE id = ?", (coding_id,)
+            f"SELECT {CODING_COLUMNS}, updated_by FROM codings WHERE id = ?", (coding_id,)
         ).fetchone()
         if row is None:
             raise NotFound(f"No coding with id {coding_id}.")
         return _coding(row)
+
+    def coding_editors(self) -> dict[str, str]:
+        """Coding id -> the id of the coder who last changed it, for the codings changed
+        since they were made (few: one scan, no index needed)."""
+        return dict(
+            self._plain().execute("SELECT id, updated_by FROM codings WHERE updated_by != ''")
+        )
 
     def coding_rows(
         self,
@@ -376,6 +386,15 @@ class CodingOps(ProjectBase):
     ) -> list[tuple[str, str, str, str, int, int, str, str, str]]:
         """Codings as plain tuples in ``CODING_COLUMNS`` order, filtered like ``codings()``:
         the bulk path for exports and statistics (no model per row)."""
+        return self._select_codings(CODING_COLUMNS, document_id, code_ids, coder_ids)
+
+    def _select_codings(
+        self,
+        columns: str,
+        document_id: str | None,
+        code_ids: Sequence[str] | None,
+        coder_ids: Sequence[str] | None,
+    ) -> list[Any]:
         where: list[str] = []
         args: list[Any] = []
         if document_id is not None:
@@ -385,7 +404,7 @@ class CodingOps(ProjectBase):
             if ids is not None:
                 where.append(f"{col} IN ({', '.join('?' for _ in ids)})")
                 args.extend(ids)
-        sql = f"SELECT {CODING_COLUMNS} FROM codings"
+        sql = f"SELECT {columns} FROM codings"
         if where:
             sql += " WHERE " + " AND ".join(where)
         return (
@@ -399,9 +418,12 @@ class CodingOps(ProjectBase):
         coder_ids: Sequence[str] | None = None,
     ) -> list[Coding]:
         """Codings filtered by document, codes and coders, in document then text order."""
+        fields = (*CODING_FIELDS, "updated_by")
         return [
-            Coding.model_construct(**dict(zip(CODING_FIELDS, row, strict=True)))  # type: ignore[arg-type]
-            for row in self.coding_rows(document_id, code_ids, coder_ids)
+            Coding.model_construct(**dict(zip(fields, row, strict=True)))
+            for row in self._select_codings(
+                f"{CODING_COLUMNS}, updated_by", document_id, code_ids, coder_ids
+            )
         ]
 
     def coding_spans(self, document_id: str) -> list[tuple[str, str, str, int, int]]:
@@ -460,9 +482,11 @@ class CodingOps(ProjectBase):
         end: int | None = None,
         code_id: str | None = None,
         memo: str | None = None,
+        by: str = "",
     ) -> Coding:
         """Resize, re-assign or annotate a coding (one action), checked inside its
-        transaction (so a twin another process has just stored is seen)."""
+        transaction (so a twin another process has just stored is seen). ``by`` is the
+        id of the coder making the change, recorded as the coding's ``updated_by``."""
         old = self.coding(coding_id)
         moves = (start is not None and start != old.start) or (end is not None and end != old.end)
         label = (
@@ -500,6 +524,13 @@ class CodingOps(ProjectBase):
                 )
             if values:
                 values["updated"] = utc_now()
+                if by:
+                    if (
+                        self.conn.execute("SELECT 1 FROM coders WHERE id = ?", (by,)).fetchone()
+                        is None
+                    ):
+                        raise NotFound(f"No coder with id {by}.")
+                    values["updated_by"] = by
                 self._update("codings", (coding_id,), values)
         return self.coding(coding_id)
 

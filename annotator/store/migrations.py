@@ -237,6 +237,13 @@ def m006_no_coder_index(db: Database) -> None:
     db.execute("DROP INDEX codings_coder")
 
 
+def m007_coding_updated_by(db: Database) -> None:
+    """Who last changed a coding (its coder's id; "" if nobody has since it was made):
+    a coding re-assigned, resized or re-memoed by another coder says so, in the app
+    and in the segments export, instead of still naming only its author."""
+    db.execute("ALTER TABLE codings ADD COLUMN updated_by TEXT NOT NULL DEFAULT ''")
+
+
 MIGRATIONS: list[tuple[str, Migration]] = [
     ("001_base", m001_base),
     ("002_quick_keys_and_coder_index", m002_quick_keys_and_coder_index),
@@ -244,6 +251,7 @@ MIGRATIONS: list[tuple[str, Migration]] = [
     ("004_one_coding_per_passage", m004_one_coding_per_passage),
     ("005_history", m005_history),
     ("006_no_coder_index", m006_no_coder_index),
+    ("007_coding_updated_by", m007_coding_updated_by),
 ]
 
 

@@ -479,3 +479,18 @@ def test_rows_name_documents_as_find_document_does(project: Project, tmp_path: P
         InvalidInput, match=r"^s\.csv, row 3: 'Same' names 2 documents; use the document id\.$"
     ):
         import_segments(project, path)
+
+
+def test_a_coding_changed_by_another_coder_names_them_in_updated_by(
+    sample, tmp_path: Path
+) -> None:
+    p = sample.project
+    bens = next(c for c in p.codings() if c.coder_id == sample.ben.id)
+    p.update_coding(bens.id, code_id=sample.norms.id, by=sample.ann.id)
+    export_segments(p, tmp_path / "s.csv")
+    rows = {r["id"]: r for r in read_rows(tmp_path / "s.csv", COLUMNS)}
+    assert rows[bens.id]["coder"] == "Ben"  # still Ben's coding
+    assert rows[bens.id]["updated_by"] == "Ann"  # but Ann changed it
+    assert {r["updated_by"] for i, r in rows.items() if i != bens.id} == {""}
+    p.undo()
+    assert p.coding(bens.id).updated_by == ""  # undo puts back who had changed it: nobody

@@ -162,6 +162,8 @@ def test_a_yes_edits_another_coder_s_coding(
         assert changed is not None and changed.start == coding.start and changed.end > coding.end
     if changed is not None:
         assert changed.coder_id == sample.ben.id  # it stays Ben's
+        assert changed.updated_by == sample.ann.id  # and says who changed it
+        assert "by Ann" in window.details.coding_times.text()
 
 
 @pytest.mark.parametrize("gesture", list(GESTURES))

@@ -43,7 +43,11 @@ from annotator.io.tables.csv_files import (
 from annotator.store import Project
 from annotator.store.codings import CodingRow
 
-COLUMNS = ("id", "document", "code_path", "coder", "start", "end", "text", "memo", "created")
+#: ``updated_by`` names the coder who last changed the coding, if anyone did since it was
+#: made (an import reads it as information only: the coding's author is ``coder``).
+COLUMNS = (
+    "id", "document", "code_path", "coder", "start", "end", "text", "memo", "created", "updated_by",
+)  # fmt: skip
 REQUIRED = ("document", "code_path", "coder", "start", "end")
 
 
@@ -112,6 +116,10 @@ def export_segments(
     used = [d for d in order if by_doc[d]]
     doc_cells = {d: format_cell(ref) for d, ref in _document_refs(docs).items()}
 
+    editors = project.coding_editors()
+    editor_cells = {cid: coder_cells.get(coder, "") for cid, coder in editors.items()}
+    edited = editor_cells.get
+
     def lines() -> Iterator[str]:
         for doc_id in used:
             text = project.document_text(doc_id)
@@ -119,7 +127,8 @@ def export_segments(
             for cid, _, code_id, coder_id, start, end, memo, created, _updated in by_doc[doc_id]:
                 yield (f"{format_cell(cid)},{doc},{code_cells[code_id]},{coder_cells[coder_id]},"
                        f"{start},{end},{format_cell(text[start:end])},"
-                       f"{format_cell(memo) if memo else ''},{format_cell(created)}")  # fmt: skip
+                       f"{format_cell(memo) if memo else ''},{format_cell(created)},"
+                       f"{edited(cid, '')}")  # fmt: skip
 
     return write_lines(path, COLUMNS, lines())
 

@@ -31,6 +31,8 @@ How entities are matched, and the rules (each decision has a test):
   sub-codes, codings and memos), and that is a conflict; ``restore_deleted`` brings
   them back instead. An id the history does not know (never there, or pruned long
   ago) is new. Deletions in the source are never carried over: a merge only adds.
+- Each copy's own arrangement is not compared: the order of sibling codes, quick keys
+  (new codes come without one) and coders' colours.
 """
 
 from __future__ import annotations

@@ -121,10 +121,10 @@ class MergeOps(CodingOps):
                     "merged. Look at the preview again."
                 )
             for plan, source in zip(plans, sources, strict=True):
-                self._write_plan(plan, source.text, label)
+                self._write_plan(plan, source.text)
         return plans
 
-    def _write_plan(self, plan: MergePlan, text: Callable[[str], str], label: str) -> None:
+    def _write_plan(self, plan: MergePlan, text: Callable[[str], str]) -> None:
         for row in plan.coders:
             self._insert("coders", row)
         for doc in plan.documents:
@@ -142,7 +142,12 @@ class MergeOps(CodingOps):
         for code_id, values in plan.code_fills:
             self._update("codes", (code_id,), values)
         if plan.codings:
-            self.add_coding_rows(plan.codings, label)  # joins this action; checks every row
+            # Every row is checked (documents, offsets, codes, coders, new ids), but not
+            # folded again: the plan already left out the passages this transaction holds,
+            # and the unique index would refuse a twin (as a Conflict: nothing written).
+            rows = list(plan.codings)
+            self._check_rows(rows)
+            self._insert_rows(rows)
         now = utc_now()
         for coding_id, memo in plan.coding_memos:
             self._update("codings", (coding_id,), {"memo": memo, "updated": now})

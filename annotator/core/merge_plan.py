@@ -391,12 +391,15 @@ class _Planner:
         for code in self.source_tree.walk():  # parents before children
             path = self.source_tree.path(code.id)
             parent_in_source = code.parent_id
-            if parent_in_source is not None and self.code_map[parent_in_source] is None:
-                self.code_map[code.id] = None  # its place is not merged: nor is it
-                self.withheld[code.id] = self.withheld[parent_in_source]
-                continue
-            parent = self.code_map[parent_in_source] if parent_in_source is not None else None
             mine = self.t.codes.get(code.id)
+            if parent_in_source is not None and self.code_map[parent_in_source] is None:
+                if mine is None:  # its place is not merged: nor is it
+                    self.code_map[code.id] = None
+                    self.withheld[code.id] = self.withheld[parent_in_source]
+                    continue
+                parent = mine.parent_id  # the target moved it out of a code it then deleted
+            else:
+                parent = self.code_map[parent_in_source] if parent_in_source is not None else None
             if mine is None:
                 twin = next(
                     (

@@ -279,6 +279,18 @@ def test_a_code_the_target_deleted_stays_deleted_with_its_sub_codes_and_codings(
     assert len(restored.codings) == 2
 
 
+def test_a_code_the_target_moved_out_before_deleting_its_parent_keeps_its_codings():
+    moved = SHAPER.model_copy(update={"parent_id": None, "sort_order": 2})
+    target = replace(
+        TARGET,
+        codes={RIVALRY.id: RIVALRY, moved.id: moved},
+        deleted={"codes": frozenset({NORMS.id})},
+    )
+    plan = plan_merge(target, source(codings=with_(TARGET.codings, coding("c2", 20, 30))))
+    assert [c[0] for c in plan.codings] == ["c2"]
+    assert kinds(plan) == ["deleted in target"]  # Norms only: no "moved" for its sub-code
+
+
 def test_a_document_coding_or_memo_the_target_deleted_is_not_brought_back():
     target = replace(
         TARGET,

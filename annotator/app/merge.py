@@ -9,22 +9,24 @@ people, the same in the window and on the command line.
 
 A source is refused with one sentence, before anything is read from it or written
 to the project, if it is the project itself, is given twice, or cannot be opened
-(not a project, damaged, made by a newer version).
+(not a project, damaged, made by a newer version). One made by an older version is
+merged from an updated copy in a temporary folder: the coder's file is only read.
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
+import tempfile
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from annotator.app.session import Session
-from annotator.core.errors import InvalidInput
+from annotator.core.errors import InvalidInput, ProjectFileError
 from annotator.core.merge_plan import MergePlan, plan_merges
 from annotator.store import Project
-from annotator.store.merging import MergeSource
+from annotator.store.merging import MergeSource, copy_for_update, made_by_older_version
 
 
 @dataclass(frozen=True)
@@ -62,8 +64,20 @@ def open_sources(project: Project, paths: Sequence[str | Path]) -> Iterator[list
     with contextlib.ExitStack() as stack:
         opened = []
         for path in sources:
-            opened.append(stack.enter_context(Project.open(path, read_only=True)))
+            opened.append(stack.enter_context(_open_source(path, stack)))
         yield opened
+
+
+def _open_source(path: Path, stack: contextlib.ExitStack) -> Project:
+    try:
+        return Project.open(path, read_only=True)
+    except ProjectFileError:
+        if not made_by_older_version(path):
+            raise
+    folder = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="annotator-merge-")))
+    copy = copy_for_update(path, folder / path.name)
+    Project.open(copy).close()  # updates the copy's schema
+    return Project.open(copy, read_only=True)
 
 
 def _label(sources: Sequence[Project]) -> str:
@@ -116,8 +130,9 @@ _KINDS = {
     "codings": ("coding", "codings"),
     "memos": ("memo", "memos"),
     "attributes": ("attribute", "attributes"),
-    "code texts": ("code text filled in", "code texts filled in"),
-    "coding memos": ("coding memo added", "coding memos added"),
+    # Texts the target's codes left empty (a definition, a memo), and memos on its codings.
+    "code texts": ("code text", "code texts"),
+    "coding memos": ("memo on a coding", "memos on codings"),
 }
 
 

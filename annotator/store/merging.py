@@ -13,15 +13,21 @@ showed, it refuses (and writes nothing) if they are no longer what the merge wou
 from __future__ import annotations
 
 import contextlib
+import sqlite3
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
-from annotator.core.errors import Conflict, ProjectFileError
+from annotator.core.errors import AnnotatorError, Conflict, ProjectFileError
 from annotator.core.merge_plan import DocumentInfo, MergePlan, Side, plan_merges
 from annotator.core.models import Code, Coder, Memo, utc_now
 from annotator.core.text import fingerprint
+from annotator.store import opening
+from annotator.store.backups import copy_database
+from annotator.store.base import APPLICATION_ID
 from annotator.store.codings import CODING_COLUMNS, CodingOps
 from annotator.store.history import decode
+from annotator.store.migrations import MIGRATIONS
 
 #: Tables whose deletions a merge respects (and does not undo by re-adding).
 _DELETABLE = ("documents", "codes", "codings", "memos")
@@ -33,6 +39,35 @@ class MergeSource:
 
     side: Side
     text: Callable[[str], str]
+
+
+def made_by_older_version(path: Path) -> bool:
+    """Whether ``path`` is an Annotator project whose schema this version would update
+    (read through SQLite, read-only; nothing is written)."""
+    try:
+        mode = opening.inspect(path, create=False, read_only=True)
+        conn = opening.connect(path, mode, create=False)
+    except (AnnotatorError, OSError, sqlite3.Error):  # Project.open says why it cannot
+        return False
+    try:
+        app_id = conn.execute("PRAGMA application_id").fetchone()[0]
+        version = conn.execute("PRAGMA user_version").fetchone()[0]
+    except sqlite3.Error:
+        return False
+    finally:
+        conn.close()
+    return bool(app_id == APPLICATION_ID and 0 < version < len(MIGRATIONS))
+
+
+def copy_for_update(path: Path, dest: Path) -> Path:
+    """A consistent copy of the project at ``path`` (opened read-only) at ``dest``, to be
+    updated there: a coder's copy made by an older version is merged without changing it."""
+    mode = opening.inspect(path, create=False, read_only=True)
+    conn = opening.connect(path, mode, create=False)
+    try:
+        return copy_database(conn, path, dest)
+    finally:
+        conn.close()
 
 
 class MergeOps(CodingOps):

@@ -9,12 +9,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from sqlite_utils import Database
 
 from annotator.app.merge import merge, preview_merge, summary_lines
 from annotator.app.session import Session
 from annotator.core.errors import Conflict, InvalidInput, NotFound, ProjectFileError
-from annotator.store import Project
+from annotator.core.text import fingerprint
+from annotator.store import APPLICATION_ID, Project
 from annotator.store.backups import save_copy
+from annotator.store.migrations import migrate
 
 
 def file_state(path: Path) -> tuple[bytes, bytes]:
@@ -142,3 +145,38 @@ def test_a_copy_from_a_newer_version_is_refused(sample, source_path):
     conn.execute("PRAGMA user_version = 99")
     conn.close()
     refused(sample, [source_path], ProjectFileError, "saved by a newer version of Annotator")
+
+
+def test_a_copy_from_an_older_version_is_merged_from_an_updated_copy_and_left_as_it_was(
+    sample, tmp_path, monkeypatch
+):
+    old = tmp_path / "coder-old.sqlite"
+    text = "A letter from an older version.\n"
+    conn = sqlite3.connect(old, isolation_level=None)
+    conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+    migrate(Database(conn), upto=4)  # before the history was kept in the file
+    conn.execute("INSERT INTO coders (id, name, created) VALUES ('dee', 'Dee', 'now')")
+    conn.execute(
+        "INSERT INTO documents (id, title, text, length, sha256, imported_at) "
+        "VALUES ('letter', 'Letter', ?, ?, ?, 'now')",
+        (text, len(text), fingerprint(text)),
+    )
+    conn.execute("INSERT INTO codes (id, name) VALUES ('hope', 'Hope')")
+    conn.execute(
+        'INSERT INTO codings (id, document_id, code_id, coder_id, start, "end", created) '
+        "VALUES ('c1', 'letter', 'hope', 'dee', 2, 8, 'now')"
+    )
+    conn.close()
+    untouched = old.read_bytes()
+    scratch = tmp_path / "scratch"
+    scratch.mkdir()
+    monkeypatch.setattr("tempfile.tempdir", str(scratch))
+    (plan,) = merge(Session(sample.project), [old]).plans
+    assert plan.source == "coder-old.sqlite"
+    assert sample.project.coding("c1").document_id == "letter"
+    assert sample.project.find_code("Hope").id == "hope"
+    assert old.read_bytes() == untouched
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith("coder-old")] == [
+        "coder-old.sqlite"
+    ]  # nothing beside it: no journal, no backup of a migration
+    assert list(scratch.iterdir()) == []  # the updated copy is gone

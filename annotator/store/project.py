@@ -11,9 +11,12 @@ from annotator.store.codings import CodingOps
 from annotator.store.documents import DocumentOps
 from annotator.store.history import HistoryOps
 from annotator.store.memos import MemoOps
+from annotator.store.merging import MergeOps
 
 
-class Project(CoderOps, DocumentOps, CodeOps, CodingOps, MemoOps, HistoryOps, ProjectBase):
+class Project(
+    MergeOps, CoderOps, DocumentOps, CodeOps, CodingOps, MemoOps, HistoryOps, ProjectBase
+):
     """An open project. Every mutating method is one action: one transaction,
     one ``ChangeSet`` (``last_changes``), sent to every subscriber after commit."""
 

@@ -129,7 +129,7 @@ class ReliabilityMatrix:
         if np.isinf(array).any():
             raise InvalidInput("The data holds an infinite number.")
         present = ~np.isnan(array)
-        values, inverse = np.unique(array[present], return_inverse=True)
+        values, inverse = _encode(array[present])
         codes = np.full(array.shape, MISSING, dtype=_code_dtype(len(values)))
         codes[present] = inverse
         names = (
@@ -199,6 +199,31 @@ class _Other:
 
     def __str__(self) -> str:
         return f"not {self.of}"
+
+
+def _encode(
+    numbers: npt.NDArray[np.float64],
+) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.intp]]:
+    """The distinct numbers ascending, and each number's index among them.
+
+    Category codes and ratings are mostly whole numbers in a small range: those are
+    counted into a table by value (one pass, no sort), several times faster than
+    ``np.unique``'s sort of millions of values; other numbers go through ``np.unique``.
+    """
+    if numbers.size:
+        low, high = float(numbers.min()), float(numbers.max())
+        if high - low < _SPAN and np.array_equal(numbers, np.floor(numbers)):
+            offsets = (numbers - low).astype(np.intp)
+            seen = np.bincount(offsets, minlength=int(high - low) + 1) > 0
+            position = np.cumsum(seen) - 1
+            distinct = (np.flatnonzero(seen) + low).astype(np.float64)
+            return distinct, position[offsets].astype(np.intp)
+    values, inverse = np.unique(numbers, return_inverse=True)
+    return values, inverse.reshape(-1)
+
+
+#: Widest range of whole numbers encoded by counting rather than sorting.
+_SPAN = 1 << 16
 
 
 def _missing(value: object) -> bool:

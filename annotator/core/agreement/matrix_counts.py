@@ -58,20 +58,22 @@ def tally(matrix: ReliabilityMatrix) -> Tally:
     per_unit: set[int] = set()
     pairable = rated = pairs = agreeing = 0
     agreement_sum = 0.0
-    step = max(1, _CHUNK_CELLS // k)
+    step = max(1, _CHUNK_CELLS // (k + 1))
+    base: npt.NDArray[np.intp] | None = None
     for start in range(0, units, step):
         chunk = codes[start : start + step]
         rows = chunk.shape[0]
-        flat = chunk.reshape(-1)
-        present = flat != MISSING
-        # Row of each cell: cell index // m, as one int array the size of the chunk.
-        where = np.flatnonzero(present)
-        keys = (where // m) * k + flat[where]
-        counts = np.bincount(keys, minlength=rows * k).reshape(rows, k)
+        if base is None or len(base) != rows * m:
+            # Each cell's unit row, times the row width: one array per chunk size.
+            base = np.repeat(np.arange(rows, dtype=np.intp) * (k + 1), m)
+        # Missing values are counted in an extra column k, dropped after: no filtering pass.
+        cell = chunk.reshape(-1).astype(np.intp)
+        cell[cell == MISSING] = k
+        counts = np.bincount(base + cell, minlength=rows * (k + 1)).reshape(rows, k + 1)[:, :k]
         m_u = counts.sum(axis=1)
         has_values = m_u > 0
         rated += int(has_values.sum())
-        per_unit.update(np.unique(m_u[has_values]).tolist())
+        per_unit.update(np.flatnonzero(np.bincount(m_u[has_values], minlength=m + 1)).tolist())
         cat_sums += counts.sum(axis=0)
         squares = counts * counts
         cat_squares += squares.sum(axis=0)

@@ -89,7 +89,9 @@ WIKIPEDIA_COHEN = [[20, 5], [10, 15]]
 NVIVO_PERCENT = {"both": 50, "a_only": 75, "b_only": 75, "neither": 800, "expected": 0.85}
 
 
-def rows_from_table(table: list[list[int]], labels: list[object] | None = None) -> list[list[object]]:
+def rows_from_table(
+    table: list[list[int]], labels: list[object] | None = None
+) -> list[list[object]]:
     """Two coders' units from a contingency table (coder 1 rows, coder 2 columns)."""
     labels = labels or list(range(1, len(table) + 1))
     rows: list[list[object]] = []
@@ -106,7 +108,10 @@ def rows_from_category_counts(counts: list[list[int]]) -> list[list[object]]:
 
 REPO = Path(__file__).resolve().parents[3]
 #: shared/ sits beside the repository (``main/../shared``); a worktree is one level deeper.
-REFERENCE_FOLDERS = (REPO.parent / "shared" / "reference", REPO.parent.parent / "shared" / "reference")
+REFERENCE_FOLDERS = (
+    REPO.parent / "shared" / "reference",
+    REPO.parent.parent / "shared" / "reference",
+)
 
 
 def reference_cases(measure: str) -> list[dict[str, object]]:

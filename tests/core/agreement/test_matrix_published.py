@@ -115,9 +115,14 @@ def test_nvivo_percent_agreement_over_characters():
     """NVivo help, percentage agreement: 50 + 800 of 1000 characters agree = 85%."""
     c = NVIVO_PERCENT
     rows = (
-        [[1, 1]] * c["both"] + [[1, 0]] * c["a_only"] + [[0, 1]] * c["b_only"] + [[0, 0]] * c["neither"]
+        [[1, 1]] * c["both"]
+        + [[1, 0]] * c["a_only"]
+        + [[0, 1]] * c["b_only"]
+        + [[0, 0]] * c["neither"]
     )
-    assert percent_agreement(ReliabilityMatrix.from_rows(rows)).value == pytest.approx(c["expected"])
+    assert percent_agreement(ReliabilityMatrix.from_rows(rows)).value == pytest.approx(
+        c["expected"]
+    )
 
 
 # The shared reference file, read at test time (skipped with a reason when it is absent).

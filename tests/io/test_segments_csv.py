@@ -481,9 +481,7 @@ def test_rows_name_documents_as_find_document_does(project: Project, tmp_path: P
         import_segments(project, path)
 
 
-def test_a_coding_changed_by_another_coder_names_them_in_updated_by(
-    sample, tmp_path: Path
-) -> None:
+def test_a_coding_changed_by_another_coder_names_them_in_updated_by(sample, tmp_path: Path) -> None:
     p = sample.project
     bens = next(c for c in p.codings() if c.coder_id == sample.ben.id)
     p.update_coding(bens.id, code_id=sample.norms.id, by=sample.ann.id)

@@ -7,10 +7,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
+from name_dialogs import TypeNames
 from PySide6.QtCore import QMimeData, QModelIndex, QPoint, QPointF, Qt, QTimer
 from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent
 from PySide6.QtTest import QAbstractItemModelTester
 from PySide6.QtWidgets import QApplication, QLineEdit, QPushButton, QRadioButton
+from window_env import answering
 
 from annotator.store import Project
 from annotator.ui.codebook import code_dialogs
@@ -20,6 +22,7 @@ from annotator.ui.widgets import messages
 from annotator.ui.widgets.bridge import ProjectEvents
 from annotator.ui.widgets.coding_actions import CodingActions
 from annotator.ui.widgets.commands import UndoHistory
+from annotator.ui.widgets.name_dialog import NameDialog
 from annotator.ui.widgets.state import WorkbenchState, span_mime
 
 pytestmark = pytest.mark.gui
@@ -537,12 +540,16 @@ def test_menu_actions_ask_then_edit_the_current_code(qtbot, ui, monkeypatch):
     s, a = ui.sample, ui.panel.actions_by_name
     ui.panel.select_code(None)
     assert a["actionAddCode"].isEnabled() and not a["actionDeleteCode"].isEnabled()
-    monkeypatch.setattr(code_dialogs, "ask_name", lambda parent, title, label: "Alliances")
+    monkeypatch.setattr(
+        code_dialogs, "ask_name", lambda parent, title, label, attempt: attempt("Alliances") is None
+    )
     a["actionAddCode"].trigger()
     alliances = ui.panel.current_code_id()
     assert alliances is not None and ui.project.code(alliances).name == "Alliances"
     assert a["actionDeleteCode"].isEnabled()
-    monkeypatch.setattr(code_dialogs, "ask_name", lambda parent, title, label: "NATO")
+    monkeypatch.setattr(
+        code_dialogs, "ask_name", lambda parent, title, label, attempt: attempt("NATO") is None
+    )
     a["actionAddChildCode"].trigger()
     nato = ui.project.find_code("Alliances/NATO")
     assert ui.panel.view.isExpanded(ui.index(alliances)) and ui.index(nato.id).isValid()
@@ -557,3 +564,18 @@ def test_menu_actions_ask_then_edit_the_current_code(qtbot, ui, monkeypatch):
         "Add child code NATO",
         "Change colour of NATO",
     ]
+
+
+def test_a_taken_code_name_is_said_beside_the_field_and_the_dialog_keeps_it(qtbot, ui):
+    """Issue 8, item 12: the dialog stays open with the typed name and the reason."""
+    s = ui.sample
+    ui.panel.select_code(s.norms.id)
+    typed = TypeNames("Norm-shaper", "Norm-taker")  # a sibling has the first name
+    with answering(NameDialog, typed) as asked:
+        ui.panel.actions_by_name["actionAddChildCode"].trigger()
+    assert len(asked) == 1  # one dialog throughout
+    [(message, field)] = typed.refusals
+    assert "Norm-shaper" in message and field == "Norm-shaper"
+    taker = ui.project.find_code("Norms/Norm-taker")
+    assert ui.panel.current_code_id() == taker.id
+    assert [ui.stack.text(i) for i in range(ui.stack.count())] == ["Add child code Norm-taker"]

@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import pytest
+from name_dialogs import TypeNames
 from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QInputDialog
+from window_env import answering
 
 from annotator.ui import MainWindow
 from annotator.ui.panels import coder_bar
 from annotator.ui.panels.coder_bar import CoderBar
 from annotator.ui.shell.app import ask_for_coder
-from annotator.ui.widgets import messages
 from annotator.ui.widgets.bridge import ProjectEvents
+from annotator.ui.widgets.name_dialog import NameDialog
 from annotator.ui.widgets.state import WorkbenchState
 
 
@@ -54,22 +56,32 @@ def test_chosen_coders(bar, sample, monkeypatch):
     assert bar.state.visible_coder_ids == {sample.ben.id}
 
 
-def test_new_coder_from_the_selector_becomes_active(bar, sample, monkeypatch):
-    monkeypatch.setattr(QInputDialog, "getText", lambda *_a, **_k: ("Chen", True))
-    choose(bar, "selector", coder_bar.NEW_CODER)
+def test_new_coder_from_the_selector_becomes_active(bar, sample):
+    typed = TypeNames("Chen")
+    with answering(NameDialog, typed) as asked:
+        choose(bar, "selector", coder_bar.NEW_CODER)
     chen = sample.project.find_coder("Chen")
+    assert [d.windowTitle() for d in asked] == ["New coder"] and typed.refusals == []
     assert bar.state.active_coder_id == chen.id
     assert bar.selector.currentText() == "Chen"
 
 
-def test_a_duplicate_coder_name_is_refused_with_a_message(bar, sample, monkeypatch):
-    errors: list[str] = []
-    monkeypatch.setattr(messages, "show_error", lambda _p, err, title="": errors.append(str(err)))
-    monkeypatch.setattr(QInputDialog, "getText", lambda *_a, **_k: ("ann", True))
-    choose(bar, "selector", coder_bar.NEW_CODER)
-    assert errors and "already exists" in errors[0]
+def test_a_duplicate_coder_name_is_refused_beside_the_field_and_the_dialog_stays(bar, sample):
+    typed = TypeNames("ann", "Chen")
+    with answering(NameDialog, typed):
+        choose(bar, "selector", coder_bar.NEW_CODER)
+    [(message, field)] = typed.refusals
+    assert "already" in message and field == "ann"  # what was typed is still there
+    assert [c.name for c in sample.project.coders()] == ["Ann", "Ben", "Chen"]
+    assert bar.state.active_coder_id == sample.project.find_coder("Chen").id
+
+
+def test_cancelling_the_new_coder_dialog_adds_no_one(bar, sample):
+    with answering(NameDialog, TypeNames("ann")):  # refused, then Escape
+        choose(bar, "selector", coder_bar.NEW_CODER)
     assert len(sample.project.coders()) == 2
     assert bar.state.active_coder_id == sample.ann.id
+    assert bar.selector.currentData() == sample.ann.id
 
 
 def test_first_launch_asks_who_is_coding(qtbot, sample, tmp_path, monkeypatch):

@@ -9,10 +9,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pytest
+from name_dialogs import TypeNames
 from PySide6.QtCore import QEvent, QPoint, Qt
 from PySide6.QtGui import QColor, QHelpEvent, QKeyEvent, QPalette, QTextFormat
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QInputDialog, QToolTip
+from window_env import answering
 
 from annotator.core.colors import contrast_ratio, relative_luminance
 from annotator.core.errors import InvalidInput
@@ -26,6 +28,7 @@ from annotator.ui.widgets.bridge import ProjectEvents
 from annotator.ui.widgets.code_picker import PickResult
 from annotator.ui.widgets.coding_actions import CodingActions
 from annotator.ui.widgets.commands import UndoHistory
+from annotator.ui.widgets.name_dialog import NameDialog
 from annotator.ui.widgets.state import SPAN_MIME, WorkbenchState, read_span_mime
 
 LEFT = Qt.MouseButton.LeftButton
@@ -418,13 +421,15 @@ def test_context_menu_codes_the_selection(env, sample, monkeypatch):
     assert (coding.code_id, coding.start, coding.end) == (sample.norms.id, start, start + 20)
     assert highlighted(view, coding.id) == "developing countries"
 
-    monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: ("Capacity building", True))
-    next(
-        a
-        for a in view.context_menu(inside(view, start)).actions()
-        if a.text() == "Code with new code…"
-    ).trigger()
+    typed = TypeNames("Norms", "Capacity building")  # a taken name first: said, not lost
+    with answering(NameDialog, typed):
+        next(
+            a
+            for a in view.context_menu(inside(view, start)).actions()
+            if a.text() == "Code with new code…"
+        ).trigger()
     new = project.find_code("Capacity building")
+    assert [field for _m, field in typed.refusals] == ["Norms"]
     assert project.coding(env.state.current_coding_id).code_id == new.id
 
     next(

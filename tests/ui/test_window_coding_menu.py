@@ -11,13 +11,14 @@ from __future__ import annotations
 import pytest
 from conftest import SPEECH, Sample
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QInputDialog, QLineEdit
+from PySide6.QtWidgets import QLineEdit
 from pytestqt.qtbot import QtBot
 from window_env import LEFT, answering, highlighted, select, show_window
 
 from annotator.core.models import Code
 from annotator.store import Project
 from annotator.ui import MainWindow
+from annotator.ui.widgets.name_dialog import NameDialog
 
 Key = Qt.Key
 
@@ -42,7 +43,7 @@ def click_code(qtbot: QtBot, window: MainWindow, code_id: str) -> None:
 
 
 def type_name(qtbot: QtBot, name: str) -> object:
-    def steps(dialog: QInputDialog) -> None:
+    def steps(dialog: NameDialog) -> None:
         edit = dialog.findChild(QLineEdit)
         assert edit is not None and edit.text() == ""
         qtbot.keyClicks(edit, name)
@@ -83,7 +84,7 @@ def test_code_with_new_code_makes_a_top_level_code_coding_exactly_the_selection(
     click_code(qtbot, window, sample.norms.id)  # a code selected in the tree is not the parent
     span = words("global governance")
     select(window, *span)
-    with answering(QInputDialog, type_name(qtbot, "Global governance")) as answered:
+    with answering(NameDialog, type_name(qtbot, "Global governance")) as answered:
         window.menu_actions["actionCodeWithNewCode"].trigger()
     assert len(answered) == 1 and errors == []
     check_new_code(window, sample, before, "Global governance", span)
@@ -99,7 +100,7 @@ def test_the_undo_step_names_the_new_code_as_the_codebook_does(
     before = {c.id for c in window.project.codes()}
     span = words("global governance")
     select(window, *span)
-    with answering(QInputDialog, type_name(qtbot, "  Global   governance ")) as answered:
+    with answering(NameDialog, type_name(qtbot, "  Global   governance ")) as answered:
         window.menu_actions["actionCodeWithNewCode"].trigger()
     assert len(answered) == 1 and errors == []
     check_new_code(window, sample, before, "Global governance", span)  # stored tidied
@@ -109,14 +110,14 @@ def test_the_undo_step_names_the_new_code_as_the_codebook_does(
 def test_cancelling_the_new_code_name_codes_nothing(
     qtbot: QtBot, window: MainWindow, sample: Sample, errors: list[str]
 ) -> None:
-    def steps(dialog: QInputDialog) -> None:
+    def steps(dialog: NameDialog) -> None:
         edit = dialog.findChild(QLineEdit)
         assert edit is not None
         qtbot.keyClicks(edit, "Half typed")
         qtbot.keyClick(edit, Key.Key_Escape)
 
     select(window, *words("global governance"))
-    with answering(QInputDialog, steps) as answered:
+    with answering(NameDialog, steps) as answered:
         window.menu_actions["actionCodeWithNewCode"].trigger()
     assert len(answered) == 1 and errors == []
     with Project.open(sample.project.path) as p:
@@ -128,7 +129,7 @@ def test_code_with_new_code_without_a_selection_asks_for_none_and_says_so(
 ) -> None:
     window.document_view.text_edit.setFocus()
     qtbot.keyClick(window.document_view.text_edit, Key.Key_End)  # a caret, no selection
-    with answering(QInputDialog, lambda _dialog: None, timeout_ms=500) as asked:
+    with answering(NameDialog, lambda _dialog: None, timeout_ms=500) as asked:
         window.menu_actions["actionCodeWithNewCode"].trigger()
         qtbot.wait(100)
     assert asked == []

@@ -93,6 +93,8 @@ def answering(
                     dialog.reject()
         if not deadline.hasExpired():
             QTimer.singleShot(20, poll)
+        elif isinstance(dialog, QDialog):  # some other dialog nobody answers: fail, not hang
+            dialog.reject()
 
     QTimer.singleShot(0, poll)
     try:

@@ -21,12 +21,14 @@ from PySide6.QtWidgets import (
     QCompleter,
     QDialog,
     QDialogButtonBox,
-    QInputDialog,
     QLabel,
     QRadioButton,
     QVBoxLayout,
     QWidget,
 )
+
+from annotator.ui.widgets import name_dialog
+from annotator.ui.widgets.name_dialog import Attempt
 
 #: (code id, path shown to the researcher), in codebook order.
 Choice = tuple[str, str]
@@ -245,9 +247,10 @@ def ask_color(parent: QWidget | None, name: str, current: str) -> str | None:
     return color.name().upper() if color.isValid() else None
 
 
-def ask_name(parent: QWidget | None, title: str, label: str) -> str | None:
-    text, ok = QInputDialog.getText(parent, title, label)
-    return text if ok else None
+def ask_name(parent: QWidget | None, title: str, label: str, attempt: Attempt) -> bool:
+    """Ask for a name until ``attempt`` takes it (a refusal shows beside the field, the
+    dialog staying open) or the researcher cancels; True if a name was taken."""
+    return name_dialog.ask_name(parent, title, label, attempt)
 
 
 def _esc(text: str) -> str:

@@ -322,12 +322,18 @@ class CodeTreePanel(QWidget):
     # -- edits (the main window and tests call these; no dialogs) -----------------------
     def _run(self, label: str, operation: Callable[[], object]) -> bool:
         """One undo step named ``label``; a refusal is shown and changes nothing."""
+        problem = self._try(label, operation)
+        if problem is not None:
+            messages.show_error(self, problem)
+        return problem is None
+
+    def _try(self, label: str, operation: Callable[[], object]) -> str | None:
+        """``_run`` without showing a refusal: its sentence is returned (None: done)."""
         try:
             commands.execute(self.stack, self.project, label, operation)
         except AnnotatorError as err:
-            messages.show_error(self, err)
-            return False
-        return True
+            return str(err)
+        return None
 
     def _name(self, code_id: str) -> str:
         """For undo labels; an unknown id is left for the store to refuse with NotFound."""
@@ -335,6 +341,13 @@ class CodeTreePanel(QWidget):
 
     def add_code(self, name: str, parent_id: str | None = None) -> Code | None:
         """A new code at the top level or under ``parent_id``; it becomes the current code."""
+        code, problem = self._add_code(name, parent_id)
+        if problem is not None:
+            messages.show_error(self, problem)
+        return code
+
+    def _add_code(self, name: str, parent_id: str | None) -> tuple[Code | None, str | None]:
+        """``add_code``, returning the refusal's sentence rather than showing it."""
         clean = " ".join(name.split())
         label = f"Add child code {clean}" if parent_id else f"Add code {clean}"
 
@@ -344,13 +357,14 @@ class CodeTreePanel(QWidget):
             return self.project.add_code(clean, parent_id)
 
         made: list[Code] = []
-        if not self._run(label, lambda: made.append(run())):
-            return None
+        problem = self._try(label, lambda: made.append(run()))
+        if problem is not None:
+            return None, problem
         code = made[0]
         if not self.proxy.mapFromSource(self.model.index_of(code.id)).isValid():
             self.filter.clear()  # a filter must not hide the code just made
         self.select_code(code.id)
-        return code
+        return code, None
 
     def rename(self, code_id: str, name: str) -> bool:
         clean = " ".join(name.split())
@@ -407,19 +421,20 @@ class CodeTreePanel(QWidget):
 
     # -- the same edits, asked through dialogs (menus, context menu) --------------------
     def _ask_add_code(self) -> None:
-        name = code_dialogs.ask_name(self, "New code", "Name of the new code:")
-        if name is not None:
-            self.add_code(name)
+        code_dialogs.ask_name(
+            self, "New code", "Name of the new code:", lambda name: self._add_code(name, None)[1]
+        )
 
     def _ask_add_child_code(self) -> None:
         parent = self.current_code_id()
         if parent is None:
             return
-        name = code_dialogs.ask_name(
-            self, "New child code", f"Name of the new code under {self._name(parent)}:"
-        )
-        if name is not None:
-            self.add_code(name, parent)
+        if code_dialogs.ask_name(
+            self,
+            "New child code",
+            f"Name of the new code under {self._name(parent)}:",
+            lambda name: self._add_code(name, parent)[1],
+        ):
             self.view.expand(self.proxy.mapFromSource(self.model.index_of(parent)))
 
     def _start_rename(self) -> None:

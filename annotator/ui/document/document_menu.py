@@ -112,9 +112,7 @@ def _code(parent: QWidget, operation: Callable[[], object]) -> None:
 
 
 def _code_new(view: MenuHost, parent: QWidget, doc: str, start: int, end: int) -> None:
-    name, ok = QInputDialog.getText(parent, "Code with new code", "Name of the new code:")
-    if ok:  # "Parent/Child" makes Child under the code Parent
-        _code(parent, lambda: view.coding_actions.code(doc, start, end, new_name=name))
+    view.coding_actions.ask_new_code(parent, doc, start, end)
 
 
 def _code_with_picker(

@@ -12,7 +12,6 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QHBoxLayout,
-    QInputDialog,
     QLabel,
     QListWidget,
     QListWidgetItem,
@@ -23,7 +22,7 @@ from PySide6.QtWidgets import (
 from annotator.core.changes import ChangeSet
 from annotator.core.errors import AnnotatorError
 from annotator.store import Project
-from annotator.ui.widgets import messages
+from annotator.ui.widgets import messages, name_dialog
 from annotator.ui.widgets.bridge import ProjectEvents
 from annotator.ui.widgets.state import WorkbenchState
 
@@ -96,11 +95,24 @@ class CoderBar(QWidget):
             self.state.set_active_coder(data)
 
     def ask_new_coder(self) -> str | None:
-        name, ok = QInputDialog.getText(self, "New coder", "Name of the new coder:")
-        if ok and name.strip():
-            return self.add_coder(name)
-        self._reload()
-        return None
+        """Ask for the new coder's name (a name taken is refused beside the field, the
+        dialog staying open); they become the active coder. None if cancelled."""
+        added: list[str] = []
+
+        def attempt(name: str) -> str | None:
+            try:
+                coder = self.project.add_coder(name)
+            except AnnotatorError as err:
+                return str(err)
+            added.append(coder.id)
+            return None
+
+        name_dialog.ask_name(self, "New coder", "Name of the new coder:", attempt)
+        if not added:
+            self._reload()
+            return None
+        self.state.set_active_coder(added[0])
+        return added[0]
 
     def add_coder(self, name: str) -> str | None:
         """Add a coder (not an undoable step: coders are people, not edits) and make them active."""

@@ -400,21 +400,11 @@ def _search_all(w: MainWindow) -> None:
 
 
 def _new_code(w: MainWindow) -> None:
-    from PySide6.QtWidgets import QInputDialog
-
     sel = w._selection()
     if sel is None:
         messages.show_error(w, "Select some text in the document first.")
         return
-    name, ok = QInputDialog.getText(w, "Code with new code", "Name of the new code:")
-    if not ok or not name.strip():
-        return
-    try:
-        # A new top-level code, as from the picker and the context menu ("Parent/Child":
-        # Child under the code Parent); move it in the tree.
-        w.coding_actions.code(*sel, new_name=name)
-    except AnnotatorError as err:
-        messages.show_error(w, err)
+    w.coding_actions.ask_new_code(w, *sel)
 
 
 def _in_vivo(w: MainWindow) -> None:

@@ -27,9 +27,10 @@ from PySide6.QtWidgets import QWidget
 from annotator.app import operations
 from annotator.app.operations import Coded, Span
 from annotator.app.session import TEXT, Session
+from annotator.core.errors import AnnotatorError
 from annotator.core.models import Coding
 from annotator.store import Project
-from annotator.ui.widgets import commands, messages
+from annotator.ui.widgets import commands, messages, name_dialog
 from annotator.ui.widgets.commands import UndoHistory
 from annotator.ui.widgets.state import WorkbenchState
 
@@ -124,6 +125,26 @@ class CodingActions(QObject):
             operations.code_span(
                 self.session, document_id, start, end, code_id=code_id, new_name=new_name
             )
+        )
+
+    def ask_new_code(self, parent: QWidget | None, document_id: str, start: int, end: int) -> bool:
+        """Ask for a new code's name and code the span with it, in one step ("Parent/Child"
+        makes Child under the code Parent). A refused name (taken, empty) is said beside
+        the field and the dialog stays open with what was typed. True if coded."""
+
+        def attempt(name: str) -> str | None:
+            try:
+                self.code(document_id, start, end, new_name=name)
+            except AnnotatorError as err:
+                return str(err)
+            return None
+
+        return name_dialog.ask_name(
+            parent,
+            "Code with new code",
+            "Name of the new code:",
+            attempt,
+            placeholder="Name, or Parent/Child to make it under Parent",
         )
 
     def code_in_vivo(self, document_id: str, start: int, end: int) -> Coded:

@@ -8,7 +8,7 @@ consensus coding of that code becomes exactly the decision; the compared
 coders' codings are never touched.
 
 Whether a region is settled is kept in the project as a small record (in the
-project's settings, one entry per consensus coder and document, written in the
+project's settings, one entry per consensus coder, document and code, written in the
 same step as the codings, so undo takes both back): "accept none" writes no
 coding, yet the region is settled. A record settles a disagreement only while
 the coders' spans there are as they were when it was settled.
@@ -77,9 +77,9 @@ def _act(session: Session, label: str, work: Callable[[], T]) -> tuple[T, Change
     return result, (record[0].compact() if record else ChangeSet(label))
 
 
-def record_key(consensus_id: str, document_id: str) -> str:
-    """The settings key of a consensus coder's settlements in one document."""
-    return f"settlements/{consensus_id}/{document_id}"
+def record_key(consensus_id: str, document_id: str, code_id: str) -> str:
+    """The settings key of a consensus coder's settlements of one code in one document."""
+    return f"settlements/{consensus_id}/{document_id}/{code_id}"
 
 
 def find_consensus(project: Project, name: str = CONSENSUS) -> Coder | None:
@@ -136,8 +136,9 @@ def settle(
             project, consensus_name, [*spans, *filter(None, [decided.coder_id])]
         )
         text = project.document_text(document_id)
-        mine = project.codings(document_id, code_ids=[code_id], coder_ids=[consensus.id])
-        plan = rules.replacement(((c.id, c.start, c.end) for c in mine), where, result, text)
+        # Plain rows, not models: the consensus may hold thousands of codings of this code.
+        mine = project.coding_rows(document_id, [code_id], [consensus.id])
+        plan = rules.replacement(((r[0], r[4], r[5]) for r in mine), where, result, text)
         removed = tuple(project.remove_coding(i) for i in plan.remove)
         resized = tuple(project.update_coding(i, start=s, end=e) for i, s, e in plan.resize)
         added = tuple(
@@ -155,13 +156,8 @@ def settle(
             decided.coder_id,
             utc_now(),
         )
-        key = record_key(consensus.id, document_id)
-        kept = [
-            s
-            for s in rules.decode(document_id, project.setting(key))
-            if s.code_id != code_id or not rules.superseded(s, where)
-        ]
-        project.set_setting(key, rules.encode([*kept, made]))
+        key = record_key(consensus.id, document_id, code_id)
+        project.set_setting(key, rules.recorded(project.setting(key), made, where))
         return SettleResult(consensus, made, added, removed, resized, created)
 
     done, changes = _act(session, label, run)
@@ -177,14 +173,21 @@ def settle(
 
 
 def settlements(
-    project: Project, consensus_id: str, document_ids: Iterable[str] | None = None
+    project: Project,
+    consensus_id: str,
+    document_ids: Iterable[str] | None = None,
+    code_ids: Iterable[str] | None = None,
 ) -> list[Settlement]:
-    """The settlements recorded for a consensus coder, in these documents (None: all)."""
+    """The settlements recorded for a consensus coder, in these documents and codes
+    (None: all)."""
     docs = [d.id for d in project.documents()] if document_ids is None else list(document_ids)
-    out: list[Settlement] = []
-    for doc in dict.fromkeys(docs):
-        out += rules.decode(doc, project.setting(record_key(consensus_id, doc)))
-    return out
+    codes = [c.id for c in project.codes()] if code_ids is None else list(code_ids)
+    return [
+        s
+        for doc in dict.fromkeys(docs)
+        for code in dict.fromkeys(codes)
+        for s in rules.decode(doc, code, project.setting(record_key(consensus_id, doc, code)))
+    ]
 
 
 def settled_regions(
@@ -194,15 +197,13 @@ def settled_regions(
     consensus coder yet: none), so a view can say "12 of 30 settled"."""
     if consensus_id is None:
         return []
-    known = settlements(project, consensus_id, (d.document_id for d in disagreements))
-    by_place: dict[tuple[str, str], list[Settlement]] = {}
-    for s in known:
-        by_place.setdefault((s.document_id, s.code_id), []).append(s)
-    return [
-        d
-        for d in disagreements
-        if rules.is_settled(by_place.get((d.document_id, d.code_id), ()), d)
-    ]
+    places = dict.fromkeys((d.document_id, d.code_id) for d in disagreements)
+    index = rules.SettledIndex(
+        s
+        for doc, code in places
+        for s in rules.decode(doc, code, project.setting(record_key(consensus_id, doc, code)))
+    )
+    return [d for d in disagreements if index.settled(d)]
 
 
 def adopt_agreements(

@@ -283,41 +283,56 @@ def is_settled(settlements: Iterable[Settlement], disagreement: DisagreementLike
     return any(s.settles(disagreement) for s in settlements)
 
 
-def superseded(settlement: Settlement, where: Span) -> bool:
-    """Whether a new settlement of ``where`` (same document and code) replaces this one."""
-    return settlement.start < where[1] and where[0] < settlement.end
+class SettledIndex:
+    """Settlements by place (document, code, region): "is this one settled?" is one
+    lookup, so counting thousands of disagreements stays quick."""
+
+    def __init__(self, settlements: Iterable[Settlement]) -> None:
+        self._by_place = {(s.document_id, s.code_id, s.start, s.end): s for s in settlements}
+
+    def settled(self, disagreement: DisagreementLike) -> bool:
+        d = disagreement
+        found = self._by_place.get((d.document_id, d.code_id, d.start, d.end))
+        return found is not None and found.settles(d)
 
 
-def encode(settlements: Iterable[Settlement]) -> str:
-    """One document's settlements (of one consensus coder) as compact JSON."""
-    return json.dumps(
-        [
-            {
-                "code": s.code_id,
-                "start": s.start,
-                "end": s.end,
-                "spans": {c: [list(p) for p in spans] for c, spans in s.spans.items()},
-                "how": s.how.value,
-                "coder": s.coder_id,
-                "result": [list(p) for p in s.result],
-                "at": s.at,
-            }
-            for s in settlements
-        ],
-        separators=(",", ":"),
-        ensure_ascii=False,
+def _as_json(s: Settlement) -> dict[str, object]:
+    return {
+        "start": s.start,
+        "end": s.end,
+        "spans": {c: [list(p) for p in spans] for c, spans in s.spans.items()},
+        "how": s.how.value,
+        "coder": s.coder_id,
+        "result": [list(p) for p in s.result],
+        "at": s.at,
+    }
+
+
+def _dumps(records: list[object]) -> str:
+    return json.dumps(records, separators=(",", ":"), ensure_ascii=False)
+
+
+def _damaged(document_id: str, err: Exception) -> InvalidInput:
+    return InvalidInput(
+        f"The record of settled disagreements of document {document_id} is damaged ({err})."
     )
 
 
-def decode(document_id: str, value: str) -> list[Settlement]:
-    """The settlements ``encode`` wrote for a document; InvalidInput if the record is damaged."""
+def encode(settlements: Iterable[Settlement]) -> str:
+    """The settlements of one document and code (by one consensus coder) as compact JSON."""
+    return _dumps([_as_json(s) for s in settlements])
+
+
+def decode(document_id: str, code_id: str, value: str) -> list[Settlement]:
+    """The settlements ``encode`` wrote for a document and code; InvalidInput if the record
+    is damaged."""
     if not value:
         return []
     try:
         return [
             Settlement(
                 document_id=document_id,
-                code_id=str(r["code"]),
+                code_id=code_id,
                 start=int(r["start"]),
                 end=int(r["end"]),
                 spans={
@@ -331,9 +346,19 @@ def decode(document_id: str, value: str) -> list[Settlement]:
             for r in json.loads(value)
         ]
     except (ValueError, TypeError, KeyError, AttributeError) as err:
-        raise InvalidInput(
-            f"The record of settled disagreements of document {document_id} is damaged ({err})."
-        ) from err
+        raise _damaged(document_id, err) from err
+
+
+def recorded(value: str, made: Settlement, where: Span) -> str:
+    """The record ``value`` (of ``made``'s document and code) with ``made`` in place of the
+    settlements it supersedes (those overlapping ``where``). The other entries are
+    passed through as they are, not rebuilt: settling stays quick with thousands."""
+    try:
+        records = json.loads(value) if value else []
+        kept = [r for r in records if not (int(r["start"]) < where[1] and where[0] < int(r["end"]))]
+    except (ValueError, TypeError, KeyError) as err:
+        raise _damaged(made.document_id, err) from err
+    return _dumps([*kept, _as_json(made)])
 
 
 # -- what needs no settling -----------------------------------------------------------------------

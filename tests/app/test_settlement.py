@@ -61,7 +61,11 @@ class World:
     def snapshot(self) -> tuple[object, ...]:
         p = self.project
         coders = p.coders()
-        keys = [settling.record_key(c.id, self.doc.id) for c in coders]
+        keys = [
+            settling.record_key(c.id, self.doc.id, code.id)
+            for c in coders
+            for code in (self.norms, self.other)
+        ]
         return (p.codings(), coders, [p.setting(k) for k in keys])
 
 

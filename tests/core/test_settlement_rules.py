@@ -120,13 +120,31 @@ def test_a_settlement_settles_its_disagreement_only_as_it_stood() -> None:
 def test_settlement_records_round_trip_and_a_damaged_one_is_named() -> None:
     records = [
         settlement(how=How.ACCEPT, coder_id="ann", result=((10, 20), (40, 60)), at="2025-01-01"),
-        settlement(code_id="c2", start=70, end=80, spans={}, how=How.EDITED, result=((72, 79),)),
+        settlement(start=70, end=80, spans={}, how=How.EDITED, result=((72, 79),)),
     ]
-    assert rules.decode("doc", rules.encode(records)) == records
-    assert rules.decode("doc", "") == []
-    for damaged in ("{", "[1]", '[{"code": "c"}]', '[{"how": "maybe"}]'):
+    assert rules.decode("doc", "code", rules.encode(records)) == records
+    assert rules.decode("doc", "code", "") == []
+    for damaged in ("{", "[1]", '[{"start": 1}]', '[{"how": "maybe"}]'):
         with pytest.raises(InvalidInput, match="settled disagreements of document doc"):
-            rules.decode("doc", damaged)
+            rules.decode("doc", "code", damaged)
+    with pytest.raises(InvalidInput, match="damaged"):
+        rules.recorded("[1]", records[0], (10, 60))
+
+
+def test_a_new_settlement_replaces_those_it_overlaps_in_the_record() -> None:
+    old = [settlement(start=0, end=12), settlement(start=50, end=70), settlement(start=80, end=90)]
+    new = settlement(start=10, end=60, how=How.UNION, result=((10, 60),))
+    value = rules.recorded(rules.encode(old), new, (10, 60))
+    assert rules.decode("doc", "code", value) == [old[2], new]
+    assert rules.decode("doc", "code", rules.recorded("", new, (10, 60))) == [new]
+
+
+def test_the_index_finds_a_settled_disagreement_by_its_place() -> None:
+    index = rules.SettledIndex([settlement(), settlement(code_id="c2", start=0, end=5, spans={})])
+    assert index.settled(Disagreement("doc", "code", REGION))
+    assert index.settled(Disagreement("doc", "c2", Region(0, 5, {})))
+    assert not index.settled(Disagreement("doc", "c2", Region(0, 5, {"ann": [(1, 2)]})))
+    assert not index.settled(Disagreement("doc", "code", Region(0, 5, {})))
 
 
 def test_agreed_stretches_are_those_both_coded_alike() -> None:

@@ -258,3 +258,26 @@ def test_codebook_loads_into_a_project_with_its_ids_and_paths(project: Project) 
         assert tree.path(row["id"]) == row["path"]
     for name in REQUIRED_CHILDREN:
         assert project.find_code(name).name == name
+
+
+EXAMPLE_CODERS = REPO / "resources" / "example_coders"
+
+
+def test_example_coders_quote_their_seed_texts_with_the_starter_codebook() -> None:
+    """The two-coder example's data: each coding names a seed text and a starter code, and
+    its quote occurs in that text exactly once (or at the occurrence it gives)."""
+    files = {d["file"] for d in manifest()}
+    paths = {r["path"] for r in codebook()}
+    coders = sorted(EXAMPLE_CODERS.glob("*.json"))
+    assert len(coders) == 2
+    for path in coders:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        assert data["coder"].startswith("Example coder "), path.name
+        for c in data["codings"]:
+            assert c["document"] in files and c["code"] in paths, (path.name, c)
+            text = (SEEDS / c["document"]).read_text(encoding="utf-8")
+            count = text.count(c["quote"])
+            assert count == 1 if "occurrence" not in c else count >= c["occurrence"], (
+                path.name,
+                c["quote"],
+            )

@@ -28,6 +28,7 @@ def cmd_new(args: argparse.Namespace) -> int:
 
 def cmd_demo(args: argparse.Namespace) -> int:
     from annotator.io.demo import build_demo
+    from annotator.io.example_coders import build_example_project
 
     path = Path(args.project) if args.project else locations.default_project()
     if path.exists():
@@ -35,10 +36,17 @@ def cmd_demo(args: argparse.Namespace) -> int:
             raise InvalidInput(f"{path} already exists (use --force to rebuild it).")
         for p in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
             p.unlink(missing_ok=True)
-    project = build_demo(path)
+    project = build_example_project(path) if args.example_coders else build_demo(path)
     docs, codes = len(project.documents()), len(project.codes())
+    extra = ""
+    if args.example_coders:
+        coders = project.coders()
+        extra = (
+            f", {plural(len(coders), 'example coder')} ({', '.join(c.name for c in coders)}), "
+            f"{plural(len(project.codings()), 'coding')}"
+        )
     project.close()
-    print(f"Built {path}: {docs} documents, {codes} codes")
+    print(f"Built {path}: {docs} documents, {codes} codes{extra}")
     return 0
 
 
@@ -271,6 +279,11 @@ def register(sub: Subcommands) -> None:
     p = sub.add_parser("demo", help="build the project of the bundled corpus and starter codebook")
     p.add_argument("project", nargs="?", help=f"default: {locations.default_project()}")
     p.add_argument("--force", action="store_true", help="rebuild it if it exists")
+    p.add_argument(
+        "--example-coders",
+        action="store_true",
+        help="add two example coders' codings of two texts, to compare and settle",
+    )
     p.set_defaults(func=cmd_demo)
 
     p = sub.add_parser("info", help="summarise a project")

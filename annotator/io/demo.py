@@ -31,11 +31,14 @@ def build_demo(
     seeds: Path | None = None,
     codebook: Path | None = None,
     progress: Callable[[int, int, Path], bool | None] | None = None,
+    then: Callable[[Project], object] | None = None,
 ) -> Project:
     """Create ``path`` from the bundled corpus and starter codebook; return it open.
 
     The file is built under a temporary name and moved into place only when
     complete, so an interrupted build never leaves a half-made project behind.
+    ``then`` adds more to the project before it is moved into place (the two-coder
+    example adds its coders), so a failure there leaves nothing behind either.
     """
     seeds = seeds or locations.seeds_dir()
     codebook = codebook or locations.starter_codebook()
@@ -62,6 +65,8 @@ def build_demo(
             for doc in project.documents():
                 if doc.source_name in titles:
                     project.rename_document(doc.id, titles[doc.source_name])
+        if then is not None:
+            then(project)
     except BaseException:
         project.close()
         partial.unlink(missing_ok=True)

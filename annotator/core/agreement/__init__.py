@@ -1,0 +1,1 @@
+"""Agreement between coders: coefficients over coded text, segments and units."""

@@ -7,12 +7,12 @@ Both only read, so they are safe on a background thread's own read-only
 connection (``comparison_read`` makes such a ``BackgroundRead``). Bad choices
 (an unknown coder, code or document, a coder named twice, fewer than two coders,
 fewer than two of them with codings to compare) raise an ``AnnotatorError``
-saying so, before anything is computed.
+saying so, and nothing is returned.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 
 from annotator.app.background import BackgroundRead, Reporter
@@ -71,23 +71,26 @@ def _code_targets(
 
 
 def _spans(
-    project: Project, coder_ids: Sequence[str], targets: dict[str, list[str]], docs: set[str]
+    project: Project, coder_ids: Sequence[str], targets: dict[str, list[str]]
 ) -> list[CodedSpan]:
-    """The chosen coders' codings of the chosen codes in the chosen documents, each once
-    for every reported code it counts for."""
-    out: list[CodedSpan] = []
-    for doc, code, coder, start, end in project.comparison_spans(coder_ids):
-        if doc in docs:
-            for target in targets.get(code, ()):
-                out.append((doc, target, coder, start, end))
-    return out
+    """The chosen coders' codings, each once for every reported code it counts for
+    (core passes over other codes and documents)."""
+    rows = project.comparison_spans(coder_ids)
+    if all(len(to) == 1 and to[0] == code for code, to in targets.items()):
+        return rows  # no sub-codes folded in: every coding counts for its own code only
+    return [
+        (doc, target, coder, start, end)
+        for doc, code, coder, start, end in rows
+        for target in targets.get(code, ())
+    ]
 
 
-def _check_coded(project: Project, coder_ids: Sequence[str], spans: Iterable[CodedSpan]) -> None:
-    coded = {coder for _, _, coder, _, _ in spans}
+def _check_coded(project: Project, report: ComparisonReport) -> None:
+    """Refuse a comparison in which fewer than two coders have a segment to compare."""
+    coded = [c for c, n in report.overall.segments.items() if n]
     if len(coded) < 2:
         names = {c.id: c.name for c in project.coders()}
-        who = ", ".join(names[c] for c in coder_ids if c in coded) or "none of them"
+        who = ", ".join(names[c] for c in coded) or "none of them"
         raise InvalidInput(
             "Fewer than two of the chosen coders have codings of these codes in these "
             f"documents (coded: {who}); there is nothing to compare."
@@ -108,9 +111,10 @@ def compare(
     coders = _coders(project, coder_ids)
     chosen, targets = _code_targets(project.code_tree(), code_ids, with_subcodes)
     docs = _documents(project, document_ids)
-    spans = _spans(project, coders, targets, {d.id for d in docs})
-    _check_coded(project, coders, spans)
-    return compare_text(coders, [(d.id, d.length) for d in docs], chosen, spans, overlap)
+    spans = _spans(project, coders, targets)
+    report = compare_text(coders, [(d.id, d.length) for d in docs], chosen, spans, overlap)
+    _check_coded(project, report)
+    return report
 
 
 def disagreements(
@@ -126,12 +130,13 @@ def disagreements(
     tree = project.code_tree()
     chosen, targets = _code_targets(tree, code_ids, False)
     docs = _documents(project, document_ids)
-    spans = _spans(project, coders, targets, {d.id for d in docs})
+    doc_order = {d.id: i for i, d in enumerate(docs)}
     grouped: dict[tuple[str, str], tuple[list[tuple[int, int]], list[tuple[int, int]]]] = {}
-    for doc, code, coder, start, end in spans:
+    for doc, code, coder, start, end in _spans(project, coders, targets):
+        if doc not in doc_order or code not in targets:
+            continue
         pair = grouped.setdefault((doc, code), ([], []))
         pair[0 if coder == coder_a else 1].append((start, end))
-    doc_order = {d.id: i for i, d in enumerate(docs)}
     code_order = {c: i for i, c in enumerate(chosen)}
     out: list[Disagreement] = []
     for (doc, code), (mine, theirs) in grouped.items():

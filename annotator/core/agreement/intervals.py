@@ -8,7 +8,7 @@ agreement figures count characters without ever making an array per character.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 
 Span = tuple[int, int]
 
@@ -67,19 +67,30 @@ def coverage(coders: Sequence[Sequence[Span]]) -> dict[int, int]:
     return out
 
 
-def overlaps(a: Sequence[Span], b: Sequence[Span]) -> Iterator[tuple[int, int, int]]:
+def overlaps(a: Sequence[Span], b: Sequence[Span]) -> list[tuple[int, int, int]]:
     """``(i, j, shared)`` for every span ``a[i]`` that shares ``shared > 0`` characters
-    with ``b[j]``; both lists sorted and disjoint (a two-pointer merge)."""
+    with ``b[j]``; both lists sorted and disjoint (a two-pointer merge, in order)."""
+    out: list[tuple[int, int, int]] = []
+    na, nb = len(a), len(b)
+    if not na or not nb:
+        return out
     i = j = 0
-    while i < len(a) and j < len(b):
-        (s1, e1), (s2, e2) = a[i], b[j]
-        shared = min(e1, e2) - max(s1, s2)
+    s1, e1 = a[0]
+    s2, e2 = b[0]
+    while True:  # a hot loop of every comparison: plain locals, no generator
+        shared = (e1 if e1 < e2 else e2) - (s1 if s1 > s2 else s2)
         if shared > 0:
-            yield i, j, shared
+            out.append((i, j, shared))
         if e1 <= e2:  # the span that ends first can overlap nothing further on
             i += 1
+            if i == na:
+                return out
+            s1, e1 = a[i]
         else:
             j += 1
+            if j == nb:
+                return out
+            s2, e2 = b[j]
 
 
 def intersection(a: Sequence[Span], b: Sequence[Span]) -> list[Span]:

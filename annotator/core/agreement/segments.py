@@ -23,6 +23,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from fractions import Fraction
+from functools import lru_cache
 
 from annotator.core.agreement.intervals import Span, overlaps
 from annotator.core.agreement.text import Figure, chance_corrected, ratio
@@ -85,16 +86,28 @@ class SegmentTally:
         )
 
 
-def match(first: Sequence[Span], second: Sequence[Span], overlap: float) -> list[tuple[int, int]]:
-    """The matched pairs ``(i, j)`` of two coders' sorted, disjoint segments."""
-    # In whole numbers: 0.9 * 10 is 9.000000000000002 in floating point, and 9 of 10 shared
-    # characters must match at 90%.
+@lru_cache(maxsize=8)
+def _share(overlap: float) -> tuple[int, int]:
+    """The overlap share as a fraction ``num / den``: segments are compared in whole
+    numbers, since 0.9 * 10 is 9.000000000000002 in floating point and 9 of 10 shared
+    characters must match at 90%."""
     share = Fraction(overlap).limit_denominator(1_000_000)
-    num, den = share.numerator, share.denominator
+    return share.numerator, share.denominator
+
+
+def match(
+    first: Sequence[Span],
+    second: Sequence[Span],
+    overlap: float,
+    shared: Sequence[tuple[int, int, int]] | None = None,
+) -> list[tuple[int, int]]:
+    """The matched pairs ``(i, j)`` of two coders' sorted, disjoint segments (``shared``:
+    their ``intervals.overlaps``, if the caller has them already)."""
+    num, den = _share(overlap)
     candidates = [
-        (-shared, first[i][0], i, j)
-        for i, j, shared in overlaps(first, second)
-        if shared * den >= num * max(first[i][1] - first[i][0], second[j][1] - second[j][0])
+        (-n, first[i][0], i, j)
+        for i, j, n in (overlaps(first, second) if shared is None else shared)
+        if n * den >= num * max(first[i][1] - first[i][0], second[j][1] - second[j][0])
     ]
     candidates.sort()
     used_first: set[int] = set()
@@ -108,9 +121,14 @@ def match(first: Sequence[Span], second: Sequence[Span], overlap: float) -> list
     return pairs
 
 
-def tally(first: Sequence[Span], second: Sequence[Span], overlap: float) -> SegmentTally:
+def tally(
+    first: Sequence[Span],
+    second: Sequence[Span],
+    overlap: float,
+    shared: Sequence[tuple[int, int, int]] | None = None,
+) -> SegmentTally:
     """Matched and unmatched segments of two coders in one document, for one code."""
     if not first or not second:
         return SegmentTally(0, len(first), len(second))
-    matched = len(match(first, second, overlap))
+    matched = len(match(first, second, overlap, shared))
     return SegmentTally(matched, len(first) - matched, len(second) - matched)

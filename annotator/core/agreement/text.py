@@ -315,7 +315,7 @@ def compare_text(
     counts are summed, and the unitized alpha is Krippendorff's across all values.
     """
     from annotator.core.agreement import segments as seg
-    from annotator.core.agreement.intervals import coverage, union
+    from annotator.core.agreement.intervals import coverage, overlaps, union
     from annotator.core.agreement.unitized import UnitizedTally, overall_alpha
 
     overlap = seg.check_overlap(overlap)
@@ -325,8 +325,18 @@ def compare_text(
     coder_at = {c: i for i, c in enumerate(coder_ids)}
     lengths = dict(documents)
     wanted = set(code_ids)
+    # Spans by (document, code, coder) first, one dict look-up a coding; the groups, far
+    # fewer, are then checked against the choices and sorted by code and document.
+    by_key: dict[tuple[str, str, str], list[tuple[int, int]]] = {}
+    for row in codings:
+        key = row[:3]
+        found = by_key.get(key)
+        if found is None:
+            by_key[key] = [row[3:5]]
+        else:
+            found.append(row[3:5])
     grouped: dict[str, dict[str, list[list[tuple[int, int]]]]] = {}
-    for doc, code, coder, start, end in codings:
+    for (doc, code, coder), found in by_key.items():
         i = coder_at.get(coder)
         if i is None or code not in wanted or doc not in lengths:
             continue
@@ -334,7 +344,7 @@ def compare_text(
         spans = by_doc.get(doc)
         if spans is None:
             spans = by_doc[doc] = [[] for _ in coder_ids]
-        spans[i].append((start, end))
+        spans[i] = found
     coded = [c for c in code_ids if c in grouped]
     k = len(coded)
     pair_keys = list(combinations(range(m), 2))
@@ -360,11 +370,13 @@ def compare_text(
             chars.add(coverage(merged), length)
             mask = sum(1 << i for i, coder_spans in enumerate(merged) if coder_spans)
             docs.add({mask: 1}, 1)
-            units.add_document(length, merged)
             for i, coder_spans in enumerate(merged):
                 counts[i] += len(coder_spans)
+            # Each pair's overlapping segments, found once for the segments and the units.
+            shared = {(a, b): overlaps(merged[a], merged[b]) for a, b in pair_keys}
+            units.add_document(length, merged, shared)
             for a, b in pair_keys:
-                seg_tallies[(a, b)] += seg.tally(merged[a], merged[b], overlap)
+                seg_tallies[(a, b)] += seg.tally(merged[a], merged[b], overlap, shared[(a, b)])
         results.append(
             _figures(code, coder_ids, chars, docs, seg_tallies, counts, units.alpha(), k)
         )

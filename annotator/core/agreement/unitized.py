@@ -33,7 +33,7 @@ sums are whole numbers until the last division.
 from __future__ import annotations
 
 from bisect import bisect_left
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import accumulate, combinations
 
@@ -41,12 +41,15 @@ from annotator.core.agreement.intervals import Span, overlaps
 from annotator.core.agreement.text import Figure
 
 
-def _pair_disagreement(a: Sequence[Span], b: Sequence[Span]) -> int:
-    """Sum of ``delta^2`` over the sections of two coders in one document (one order)."""
+def _pair_disagreement(
+    a: Sequence[Span], b: Sequence[Span], shared: Sequence[tuple[int, int, int]]
+) -> int:
+    """Sum of ``delta^2`` over the sections of two coders in one document (one order);
+    ``shared`` is ``intervals.overlaps(a, b)``."""
     out = 0
     hit_a: set[int] = set()
     hit_b: set[int] = set()
-    for i, j, _ in overlaps(a, b):
+    for i, j, _ in shared:
         (s1, e1), (s2, e2) = a[i], b[j]
         out += (s1 - s2) ** 2 + (e1 - e2) ** 2
         hit_a.add(i)
@@ -76,22 +79,40 @@ class UnitizedTally:
     observed: int = 0  # sum over unordered coder pairs of sum delta^2 (doubled at the end)
     units: list[int] = field(default_factory=list)  # every coder's unit lengths
     gaps: list[int] = field(default_factory=list)  # every coder's gap lengths
+    #: the last (D_o, D_e) and what it was computed from (alpha and the overall alpha ask)
+    _found: tuple[tuple[int, ...], tuple[float, float] | None] | None = field(
+        default=None, repr=False, compare=False
+    )
 
-    def add_document(self, length: int, coders: Sequence[Sequence[Span]]) -> None:
-        """One document of ``length`` characters: each coder's sorted, disjoint units in it."""
+    def add_document(
+        self,
+        length: int,
+        coders: Sequence[Sequence[Span]],
+        shared: Mapping[tuple[int, int], Sequence[tuple[int, int, int]]] | None = None,
+    ) -> None:
+        """One document of ``length`` characters: each coder's sorted, disjoint units in it
+        (``shared``: ``intervals.overlaps`` of each pair of coders, if the caller has them)."""
         if len(coders) != self.coders:
             raise ValueError("one list of units per coder")
         self.length += length
         for spans in coders:
             self.units.extend(e - s for s, e in spans)
             self.gaps.extend(_gaps(spans, length))
-        for a, b in combinations(coders, 2):
+        for i, j in combinations(range(self.coders), 2):
+            a, b = coders[i], coders[j]
             if a or b:
-                self.observed += _pair_disagreement(a, b)
+                both = shared[(i, j)] if shared is not None else overlaps(a, b)
+                self.observed += _pair_disagreement(a, b, both)
 
     # -- the two disagreements -----------------------------------------------------------
     def disagreements(self) -> tuple[float, float] | None:
         """``(D_o, D_e)``, or None when there is no continuum or no unit."""
+        key = (self.length, self.observed, len(self.units), len(self.gaps))
+        if self._found is None or self._found[0] != key:
+            self._found = (key, self._disagreements())
+        return self._found[1]
+
+    def _disagreements(self) -> tuple[float, float] | None:
         m, big_l = self.coders, self.length
         if big_l == 0 or not self.units:
             return None

@@ -16,7 +16,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from types import MappingProxyType
 
-from annotator.core.agreement.intervals import Span, clip, components, union
+from annotator.core.agreement.intervals import Span, union
 
 
 @dataclass(frozen=True)
@@ -67,12 +67,20 @@ def find(
     (id_a, raw_a), (id_b, raw_b) = first, second
     a, b = union(raw_a), union(raw_b)
     out: list[Disagreement] = []
-    for start, end, _members in components([*a, *b]):
-        mine, theirs = clip(a, start, end), clip(b, start, end)
+    # One sweep over both coders' stretches in order of start: a region grows while the
+    # next stretch starts inside it (each coder's own stretches never touch each other).
+    tagged = sorted([(s, e, 0) for s, e in a] + [(s, e, 1) for s, e in b])
+    k = 0
+    while k < len(tagged):
+        start, end, _ = tagged[k]
+        members: tuple[list[Span], list[Span]] = ([], [])
+        while k < len(tagged) and tagged[k][0] < end:
+            s, e, who = tagged[k]
+            members[who].append((s, e))
+            end = max(end, e)
+            k += 1
+        mine, theirs = tuple(members[0]), tuple(members[1])
         if mine != theirs:
-            out.append(
-                Disagreement(
-                    document_id, code_id, start, end, MappingProxyType({id_a: mine, id_b: theirs})
-                )
-            )
+            spans = MappingProxyType({id_a: mine, id_b: theirs})
+            out.append(Disagreement(document_id, code_id, start, end, spans))
     return out

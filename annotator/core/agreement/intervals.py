@@ -91,27 +91,3 @@ def overlaps(a: Sequence[Span], b: Sequence[Span]) -> list[tuple[int, int, int]]
             if j == nb:
                 return out
             s2, e2 = b[j]
-
-
-def intersection(a: Sequence[Span], b: Sequence[Span]) -> list[Span]:
-    """The characters both sorted, disjoint span lists cover."""
-    return [(max(a[i][0], b[j][0]), max(a[i][0], b[j][0]) + n) for i, j, n in overlaps(a, b)]
-
-
-def components(spans: Iterable[Span]) -> list[tuple[int, int, list[Span]]]:
-    """Spans grouped into connected components of overlap: ``(start, end, members)``
-    sorted by start; spans that only touch are in different components."""
-    out: list[tuple[int, int, list[Span]]] = []
-    for start, end in sorted(spans):
-        if out and start < out[-1][1]:
-            first, last, members = out[-1]
-            members.append((start, end))
-            out[-1] = (first, max(last, end), members)
-        else:
-            out.append((start, end, [(start, end)]))
-    return out
-
-
-def clip(spans: Sequence[Span], start: int, end: int) -> tuple[Span, ...]:
-    """The spans of a sorted, disjoint list that lie inside ``[start, end)``, cut to it."""
-    return tuple((max(s, start), min(e, end)) for s, e in spans if s < end and e > start)

@@ -56,15 +56,14 @@ def coverage(coders: Sequence[Sequence[Span]]) -> dict[int, int]:
     # At one position, ends (negative) sort before starts: touching spans never count
     # as covering the same character, which they do not.
     events.sort()
-    out: dict[int, int] = {}
+    counted = [0] * (1 << len(coders))  # by mask; index 0 (nobody) is never read
     mask = 0
     at = events[0][0]
     for pos, change in events:
-        if pos > at and mask:
-            out[mask] = out.get(mask, 0) + pos - at
+        counted[mask] += pos - at
         at = pos
         mask += change  # bits are set and cleared one at a time: + and - are | and & ~
-    return out
+    return {m: n for m, n in enumerate(counted) if m and n}
 
 
 def overlaps(a: Sequence[Span], b: Sequence[Span]) -> list[tuple[int, int, int]]:

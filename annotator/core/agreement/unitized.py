@@ -35,39 +35,42 @@ from __future__ import annotations
 from bisect import bisect_left
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from itertools import accumulate, combinations
+from itertools import accumulate, combinations, pairwise
 
 from annotator.core.agreement.intervals import Span, overlaps
 from annotator.core.agreement.text import Figure
 
 
 def _pair_disagreement(
-    a: Sequence[Span], b: Sequence[Span], shared: Sequence[tuple[int, int, int]]
+    a: Sequence[Span],
+    b: Sequence[Span],
+    shared: Sequence[tuple[int, int, int]],
+    squares: tuple[Sequence[int], Sequence[int]],
 ) -> int:
     """Sum of ``delta^2`` over the sections of two coders in one document (one order);
-    ``shared`` is ``intervals.overlaps(a, b)``."""
+    ``shared`` is ``intervals.overlaps(a, b)``, ``squares`` each unit's length squared."""
     out = 0
-    hit_a: set[int] = set()
-    hit_b: set[int] = set()
     for i, j, _ in shared:
         (s1, e1), (s2, e2) = a[i], b[j]
-        out += (s1 - s2) ** 2 + (e1 - e2) ** 2
-        hit_a.add(i)
-        hit_b.add(j)
-    # A unit that overlaps none of the other coder's units lies wholly in one of their gaps.
-    out += sum((e - s) ** 2 for k, (s, e) in enumerate(a) if k not in hit_a)
-    out += sum((e - s) ** 2 for k, (s, e) in enumerate(b) if k not in hit_b)
+        out += (s1 - s2) * (s1 - s2) + (e1 - e2) * (e1 - e2)
+    # A unit that overlaps none of the other coder's units lies wholly in one of their gaps:
+    # all the units' squares, less those of the units that overlap one.
+    sq_a, sq_b = squares
+    out += sum(sq_a) - sum(sq_a[i] for i in {i for i, _, _ in shared})
+    out += sum(sq_b) - sum(sq_b[j] for j in {j for _, j, _ in shared})
     return out
 
 
-def _gaps(units: Sequence[Span], length: int) -> Iterable[int]:
-    at = 0
-    for start, end in units:
-        if start > at:
-            yield start - at
-        at = end
-    if length > at:
-        yield length - at
+def _gaps(units: Sequence[Span], length: int) -> list[int]:
+    """The lengths of the stretches of a document between (and around) sorted units."""
+    if not units:
+        return [length] if length else []
+    out = [s - e for (_, e), (s, _) in pairwise(units) if s > e]
+    if units[0][0] > 0:
+        out.append(units[0][0])
+    if length > units[-1][1]:
+        out.append(length - units[-1][1])
+    return out
 
 
 @dataclass
@@ -95,14 +98,16 @@ class UnitizedTally:
         if len(coders) != self.coders:
             raise ValueError("one list of units per coder")
         self.length += length
-        for spans in coders:
-            self.units.extend(e - s for s, e in spans)
-            self.gaps.extend(_gaps(spans, length))
+        lengths = [[e - s for s, e in spans] for spans in coders]
+        for spans, own in zip(coders, lengths, strict=True):
+            self.units += own
+            self.gaps += _gaps(spans, length)
+        squares = [[n * n for n in own] for own in lengths]
         for i, j in combinations(range(self.coders), 2):
             a, b = coders[i], coders[j]
             if a or b:
                 both = shared[(i, j)] if shared is not None else overlaps(a, b)
-                self.observed += _pair_disagreement(a, b, both)
+                self.observed += _pair_disagreement(a, b, both, (squares[i], squares[j]))
 
     # -- the two disagreements -----------------------------------------------------------
     def disagreements(self) -> tuple[float, float] | None:

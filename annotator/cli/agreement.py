@@ -130,9 +130,10 @@ def _print_table(data: dict[str, Any]) -> None:
                 for i, (c, w) in enumerate(zip(row, widths, strict=True))
             )
         )
+    matched = "matched" if len(coders) == 2 else "matched (summed over the pairs of coders)"
     print(
         "Agree, Kappa, Alpha: every character of the documents; Coded: of the text anyone "
-        f"coded; Segments: matched of each coder's ({'/'.join(coders)}) at "
+        f"coded; Segments: {matched} of each coder's ({'/'.join(coders)}) at "
         f"{data['overlap']:.0%} overlap; Docs: code present or absent per document."
     )
     overall = data["overall"]
@@ -145,9 +146,12 @@ def _print_table(data: dict[str, Any]) -> None:
                 f"{_shown(pair['percent_agreement'], True)}, segments "
                 f"{_shown(pair['segment_agreement'], True)}"
             )
+    undefined: dict[tuple[str, str], list[str]] = {}  # (figure, reason) -> codes
     for entry in [*data["codes"], overall]:
         for key, reason in entry["undefined"].items():
-            print(f"n/a: {entry['code'] or 'All codes'}, {key}: {reason}")
+            undefined.setdefault((key, reason), []).append(entry["code"] or "All codes")
+    for (key, reason), codes in undefined.items():
+        print(f"n/a: {key} ({', '.join(codes)}): {reason}")
 
 
 def _write_csv(path: Path, data: dict[str, Any]) -> int:

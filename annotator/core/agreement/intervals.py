@@ -32,11 +32,6 @@ def union(spans: Iterable[Span]) -> list[Span]:
     return out
 
 
-def total(spans: Iterable[Span]) -> int:
-    """Characters in disjoint spans."""
-    return sum(end - start for start, end in spans)
-
-
 def coverage(coders: Sequence[Sequence[Span]]) -> dict[int, int]:
     """Characters by the set of coders covering them, for each coder's disjoint spans.
 

@@ -51,10 +51,6 @@ class Figure:
     def undefined(cls, reason: str, **counts: float) -> Figure:
         return cls(None, reason, MappingProxyType(dict(counts)))
 
-    @property
-    def defined(self) -> bool:
-        return self.value is not None
-
 
 def ratio(part: float, whole: float, reason: str, **counts: float) -> Figure:
     """``part / whole``, undefined (with ``reason``) when ``whole`` is 0."""
@@ -118,10 +114,6 @@ class BinaryTally:
     @property
     def by_none(self) -> int:
         return self.units - self.by_any
-
-    def marked_by(self, coder: int) -> int:
-        bit = 1 << coder
-        return sum(n for mask, n in self.counts.items() if mask & bit)
 
     def pair(self, a: int, b: int) -> BinaryTally:
         """The tally of coders ``a`` and ``b`` alone (bits 0 and 1)."""

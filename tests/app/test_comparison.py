@@ -137,3 +137,16 @@ def test_a_background_comparison_reads_on_its_own_connection(sample: Sample) -> 
     cancelled.cancel()
     with pytest.raises(Cancelled):
         cancelled.run()
+
+
+def test_the_bulk_read_gives_only_the_chosen_coders_spans(sample: Sample) -> None:
+    s = sample
+    rows = s.project.comparison_spans([s.ben.id])
+    assert sorted(rows) == sorted(
+        [
+            (s.speech.id, s.rivalry.id, s.ben.id, *RIVALRY_BEN),
+            (s.emoji.id, s.rivalry.id, s.ben.id, 0, EMOJI.index(" heats")),
+        ]
+    )
+    assert s.project.comparison_spans([]) == []
+    assert len(s.project.comparison_spans([s.ann.id, s.ben.id, "nobody"])) == 4

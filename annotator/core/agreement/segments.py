@@ -5,9 +5,10 @@ with it (their codings of that code, overlapping or touching ones merged). Two
 coders' segments match when they share at least ``overlap`` (default 90%) of the
 *longer* of the two. Matching is one to one, greedy by the largest shared
 stretch: all pairs of segments that qualify are taken in order of how many
-characters they share (ties: earlier in the text first), a pair is kept when
-neither segment is matched yet. (With ``overlap`` above one half a segment can
-qualify with one other at most, so the greedy order only matters below that.)
+characters they share (ties: the shared stretch earlier in the text first), a
+pair is kept when neither segment is matched yet. (With ``overlap`` above one
+half a segment can qualify with one other at most, so the greedy order only
+matters below that.)
 
 For two coders: ``matched`` pairs, segments ``only_first`` and ``only_second``
 left unmatched; percent agreement is ``matched / (matched + only_first +
@@ -105,7 +106,9 @@ def match(
     their ``intervals.overlaps``, if the caller has them already)."""
     num, den = _share(overlap)
     candidates = [
-        (-n, first[i][0], i, j)
+        # Ties go to the shared stretch that starts first: no two pairs share the same
+        # stretch, so the order, and the matching, are the same whichever coder is first.
+        (-n, max(first[i][0], second[j][0]), i, j)
         for i, j, n in (overlaps(first, second) if shared is None else shared)
         if n * den >= num * max(first[i][1] - first[i][0], second[j][1] - second[j][0])
     ]

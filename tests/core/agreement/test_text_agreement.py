@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
-from text_reference import alpha, coded_only, kappa, marks, percent
+from test_text_reference import alpha, coded_only, kappa, marks, percent
 
 from annotator.core.agreement.intervals import coverage, union
 from annotator.core.agreement.text import BinaryTally, compare_text

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from text_reference import marks, unitized
+from test_text_reference import marks, unitized
 
 from annotator.core.agreement.intervals import union
 from annotator.core.agreement.unitized import UnitizedTally, overall_alpha

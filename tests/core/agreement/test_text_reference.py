@@ -2,13 +2,19 @@
 
 Each builds one present/absent array per coder and counts, character by
 character, exactly as the textbook definitions read: slow, obvious, and
-independent of ``annotator.core.agreement``'s sweeps.
+independent of ``annotator.core.agreement``'s sweeps. The property tests of
+``test_text_agreement`` and ``test_unitized`` compare against them; the tests at
+the end check the references themselves against published values.
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from itertools import combinations, permutations
+from pathlib import Path
+
+import pytest
 
 Spans = Sequence[tuple[int, int]]
 
@@ -104,3 +110,41 @@ def unitized(documents: Sequence[Sequence[list[int]]]) -> tuple[float, float] | 
         numerator += n * n * sum(g - n + 1 for g in gaps if g >= n)
     denominator = m * big_l * (m * big_l - 1) - sum(n * (n - 1) for n in units)
     return observed / (m * (m - 1) * big_l**2), 2 / big_l * numerator / denominator
+
+
+# -- the references themselves -------------------------------------------------------------
+EXAMPLES = Path("/work/shared/reference/agreement_examples.json")
+
+
+def test_reference_kappa_and_alpha_on_the_nvivo_split():
+    a = marks([(0, 125)], 1000)
+    b = marks([(75, 200)], 1000)
+    assert percent([a, b]) == pytest.approx(0.85)
+    assert kappa(a, b) == pytest.approx(0.314286, abs=1e-6)
+    assert alpha([a, a]) == pytest.approx(1.0)
+    assert coded_only([a, b]) == pytest.approx(50 / 200)
+
+
+@pytest.mark.skipif(not EXAMPLES.exists(), reason="shared reference examples not present")
+def test_reference_unitized_alpha_reproduces_krippendorff_2004():
+    """The per-character reference gives Krippendorff's (2004) published D_o and D_e too."""
+    cases = json.loads(EXAMPLES.read_text(encoding="utf-8"))["cases"]
+    data = next(c for c in cases if c["name"] == "K2004_unitizing_value_c")["data"]
+    begin, length = data["continuum_begin"], data["continuum_length"]
+    rows = [
+        marks(
+            [
+                (u["begin"] - begin, u["begin"] - begin + u["length"])
+                for u in coder
+                if u["value"] == "c"
+            ],
+            length,
+        )
+        for coder in data["coders"]
+    ]
+    found = unitized([rows])
+    assert found is not None
+    d_o, d_e = found
+    assert d_o == pytest.approx(0.014444, abs=1e-6)
+    assert d_e == pytest.approx(0.053222, abs=1e-6)
+    assert 1 - d_o / d_e == pytest.approx(0.7286, abs=1e-4)

@@ -22,6 +22,7 @@ is undefined (no units, one category only, no expected disagreement): never NaN.
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import combinations
@@ -315,60 +316,56 @@ def compare_text(
     if m < 2 or len(set(coder_ids)) != m:
         raise ValueError("a comparison needs two or more different coders")
     coder_at = {c: i for i, c in enumerate(coder_ids)}
-    lengths = dict(documents)
     wanted = set(code_ids)
-    # Spans by (document, code, coder) first, one dict look-up a coding; the groups, far
-    # fewer, are then checked against the choices and sorted by code and document.
-    by_key: dict[tuple[str, str, str], list[tuple[int, int]]] = {}
-    for row in codings:
-        key = row[:3]
-        found = by_key.get(key)
-        if found is None:
-            by_key[key] = [row[3:5]]
-        else:
-            found.append(row[3:5])
-    grouped: dict[str, dict[str, list[list[tuple[int, int]]]]] = {}
-    for (doc, code, coder), found in by_key.items():
-        i = coder_at.get(coder)
-        if i is None or code not in wanted or doc not in lengths:
+    # The documents laid end to end, one uncounted character apart (so no span of one
+    # touches a span of the next): each code is then one sweep over one continuum rather
+    # than one per document, and per-document figures come from where spans lie.
+    offsets: dict[str, tuple[int, int]] = {}
+    layout: list[tuple[int, int]] = []
+    at = 0
+    for doc, length in documents:
+        offsets[doc] = (at, length)
+        layout.append((at, length))
+        at += length + 1
+    starts = [offset for offset, _ in layout]
+    total_length = sum(length for _, length in layout)
+    by_key: dict[tuple[str, str], list[tuple[int, int]]] = {}  # (code, coder) -> spans
+    for doc, code, coder, start, end in codings:
+        place = offsets.get(doc)
+        if place is None:
             continue
-        by_doc = grouped.setdefault(code, {})
-        spans = by_doc.get(doc)
-        if spans is None:
-            spans = by_doc[doc] = [[] for _ in coder_ids]
-        spans[i] = found
+        if not 0 <= start < end <= place[1]:
+            raise ValueError(f"a coding at {start}..{end} does not fit its document {doc}")
+        found = by_key.get((code, coder))
+        if found is None:
+            by_key[(code, coder)] = [(start + place[0], end + place[0])]
+        else:
+            found.append((start + place[0], end + place[0]))
+    grouped: dict[str, list[list[tuple[int, int]]]] = {}
+    for (code, coder), found in by_key.items():
+        i = coder_at.get(coder)
+        if i is not None and code in wanted:
+            grouped.setdefault(code, [[] for _ in coder_ids])[i] = found
     coded = [c for c in code_ids if c in grouped]
     k = len(coded)
     pair_keys = list(combinations(range(m), 2))
-    total_length = sum(lengths.values())
     results: list[CodeAgreement] = []
     unitized: list[UnitizedTally] = []
     all_segments = {p: seg.SegmentTally() for p in pair_keys}
     all_counts = [0] * m
     for code in coded:
-        by_doc = grouped[code]
+        merged = [union(coder_spans) for coder_spans in grouped[code]]
         chars, docs = BinaryTally(m), BinaryTally(m)
+        chars.add(coverage(merged), total_length)
+        docs.add(_documents_marked(merged, starts), len(layout))
+        counts = [len(coder_spans) for coder_spans in merged]
+        # Each pair's overlapping segments, found once for the segments and the units.
+        shared = {(a, b): overlaps(merged[a], merged[b]) for a, b in pair_keys}
         units = UnitizedTally(m)
-        seg_tallies = {p: seg.SegmentTally() for p in pair_keys}
-        counts = [0] * m
-        for doc, length in documents:
-            raw = by_doc.get(doc)
-            if raw is None:  # nobody coded this code here: all of it agrees on "absent"
-                chars.add({}, length)
-                docs.add({}, 1)
-                units.add_document(length, [()] * m)
-                continue
-            merged = [union(coder_spans) for coder_spans in raw]
-            chars.add(coverage(merged), length)
-            mask = sum(1 << i for i, coder_spans in enumerate(merged) if coder_spans)
-            docs.add({mask: 1}, 1)
-            for i, coder_spans in enumerate(merged):
-                counts[i] += len(coder_spans)
-            # Each pair's overlapping segments, found once for the segments and the units.
-            shared = {(a, b): overlaps(merged[a], merged[b]) for a, b in pair_keys}
-            units.add_document(length, merged, shared)
-            for a, b in pair_keys:
-                seg_tallies[(a, b)] += seg.tally(merged[a], merged[b], overlap, shared[(a, b)])
+        units.add_documents(layout, merged, shared)
+        seg_tallies = {
+            (a, b): seg.tally(merged[a], merged[b], overlap, shared[(a, b)]) for a, b in pair_keys
+        }
         results.append(
             _figures(code, coder_ids, chars, docs, seg_tallies, counts, units.alpha(), k)
         )
@@ -382,7 +379,7 @@ def compare_text(
         overall_docs.merge(r.document_tally)
     if not results:  # nothing coded: the text is still there, agreeing on "absent"
         overall_chars.add({}, total_length)
-        overall_docs.add({}, len(documents))
+        overall_docs.add({}, len(layout))
     overall = _figures(
         None, coder_ids, overall_chars, overall_docs, all_segments, all_counts,
         overall_alpha(unitized), k,
@@ -390,3 +387,20 @@ def compare_text(
     return ComparisonReport(
         tuple(coder_ids), tuple(d for d, _ in documents), overlap, tuple(results), overall
     )
+
+
+def _documents_marked(
+    coders: Sequence[Sequence[tuple[int, int]]], starts: Sequence[int]
+) -> dict[int, int]:
+    """How many documents each set of coders (bit mask) coded at all, from their spans on
+    the continuum whose documents begin at ``starts``."""
+    masks: dict[int, int] = {}  # document -> coders who coded in it
+    for i, spans in enumerate(coders):
+        bit = 1 << i
+        for start, _ in spans:
+            doc = bisect_right(starts, start) - 1
+            masks[doc] = masks.get(doc, 0) | bit
+    marked: dict[int, int] = {}
+    for mask in masks.values():
+        marked[mask] = marked.get(mask, 0) + 1
+    return marked

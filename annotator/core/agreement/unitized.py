@@ -35,7 +35,7 @@ from __future__ import annotations
 from bisect import bisect_left
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from itertools import accumulate, combinations, pairwise
+from itertools import accumulate, combinations
 
 from annotator.core.agreement.intervals import Span, overlaps
 from annotator.core.agreement.text import Figure
@@ -61,15 +61,21 @@ def _pair_disagreement(
     return out
 
 
-def _gaps(units: Sequence[Span], length: int) -> list[int]:
-    """The lengths of the stretches of a document between (and around) sorted units."""
-    if not units:
-        return [length] if length else []
-    out = [s - e for (_, e), (s, _) in pairwise(units) if s > e]
-    if units[0][0] > 0:
-        out.append(units[0][0])
-    if length > units[-1][1]:
-        out.append(length - units[-1][1])
+def _gaps(units: Sequence[Span], documents: Sequence[tuple[int, int]]) -> list[int]:
+    """The lengths of the stretches between (and around) sorted units, cut at the ends of
+    ``documents`` (``(offset, length)`` in order, holding every unit)."""
+    out: list[int] = []
+    k, n = 0, len(units)
+    for offset, length in documents:
+        end, at = offset + length, offset
+        while k < n and units[k][0] < end:
+            start, stop = units[k]
+            if start > at:
+                out.append(start - at)
+            at = stop
+            k += 1
+        if end > at:
+            out.append(end - at)
     return out
 
 
@@ -95,13 +101,24 @@ class UnitizedTally:
     ) -> None:
         """One document of ``length`` characters: each coder's sorted, disjoint units in it
         (``shared``: ``intervals.overlaps`` of each pair of coders, if the caller has them)."""
+        self.add_documents([(0, length)], coders, shared)
+
+    def add_documents(
+        self,
+        documents: Sequence[tuple[int, int]],
+        coders: Sequence[Sequence[Span]],
+        shared: Mapping[tuple[int, int], Sequence[tuple[int, int, int]]] | None = None,
+    ) -> None:
+        """Several documents at once, laid end to end: ``(offset, length)`` of each, in order
+        and not overlapping, and each coder's sorted, disjoint units at those offsets (no
+        unit crossing a document's end). A comparison adds all its documents in one call."""
         if len(coders) != self.coders:
             raise ValueError("one list of units per coder")
-        self.length += length
+        self.length += sum(length for _, length in documents)
         lengths = [[e - s for s, e in spans] for spans in coders]
         for spans, own in zip(coders, lengths, strict=True):
             self.units += own
-            self.gaps += _gaps(spans, length)
+            self.gaps += _gaps(spans, documents)
         squares = [[n * n for n in own] for own in lengths]
         for i, j in combinations(range(self.coders), 2):
             a, b = coders[i], coders[j]

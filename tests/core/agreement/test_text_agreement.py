@@ -210,3 +210,56 @@ def test_coders_who_code_alike_agree_perfectly(case):
     assert tally.krippendorff_alpha().value == pytest.approx(1.0)
     assert tally.coded_only().value == 1.0
     assert tally.pair(0, 1).cohen_kappa().value == pytest.approx(1.0)
+
+
+@st.composite
+def projects(draw: st.DrawFn) -> tuple[list[tuple[str, int]], list[tuple[str, str, str, int, int]]]:
+    """A few documents and codings of two codes by three coders, touching documents' ends."""
+    docs = [(f"d{k}", draw(st.integers(1, 25))) for k in range(draw(st.integers(1, 3)))]
+    codings = []
+    for doc, length in docs:
+        for code in ("x", "y"):
+            for coder in ("A", "B", "C"):
+                for start, end in draw(span_lists(length)):
+                    codings.append((doc, code, coder, start, end))
+    return docs, codings
+
+
+@settings(max_examples=150, deadline=None)
+@given(projects())
+def test_a_comparison_of_several_documents_equals_the_plain_count_document_by_document(case):
+    from test_text_reference import unitized
+
+    from annotator.core.agreement.segments import SegmentTally, tally
+
+    docs, codings = case
+    coders = ["A", "B", "C"]
+    report = compare_text(coders, docs, ["x", "y"], codings, overlap=0.5)
+    for entry in report.codes:
+        code = entry.code_id
+        spans = {
+            (doc, c): [(s, e) for d, k, who, s, e in codings if (d, k, who) == (doc, code, c)]
+            for doc, _ in docs
+            for c in coders
+        }
+        arrays = [[mark for doc, n in docs for mark in marks(spans[(doc, c)], n)] for c in coders]
+        assert same(entry.characters.percent_agreement.value, percent(arrays))
+        assert same(entry.characters.krippendorff_alpha.value, alpha(arrays))
+        assert same(entry.coded_only.value, coded_only(arrays))
+        present = [[int(bool(spans[(doc, c)])) for doc, _ in docs] for c in coders]
+        assert same(entry.documents.krippendorff_alpha.value, alpha(present))
+        assert same(entry.documents.percent_agreement.value, percent(present))
+        plain = unitized([[marks(spans[(doc, c)], n) for c in coders] for doc, n in docs])
+        found = entry.unitized_alpha
+        if plain is None:
+            assert found.value is None
+        elif plain[1] > 0:
+            assert found.value == pytest.approx(1 - plain[0] / plain[1])
+        first_pair = sum(
+            (tally(union(spans[(doc, "A")]), union(spans[(doc, "B")]), 0.5) for doc, _ in docs),
+            SegmentTally(),
+        )
+        assert entry.pairs[0].segments == first_pair
+        assert dict(entry.segments) == {
+            c: sum(len(union(spans[(doc, c)])) for doc, _ in docs) for c in coders
+        }

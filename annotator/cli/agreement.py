@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from annotator.cli.common import Subcommands, open_project, plural
+from annotator.core.agreement.text import CodeAgreement, ComparisonReport, Figure, PairFigures
 from annotator.core.errors import InvalidInput
 from annotator.store import Project
 
@@ -28,11 +29,11 @@ KEYS = (
 )  # fmt: skip
 
 
-def _value(figure: Any) -> float | None:
+def _value(figure: Figure) -> float | None:
     return None if figure.value is None else round(figure.value, 6)
 
 
-def _figures(entry: Any) -> dict[str, Any]:
+def _figures(entry: CodeAgreement | PairFigures) -> dict[str, Figure]:
     """The figures of a code (or the overall ones, or one pair's) under their JSON keys."""
     figures = {
         "percent_agreement": entry.characters.percent_agreement,
@@ -45,13 +46,13 @@ def _figures(entry: Any) -> dict[str, Any]:
         "documents_kappa": entry.documents.cohen_kappa,
         "documents_alpha": entry.documents.krippendorff_alpha,
     }
-    if hasattr(entry, "unitized_alpha"):
+    if isinstance(entry, CodeAgreement):  # (not computed for each pair of coders)
         figures["unitized_alpha"] = entry.unitized_alpha
     return figures
 
 
 def _entry(
-    entry: Any, names: dict[str, str], coders: Sequence[str], path: str | None
+    entry: CodeAgreement, names: dict[str, str], coders: Sequence[str], path: str | None
 ) -> dict[str, Any]:
     figures = _figures(entry)
     out: dict[str, Any] = {"code": path}
@@ -72,7 +73,8 @@ def _entry(
     return out
 
 
-def agreement_json(project: Project, report: Any) -> dict[str, Any]:
+def agreement_json(project: Project, report: ComparisonReport) -> dict[str, Any]:
+    """The report as ``--json`` prints it: coders by name, codes by path."""
     names = {c.id: c.name for c in project.coders()}
     tree = project.code_tree()
     coders = report.coder_ids
@@ -80,7 +82,10 @@ def agreement_json(project: Project, report: Any) -> dict[str, Any]:
         "coders": [names[c] for c in coders],
         "documents": len(report.document_ids),
         "overlap": report.overlap,
-        "codes": [_entry(e, names, coders, tree.path(e.code_id)) for e in report.codes],
+        "codes": [
+            _entry(e, names, coders, tree.path(e.code_id) if e.code_id else None)
+            for e in report.codes
+        ],
         "overall": _entry(report.overall, names, coders, None),
     }
 

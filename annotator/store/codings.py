@@ -438,6 +438,24 @@ class CodingOps(ProjectBase):
             .fetchall()
         )
 
+    def comparison_spans(self, coder_ids: Collection[str]) -> list[tuple[str, str, str, int, int]]:
+        """(document_id, code_id, coder_id, start, end) of these coders' codings, in no
+        particular order: the bulk read of a comparison of coders (one scan of the covering
+        index ``codings_document_spans``, plain tuples, no memo or dates read)."""
+        wanted = list(dict.fromkeys(coder_ids))
+        if not wanted:
+            return []
+        return (
+            self._plain()
+            .execute(
+                'SELECT document_id, code_id, coder_id, start, "end" FROM codings '
+                "INDEXED BY codings_document_spans "
+                f"WHERE coder_id IN ({', '.join('?' for _ in wanted)})",
+                wanted,
+            )
+            .fetchall()
+        )
+
     def coding_count(self, document_id: str) -> int:
         """How many codings a document has (one index count, no rows read)."""
         return int(

@@ -5,6 +5,11 @@ Pure Python and numpy. Build a ``ReliabilityMatrix`` (``from_rows`` for labels,
 for ``reliability_report`` (all of them from one pass). Results are frozen dataclasses
 (``results``): a finite value, or None with the reason it is undefined, and the counts
 behind it. ``explain.EXPLANATIONS`` says what each statistic means.
+
+Over coded text (spans, by interval arithmetic, never per character): ``text`` (character
+level, coded text only, document level), ``segments`` (MAXQDA's segment matching),
+``unitized`` (Krippendorff's 2004 unitized alpha) and ``disagreements`` (where two coders
+differ, for the comparison view to step through and settle).
 """
 
 from annotator.core.agreement.alpha import LEVELS, krippendorff_alpha, per_value_alpha

@@ -15,32 +15,16 @@ and moved into place, so a failed export leaves the target as it was.
 
 from __future__ import annotations
 
-import os
-import tempfile
-import uuid
 from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
-from typing import IO
 
-from annotator import __version__
 from annotator.core.codebook import CodeTree
 from annotator.core.errors import InvalidInput
 from annotator.core.models import Code
+from annotator.io.refi.common import ORIGIN, replacing
 from annotator.io.refi.description import CodeTexts, compose
 from annotator.io.refi.xml_safety import NAMESPACES, Escaper, check_valid
 from annotator.store import Project
-
-ORIGIN = f"Annotator {__version__}"
-
-#: Namespace of the name-based GUIDs we derive for things that have no id of their own
-#: (a code's memo note, a coding's selection): the same input always gives the same GUID.
-GUID_NAMESPACE = uuid.UUID("6f1b3c52-6d2e-4f0a-9a57-3d8f0e1c2b7a")
-
-
-def derived_guid(kind: str, entity_id: str) -> str:
-    """A stable GUID for something belonging to ``entity_id`` (``kind``: "memo", "selection")."""
-    return str(uuid.uuid5(GUID_NAMESPACE, f"{kind}:{entity_id}"))
 
 
 def code_texts(code: Code) -> CodeTexts:
@@ -108,32 +92,3 @@ def export_qdc(project: Project, path: str | Path) -> int:
     with replacing(target) as fh:
         fh.write(data)
     return count
-
-
-@contextmanager
-def replacing(target: Path) -> Iterator[IO[bytes]]:
-    """A temporary file beside ``target`` that becomes ``target`` (``os.replace``) when the
-    block ends without an error; on an error (or a cancel) it is removed and ``target``
-    is untouched."""
-    folder = target.parent if str(target.parent) else Path(".")
-    if target.is_dir():
-        raise InvalidInput(f"{target.name} is a folder; give a file name to write.")
-    try:
-        fd, temp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=folder)
-    except FileNotFoundError as err:
-        raise InvalidInput(
-            f"Cannot write {target.name}: the folder {folder} does not exist."
-        ) from err
-    except PermissionError as err:
-        raise InvalidInput(
-            f"Cannot write {target.name}: the folder {folder} is not writable."
-        ) from err
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            yield fh
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(temp, target)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise

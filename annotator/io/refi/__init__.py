@@ -10,7 +10,19 @@ what we read may break them (real files do), which gives warnings, not failures.
 ``docs/refi-qda.md`` describes the mapping.
 """
 
+from annotator.io.refi.common import ExchangeCancelled
 from annotator.io.refi.qdc_read import QdcImportReport, import_qdc
 from annotator.io.refi.qdc_write import export_qdc
+from annotator.io.refi.qdpx_read import QdpxImportReport, import_qdpx
+from annotator.io.refi.qdpx_write import QdpxExportReport, export_qdpx
 
-__all__ = ["QdcImportReport", "export_qdc", "import_qdc"]
+__all__ = [
+    "ExchangeCancelled",
+    "QdcImportReport",
+    "QdpxExportReport",
+    "QdpxImportReport",
+    "export_qdc",
+    "export_qdpx",
+    "import_qdc",
+    "import_qdpx",
+]

@@ -24,6 +24,7 @@ as it was.
 
 from __future__ import annotations
 
+import re
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -49,6 +50,8 @@ from annotator.store.codings import CodingRow
 SOURCES = "sources"
 #: How long a selection's ``name`` (a preview of its text, as ATLAS.ti writes) may be.
 PREVIEW = 60
+#: A source's Description as we write it, read back by ``qdpx_read``: file name and format.
+SOURCE_LINE = re.compile(r"Source file: (.+) \(([^()\n]*)\)")
 #: zlib level for the texts: 6 packs a 20 MB corpus to a quarter in about half a second.
 COMPRESSLEVEL = 6
 

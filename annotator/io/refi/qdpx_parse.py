@@ -198,7 +198,7 @@ def _values(el: etree._Element) -> list[tuple[str, str]]:
         ref = _child(vv, "VariableRef")
         value = next((c for c in vv if local(c.tag) in _VALUE_TAGS), None)
         if ref is not None and ref.get("targetGUID"):
-            out.append((guid_key(ref.get("targetGUID", "")), _text(value).strip()))
+            out.append((guid_key(ref.get("targetGUID", "")), _text(value)))
     return out
 
 

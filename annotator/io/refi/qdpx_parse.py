@@ -38,6 +38,8 @@ _VALUE_TAGS = (
     "DateTimeValue",
 )
 _OTHER_SOURCES = ("PictureSource", "PDFSource", "AudioSource", "VideoSource")
+#: The parts of a project read whole, each when it ends.
+_TOP_PARTS = ("Users", "CodeBook", "Variables", "Cases", "Notes", "Sets")
 _SELECTIONS = (
     "PictureSelection",
     "PDFSelection",
@@ -190,9 +192,11 @@ def _int(value: str | None) -> int | None:
         return None
 
 
-def _values(el: etree._Element) -> list[tuple[str, str]]:
+def _values(el: etree._Element, tag: str | None = None) -> list[tuple[str, str]]:
+    """The variable values among ``el``'s children (``tag``: their namespaced name, for
+    speed on a source with thousands of children)."""
     out: list[tuple[str, str]] = []
-    for vv in el:
+    for vv in el.iterchildren(tag) if tag else el:
         if local(vv.tag) != "VariableValue":
             continue
         ref = _child(vv, "VariableRef")
@@ -202,46 +206,59 @@ def _values(el: etree._Element) -> list[tuple[str, str]]:
     return out
 
 
-def _selection(el: etree._Element) -> RefiSelection:
+class _Tags:
+    """The namespaced tag names of one file (its root's namespace), so that the 50,000
+    selections of a large project are read with lxml's own ``find`` instead of a Python
+    loop comparing local names."""
+
+    def __init__(self, ns: str) -> None:
+        q = (lambda name: f"{{{ns}}}{name}") if ns else (lambda name: name)
+        self.coding, self.code_ref, self.note_ref = q("Coding"), q("CodeRef"), q("NoteRef")
+        self.description, self.selection = q("Description"), q("PlainTextSelection")
+        self.content, self.value = q("PlainTextContent"), q("VariableValue")
+
+
+def _selection(el: etree._Element, t: _Tags) -> RefiSelection:
     codings = []
-    for c in el:
-        if local(c.tag) == "Coding":
-            ref = _child(c, "CodeRef")
-            codings.append(
-                RefiCoding(
-                    guid_key(c.get("guid", "")),
-                    guid_key(ref.get("targetGUID", "")) if ref is not None else "",
-                    guid_key(c.get("creatingUser", "")),
-                    c.get("creationDateTime", ""),
-                    _refs(c),
-                )
+    for c in el.iterchildren(t.coding):
+        ref = c.find(t.code_ref)
+        codings.append(
+            RefiCoding(
+                guid_key(c.get("guid", "")),
+                guid_key(ref.get("targetGUID", "")) if ref is not None else "",
+                guid_key(c.get("creatingUser", "")),
+                c.get("creationDateTime", ""),
+                [guid_key(n.get("targetGUID", "")) for n in c.iterchildren(t.note_ref)],
             )
+        )
+    description = el.find(t.description)
+    get = el.get
     return RefiSelection(
-        guid_key(el.get("guid", "")),
-        _int(el.get("startPosition")),
-        _int(el.get("endPosition")),
-        guid_key(el.get("creatingUser", "")),
-        el.get("creationDateTime", ""),
-        el.get("modifiedDateTime", ""),
-        _text(_child(el, "Description")),
+        guid_key(get("guid", "")),
+        _int(get("startPosition")),
+        _int(get("endPosition")),
+        guid_key(get("creatingUser", "")),
+        get("creationDateTime", ""),
+        get("modifiedDateTime", ""),
+        "" if description is None else (description.text or ""),
         codings,
-        _refs(el),
+        [guid_key(n.get("targetGUID", "")) for n in el.iterchildren(t.note_ref)],
     )
 
 
-def _source(el: etree._Element) -> RefiSource:
-    content = _child(el, "PlainTextContent")
+def _source(el: etree._Element, t: _Tags) -> RefiSource:
+    content = el.find(t.content)
     return RefiSource(
         guid=guid_key(el.get("guid", "")),
         name=el.get("name", "") or "",
         path=el.get("plainTextPath", "") or "",
         content=None if content is None else (content.text or ""),
-        description=_text(_child(el, "Description")),
+        description=_text(el.find(t.description)),
         created=el.get("creationDateTime", ""),
-        selections=[_selection(s) for s in el if local(s.tag) == "PlainTextSelection"],
-        notes=_refs(el),
-        values=_values(el),
-        whole=sum(1 for c in el if local(c.tag) == "Coding"),
+        selections=[_selection(s, t) for s in el.iterchildren(t.selection)],
+        notes=[guid_key(n.get("targetGUID", "")) for n in el.iterchildren(t.note_ref)],
+        values=_values(el, t.value),
+        whole=sum(1 for _ in el.iterchildren(t.coding)),
     )
 
 
@@ -265,21 +282,33 @@ def _note(el: etree._Element, archive: Archive) -> RefiNote:
 def parse_project(archive: Archive) -> RefiProject:
     """Every part of the project XML we use, in one streaming pass."""
     out = RefiProject()
-    depth = 0
+    tags = _Tags("")
+    root: etree._Element | None = None
     stream = archive.zip.open(archive.qde)
+    # Events only for the elements read whole (lxml filters in C): a project of 50,000
+    # codings gives a few hundred events, not 400,000.
+    wanted = ["Project", *_TOP_PARTS, "TextSource", *_OTHER_SOURCES]
     try:
-        for event, el in etree.iterparse(stream, events=("start", "end"), **iterparse_options()):
+        for event, el in etree.iterparse(
+            stream,
+            events=("start", "end"),
+            tag=[f"{{*}}{t}" for t in wanted],
+            **iterparse_options(),
+        ):
             if event == "start":
-                depth += 1
-                if depth == 1:
+                if root is None:
+                    root = el
                     _root(el, out, archive.name)
+                    tags = _Tags(namespace_of(el.tag))
                 continue
-            depth -= 1
+            parent = el.getparent()
             tag = local(el.tag)
-            if depth == 2 and tag == "TextSource":
-                out.sources.append(_source(el))
+            if el is root:
+                out.project_notes = _refs(el)
+            elif parent is not None and parent.getparent() is root and tag == "TextSource":
+                out.sources.append(_source(el, tags))
                 el.clear()
-            elif depth == 2 and tag in _OTHER_SOURCES:
+            elif parent is not None and parent.getparent() is root and tag in _OTHER_SOURCES:
                 count = sum(
                     len([c for c in s if local(c.tag) == "Coding"])
                     for s in el.iter()
@@ -287,9 +316,13 @@ def parse_project(archive: Archive) -> RefiProject:
                 )
                 out.others.append((tag.removesuffix("Source"), el.get("name", ""), count))
                 el.clear()
-            elif depth == 1:
+            elif parent is root:
                 _top(el, tag, out, archive)
                 el.clear()
+        if root is None:
+            raise InvalidInput(
+                f"{archive.name} cannot be read as {KIND}: its project file has no <Project>."
+            )
     except etree.XMLSyntaxError as err:
         raise InvalidInput(
             f"{archive.name} cannot be read as {KIND}: its project file "
@@ -348,5 +381,3 @@ def _top(el: etree._Element, tag: str, out: RefiProject, archive: Archive) -> No
             out.warnings.append(
                 f"{archive.name} has an empty <Sets/>, which the schema forbids; ignored."
             )
-    elif tag == "NoteRef" and el.get("targetGUID"):
-        out.project_notes.append(guid_key(el.get("targetGUID", "")))

@@ -35,7 +35,7 @@ from annotator.core.errors import InvalidInput
 from annotator.core.models import clean_name, new_id, utc_now
 from annotator.core.text import fingerprint, normalise_newlines
 from annotator.io.files import display_name, read_file
-from annotator.io.refi.common import Cancel, Progress, check_cancel, read_time
+from annotator.io.refi.common import Cancel, Progress, check_cancel, read_time, uuid_of
 from annotator.io.refi.positions import Counting, PositionMap, best_counting, counting_for
 from annotator.io.refi.qdc_read import apply_specs, plan_specs, to_specs
 from annotator.io.refi.qdpx_parse import Archive, RefiProject, RefiSource, parse_project
@@ -356,7 +356,7 @@ def _write(
                     report.unplaced[reason] += 1
                     continue
                 assert span is not None
-                cid = canonical_uuid(coding.guid)
+                cid = uuid_of(coding.guid)
                 if cid is None or cid in ids_taken:
                     cid = new_id()
                 ids_taken.add(cid)

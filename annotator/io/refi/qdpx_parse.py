@@ -50,7 +50,7 @@ _SELECTIONS = (
 )
 
 
-@dataclass
+@dataclass(slots=True)
 class RefiCoding:
     guid: str
     code: str
@@ -59,7 +59,7 @@ class RefiCoding:
     notes: list[str]
 
 
-@dataclass
+@dataclass(slots=True)
 class RefiSelection:
     guid: str
     start: int | None
@@ -186,8 +186,10 @@ def _refs(el: etree._Element, tag: str = "NoteRef") -> list[str]:
 
 
 def _int(value: str | None) -> int | None:
+    if value is None:
+        return None
     try:
-        return int((value or "").strip())
+        return int(value)  # int() itself allows surrounding white space
     except ValueError:
         return None
 
@@ -219,30 +221,47 @@ class _Tags:
 
 
 def _selection(el: etree._Element, t: _Tags) -> RefiSelection:
-    codings = []
-    for c in el.iterchildren(t.coding):
-        ref = c.find(t.code_ref)
-        codings.append(
-            RefiCoding(
-                guid_key(c.get("guid", "")),
-                guid_key(ref.get("targetGUID", "")) if ref is not None else "",
-                guid_key(c.get("creatingUser", "")),
-                c.get("creationDateTime", ""),
-                [guid_key(n.get("targetGUID", "")) for n in c.iterchildren(t.note_ref)],
+    """One selection, its children read in one loop comparing namespaced tags (lxml's
+    ``find`` costs microseconds a call, and a large project has tens of thousands)."""
+    key = guid_key
+    codings: list[RefiCoding] = []
+    notes: list[str] = []
+    description = ""
+    for child in el:
+        tag = child.tag
+        if tag == t.coding:
+            code = ""
+            coding_notes: list[str] = []
+            for part in child:
+                if part.tag == t.code_ref:
+                    code = key(part.get("targetGUID", ""))
+                elif part.tag == t.note_ref:
+                    coding_notes.append(key(part.get("targetGUID", "")))
+            get = child.get
+            codings.append(
+                RefiCoding(
+                    key(get("guid", "")),
+                    code,
+                    key(get("creatingUser", "")),
+                    get("creationDateTime", ""),
+                    coding_notes,
+                )
             )
-        )
-    description = el.find(t.description)
+        elif tag == t.description:
+            description = child.text or ""
+        elif tag == t.note_ref:
+            notes.append(key(child.get("targetGUID", "")))
     get = el.get
     return RefiSelection(
-        guid_key(get("guid", "")),
+        key(get("guid", "")),
         _int(get("startPosition")),
         _int(get("endPosition")),
-        guid_key(get("creatingUser", "")),
+        key(get("creatingUser", "")),
         get("creationDateTime", ""),
         get("modifiedDateTime", ""),
-        "" if description is None else (description.text or ""),
+        description,
         codings,
-        [guid_key(n.get("targetGUID", "")) for n in el.iterchildren(t.note_ref)],
+        notes,
     )
 
 

@@ -13,14 +13,14 @@ import sqlite3
 import sys
 from collections.abc import Sequence
 
-from annotator.cli import agreement, merge, project_commands, reliability
+from annotator.cli import agreement, exchange, merge, project_commands, reliability
 from annotator.cli.common import BUSY_TIMEOUT, PROG, OneLineParser, plural
 from annotator.core.errors import AnnotatorError
 
 __all__ = ["BUSY_TIMEOUT", "build_parser", "main", "plural"]
 
 #: Modules whose ``register(sub)`` adds commands, in the order ``--help`` lists them.
-COMMAND_MODULES = [project_commands, merge, reliability, agreement]
+COMMAND_MODULES = [project_commands, exchange, merge, reliability, agreement]
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -3,24 +3,31 @@
 - ``display_name``: a file name as a message shows it (one line, in its real order).
 - ``read_file``: the bytes of a regular file up to a limit (a pipe or device would
   block or never end; an absurd size is refused before reading).
-- ``check_archive``: a zip-based document (.docx, .odt; next, REFI-QDA's .qdpx and
-  .qdc) checked before any library sees it: a renamed file of another kind, a
-  password-protected one, an archive that would unpack to an absurd size (a zip bomb,
-  also one whose headers lie), an XML part too large or with too many tags to parse
-  in bounded memory, or an XML part with a DTD (entity expansion, external entities)
-  each give one ``InvalidInput`` naming the file.
+- ``check_archive``: a zip-based document (.docx, .odt, REFI-QDA's .qdpx) checked
+  before any library sees it: a renamed file of another kind, a password-protected
+  one, an archive that would unpack to an absurd size (a zip bomb, also one whose
+  headers lie, or one compressed far beyond what text compresses to), a member whose
+  name would escape its folder or that is a link, an XML part too large or with too
+  many tags to parse in bounded memory, or an XML part with a DTD (entity expansion,
+  external entities) each give one ``InvalidInput`` naming the file.
+- ``check_xml_prolog``: the same DTD refusal for an XML file that is not in an
+  archive (a REFI-QDA .qdc codebook).
+- ``safe_member_name``: a member name as a relative path inside its archive, or None
+  when it would escape (``../``, an absolute path, a drive letter).
 """
 
 from __future__ import annotations
 
 import codecs
 import io
+import posixpath
 import stat
 import struct
 import unicodedata
 import xml.parsers.expat
 import zipfile
 import zlib
+from collections.abc import Iterator
 from pathlib import Path
 
 from annotator.core.errors import InvalidInput
@@ -139,8 +146,25 @@ _ENCRYPTED_PACKAGE = "EncryptedPackage".encode("utf-16-le")
 _LOCAL_HEADER = struct.Struct("<4s2B4HL2L2H")
 
 
-def check_archive(data: bytes, name: str, kind: str, required: str) -> None:
+def check_archive(
+    data: bytes,
+    name: str,
+    kind: str,
+    required: str | None,
+    *,
+    max_unpacked: int | None = None,
+    max_ratio: float | None = None,
+    strict_names: bool = False,
+) -> None:
     """Refuse what is not a sound zip archive holding ``required``, before any library reads it.
+
+    ``required`` None leaves finding the main part to the caller (a .qdpx names its
+    project XML after the project). ``max_unpacked`` bounds the total unpacked size
+    (``MAX_UNPACKED_BYTES`` unless given); ``max_ratio``, if given, how much more than
+    its compressed size a member larger than 1 MB may unpack to (text compresses 3-10
+    times; a bomb hundreds of times). ``strict_names`` refuses the whole archive when a
+    member's name would escape its folder or a member is a symbolic link (an office
+    document's reader ignores such members; an exchange file holding one is crafted).
 
     Besides damage, this stops the attacks a zip archive can carry: a zip bomb
     (checked on the sizes the archive declares *and* on what its members really
@@ -169,11 +193,20 @@ def check_archive(data: bytes, name: str, kind: str, required: str) -> None:
                     f"{name} cannot be read as {kind}: it holds {len(infos)} files, "
                     f"more than the {MAX_MEMBERS} a document ever has."
                 )
-            if required not in {info.filename for info in infos}:
+            if required is not None and required not in {info.filename for info in infos}:
                 raise InvalidInput(
                     f"{name} cannot be read as {kind}: it is a zip archive without {required}."
                 )
-            _check_sizes(data, infos, name, kind)
+            if strict_names:
+                _check_names(infos, name, kind)
+            _check_sizes(
+                data,
+                infos,
+                name,
+                kind,
+                MAX_UNPACKED_BYTES if max_unpacked is None else max_unpacked,
+                max_ratio,
+            )
             _check_encryption(archive, infos, name)
             for info in infos:
                 _check_prolog(archive, info, name, kind)
@@ -194,16 +227,69 @@ def check_archive(data: bytes, name: str, kind: str, required: str) -> None:
         ) from err
 
 
-def _check_sizes(data: bytes, infos: list[zipfile.ZipInfo], name: str, kind: str) -> None:
+#: Members smaller than this are never refused for their compression ratio (a page of
+#: repeated white space compresses a thousand times and is harmless).
+_RATIO_FLOOR = 1_000_000
+
+#: ``st_mode`` bits a zip entry made on Unix keeps in the high half of ``external_attr``.
+_S_IFMT, _S_IFLNK = 0o170000, 0o120000
+
+
+def safe_member_name(member: str) -> str | None:
+    """``member`` as a normalised relative path inside its archive, or None if it would
+    land outside the folder it is unpacked into (``../x``, ``/etc/x``, ``C:x``, ``\\x``)."""
+    text = member.replace("\\", "/")
+    if not text or text.startswith("/") or (len(text) > 1 and text[1] == ":") or "\x00" in text:
+        return None
+    normal = posixpath.normpath(text)
+    if normal == ".." or normal.startswith("../") or normal.startswith("/"):
+        return None
+    return normal
+
+
+def _check_names(infos: list[zipfile.ZipInfo], name: str, kind: str) -> None:
+    """No member may name a place outside the archive's folder, or be a symbolic link: we
+    never unpack to disk, but a member that tries either is a crafted file, not a document."""
+    for info in infos:
+        if safe_member_name(info.filename) is None:
+            raise InvalidInput(
+                f"{name} cannot be read as {kind}: its member {display_name(info.filename)} "
+                "would be written outside its folder; it was refused for safety."
+            )
+        if (info.external_attr >> 16) & _S_IFMT == _S_IFLNK:
+            raise InvalidInput(
+                f"{name} cannot be read as {kind}: its member {display_name(info.filename)} "
+                "is a symbolic link; it was refused for safety."
+            )
+
+
+def _check_sizes(
+    data: bytes,
+    infos: list[zipfile.ZipInfo],
+    name: str,
+    kind: str,
+    max_unpacked: int,
+    max_ratio: float | None,
+) -> None:
     """The declared sizes within the limit, every member unpacking to exactly its declared
     size, and every XML part within the per-part limits."""
     declared = sum(info.file_size for info in infos)
-    if declared > MAX_UNPACKED_BYTES:
+    if declared > max_unpacked:
         raise InvalidInput(
             f"{name} would unpack to {declared / 1e6:.0f} MB; "
-            f"the limit is {MAX_UNPACKED_BYTES / 1e6:.0f} MB."
+            f"the limit is {max_unpacked / 1e6:.0f} MB."
         )
     for info in infos:
+        if (
+            max_ratio is not None
+            and info.file_size > _RATIO_FLOOR
+            and info.file_size > max_ratio * max(info.compress_size, 1)
+        ):
+            raise InvalidInput(
+                f"{name} cannot be read as {kind}: its member {display_name(info.filename)} "
+                f"unpacks to {info.file_size / max(info.compress_size, 1):.0f} times its packed "
+                "size, far more than any text; it may be built to exhaust memory (a zip bomb)."
+            )
         if info.flag_bits & 0x1:
             raise InvalidInput(
                 f"{name} cannot be read as {kind}: its parts are encrypted with a password; "
@@ -300,6 +386,43 @@ class _Prolog(Exception):
         self.doctype = doctype
 
 
+def _declares_doctype(chunks: Iterator[bytes]) -> bool:
+    """Whether the XML in ``chunks`` has a document type declaration in its prolog (read
+    only up to the first element)."""
+
+    def on_doctype(*_: object) -> None:
+        raise _Prolog(doctype=True)
+
+    def on_element(*_: object) -> None:
+        raise _Prolog(doctype=False)
+
+    parser = xml.parsers.expat.ParserCreate()
+    parser.StartDoctypeDeclHandler = on_doctype
+    parser.StartElementHandler = on_element
+    chunk = b""
+    try:
+        for chunk in chunks:
+            parser.Parse(chunk, False)
+    except _Prolog as stop:
+        return stop.doctype
+    except (xml.parsers.expat.ExpatError, ValueError, LookupError):
+        # Not XML, or an encoding expat cannot read (it refuses multi-byte ones such
+        # as Shift_JIS, which keep ASCII as it is; a damaged name is no encoding at
+        # all): look for the declaration itself.
+        return b"<!DOCTYPE" in chunk
+    return False
+
+
+def check_xml_prolog(data: bytes, name: str, kind: str) -> None:
+    """Refuse an XML file (not in an archive) whose prolog declares a document type: the
+    way in for entity expansion ("billion laughs") and external entities."""
+    if _declares_doctype(iter([data[i : i + _CHUNK] for i in range(0, len(data), _CHUNK)])):
+        raise InvalidInput(
+            f"{name} cannot be read as {kind}: it declares a document type (<!DOCTYPE>), "
+            "which can smuggle in XML entity attacks; it was refused for safety."
+        )
+
+
 def _check_prolog(archive: zipfile.ZipFile, info: zipfile.ZipInfo, name: str, kind: str) -> None:
     """Refuse an XML part whose prolog has a document type declaration.
 
@@ -312,29 +435,8 @@ def _check_prolog(archive: zipfile.ZipFile, info: zipfile.ZipInfo, name: str, ki
     with entities off; the .odt reader refuses any DTD or entity declaration
     it meets: neither expands any).
     """
-
-    def on_doctype(*_: object) -> None:
-        raise _Prolog(doctype=True)
-
-    def on_element(*_: object) -> None:
-        raise _Prolog(doctype=False)
-
-    parser = xml.parsers.expat.ParserCreate()
-    parser.StartDoctypeDeclHandler = on_doctype
-    parser.StartElementHandler = on_element
-    doctype = False
     with archive.open(info) as fh:
-        chunk = b""
-        try:
-            while chunk := fh.read(_CHUNK):
-                parser.Parse(chunk, False)
-        except _Prolog as stop:
-            doctype = stop.doctype
-        except (xml.parsers.expat.ExpatError, ValueError, LookupError):
-            # Not XML, or an encoding expat cannot read (it refuses multi-byte ones such
-            # as Shift_JIS, which keep ASCII as it is; a damaged name is no encoding at
-            # all): look for the declaration itself.
-            doctype = b"<!DOCTYPE" in chunk
+        doctype = _declares_doctype(iter(lambda: fh.read(_CHUNK), b""))
     if doctype:
         raise InvalidInput(
             f"{name} cannot be read as {kind}: its part {display_name(info.filename)} "

@@ -33,6 +33,10 @@ from annotator.io.codebook_docs.writing import write_text_atomically
 _INLINE = re.compile(r"([\\`*_\[\]<>|~#$^])")
 #: ``&`` that would start an entity (``&amp;``, ``&#38;``).
 _ENTITY = re.compile(r"&(?=#?[0-9A-Za-z]+;)")
+#: Deepest nesting of the contents list; deeper codes are listed at this depth (their
+#: numbers still say where they are). Renderers limit nesting (markdown-it stops
+#: rendering the rest of the document past about ten levels of lists).
+_TOC_DEPTH = 6
 #: A line start that opens a list, a setext underline or a thematic break.
 _LINE_START = re.compile(r"^([-+=])|^(\d+)([.)])")
 
@@ -104,7 +108,7 @@ def render_markdown(doc: CodebookDocument) -> str:
     else:
         out += ["## Contents", ""]
         out += [
-            "  " * (e.level - 1) + f"- [{e.number} {escape(e.name)}](#{e.anchor})"
+            "  " * (min(e.level, _TOC_DEPTH) - 1) + f"- [{e.number} {escape(e.name)}](#{e.anchor})"
             for e in doc.codes
         ]
         out.append("")

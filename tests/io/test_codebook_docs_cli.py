@@ -86,7 +86,7 @@ def test_each_document_written_by_the_cli_holds_the_codebook(
             == 0
         )
     assert "\n#### 1.1.1 Rage\n" in (tmp_path / "c.md").read_text()  # level 3: ####
-    assert html_soup(tmp_path / "c.html").find(id="code-1-1-1").get_text() == "1.1.1Rage"
+    assert html_soup(tmp_path / "c.html").find(id="code-1-1-1").get_text() == "1.1.1 Rage"
     assert ("Heading 3", "1.1.1 Rage") in docx_blocks(tmp_path / "c.docx")
 
 

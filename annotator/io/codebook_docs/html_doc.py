@@ -39,7 +39,7 @@ h2 { font-size: 1.45rem; margin-top: 2.2rem; border-bottom: 1px solid #ddd; padd
 h3 { font-size: 1.2rem; margin-top: 1.8rem; }
 h4, h5, h6 { font-size: 1.05rem; margin-top: 1.5rem; }
 h2, h3, h4, h5, h6 { margin-bottom: .3rem; }
-.number { color: #666; font-weight: normal; margin-right: .35em; }
+.number { color: #666; font-weight: normal; margin-right: .1em; }
 .swatch { display: inline-block; width: .8em; height: .8em; border-radius: 2px;
   outline: 1px solid rgba(0,0,0,.35); margin-right: .45em; vertical-align: baseline;
   -webkit-print-color-adjust: exact; print-color-adjust: exact; }
@@ -67,6 +67,8 @@ nav.toc a:hover { text-decoration: underline; }
   nav.toc a, a { color: inherit; }
   h2, h3, h4, h5, h6 { break-after: avoid; page-break-after: avoid; }
   table.usage, dl.fields > div, .facts { break-inside: avoid; page-break-inside: avoid; }
+  /* A usage table stays with the field above it rather than open the next page alone. */
+  dl.fields { break-after: avoid; page-break-after: avoid; }
   table.usage th { background: #eee; -webkit-print-color-adjust: exact; print-color-adjust: exact; }
 }
 """
@@ -112,7 +114,7 @@ def _entry(entry: CodeEntry) -> str:
     )
     out = [
         f'<section class="code level-{entry.level}" aria-labelledby="{entry.anchor}">',
-        f'<h{h} id="{entry.anchor}">{swatch}<span class="number">{entry.number}</span>'
+        f'<h{h} id="{entry.anchor}">{swatch}<span class="number">{entry.number}</span> '
         f'<span class="name">{escape(entry.name)}</span></h{h}>',
     ]
     facts = []

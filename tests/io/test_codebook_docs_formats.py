@@ -292,8 +292,12 @@ def test_docx_labels_are_bold_and_line_breaks_kept(coded: Coded, tmp_path: Path)
 
 
 def test_docx_holds_hostile_and_unshowable_text(project: Project, tmp_path: Path) -> None:
-    project.add_code(HOSTILE_NAME, definition=HOSTILE_DEFINITION + "\x0b\x01 form\x0cfeed")
+    code = project.add_code(HOSTILE_NAME, definition=HOSTILE_DEFINITION + "\x0b\x01 form\x0cfeed")
+    coder = project.add_coder("Ann <b>&amp;</b>\x01")
+    d = project.add_document("Doc", "Some words here.")
+    project.add_coding(d.id, code.id, coder.id, 0, 4)
     write_docx(codebook_document(project), tmp_path / "c.docx")
+    assert docx_tables(tmp_path / "c.docx")[0][1][0] == "Ann <b>&amp;</b>"
     blocks = docx_blocks(tmp_path / "c.docx")
     assert ("Heading 1", f"1 {HOSTILE_NAME}") in blocks
     definition = next(t for _, t in blocks if t.startswith("Definition: "))

@@ -154,7 +154,7 @@ def _plural(n: int, word: str) -> str:
 def codebook_document(project: Project, *, today: date | None = None) -> CodebookDocument:
     """Read the codebook, its coders and its usage from ``project`` (store methods only)."""
     tree = project.code_tree()
-    coder_names = {c.id: c.name for c in project.coders()}
+    coder_names = {c.id: clean_text(c.name) for c in project.coders()}
     # One pass over every coding: per code and coder, the number of codings and the set of
     # their documents; own counts and the totals with sub-codes (a document counted once
     # however many sub-codes touch it) both follow from these.

@@ -166,7 +166,7 @@ def _add_codebook_commands(sub: Subcommands) -> None:
     names = ", ".join(f"{k} ({v.label})" for k, v in CODEBOOK_FORMATS.items())
     q = csub.add_parser("export", help=f"write the codebook as {names}")
     q.add_argument("project")
-    q.add_argument("-o", "--output", required=True)
+    q.add_argument("-o", "--output", required=True, help="the file to write")
     q.add_argument(
         "--format",
         choices=list(CODEBOOK_FORMATS),

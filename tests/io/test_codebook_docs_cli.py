@@ -146,3 +146,14 @@ def test_the_library_call_refuses_an_unknown_format(coded_file: Path, tmp_path: 
     with Project.open(coded_file) as project, pytest.raises(InvalidInput, match="'pdf' is not"):
         export_codebook_as(project, tmp_path / "c.pdf", "pdf")
     assert not (tmp_path / "c.pdf").exists()
+
+
+def test_the_project_file_itself_is_never_overwritten(coded_file: Path, capsys) -> None:
+    before = coded_file.read_bytes()
+    for target in (coded_file, Path(f"{coded_file}-wal")):
+        code, out, err = run(capsys, "codebook", "export", str(coded_file), "-o", str(target))
+        assert code == 1 and out == "" and err.count("\n") == 1
+        assert "is the project's own file" in err
+    assert coded_file.read_bytes() == before
+    with Project.open(coded_file) as project:
+        assert len(project.codes()) == 6

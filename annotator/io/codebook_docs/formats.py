@@ -14,6 +14,7 @@ from pathlib import Path
 
 from annotator.core.errors import InvalidInput
 from annotator.io.codebook_docs.model import codebook_document
+from annotator.io.files import display_name
 from annotator.io.tables.codebook_csv import export_codebook
 from annotator.store import Project
 
@@ -79,7 +80,26 @@ def format_for(path: str | Path, name: str | None = None) -> str:
 
 
 def export_codebook_as(project: Project, path: str | Path, name: str | None = None) -> str:
-    """Write the codebook to ``path`` in the format ``format_for`` chooses; returns its name."""
+    """Write the codebook to ``path`` in the format ``format_for`` chooses; returns its name.
+
+    A path that is the project's own file (or its ``-wal``/``-shm``) is refused: the
+    export would be moved over the database while it is open (``annotator codebook
+    export p.sqlite -o p.sqlite`` is an easy slip), and the project would be lost.
+    """
     key = format_for(path, name)
-    CODEBOOK_FORMATS[key].export(project, Path(path))
+    target = Path(path)
+    for own in (project.path, Path(f"{project.path}-wal"), Path(f"{project.path}-shm")):
+        if _same_file(target, own):
+            raise InvalidInput(
+                f"{display_name(target)} is the project's own file; "
+                "write the codebook to another file. Nothing was written."
+            )
+    CODEBOOK_FORMATS[key].export(project, target)
     return key
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return a.resolve() == b.resolve() or (a.exists() and b.exists() and a.samefile(b))
+    except OSError:  # a path we cannot look at is not the project, which is open
+        return False

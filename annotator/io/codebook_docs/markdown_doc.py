@@ -71,7 +71,7 @@ def _usage(entry: CodeEntry) -> list[str]:
     head = ["Coder", "Codings", "Documents"]
     if entry.has_subcodes:
         head += ["Codings with sub-codes", "Documents with sub-codes"]
-    lines = ["| " + " | ".join(head) + " |", "|" + "---|" + "--:|" * (len(head) - 1)]
+    lines = ["| " + " | ".join(head) + " |", "|:--|" + "--:|" * (len(head) - 1)]
     for row in (*entry.usage, entry.total):
         cells = [escape(row.coder), str(row.own.codings), str(row.own.documents)]
         if entry.has_subcodes:

@@ -17,6 +17,7 @@ from annotator.cli.common import PROG, OneLineParser, Subcommands, open_project,
 from annotator.core.codebook import split_path
 from annotator.core.errors import InvalidInput
 from annotator.io import locations
+from annotator.io.codebook_docs.formats import CODEBOOK_FORMATS, DEFAULT_FORMAT, export_codebook_as
 from annotator.store import Project
 
 
@@ -149,16 +150,37 @@ def cmd_coders(args: argparse.Namespace) -> int:
 
 
 def cmd_codebook(args: argparse.Namespace) -> int:
-    from annotator.io.tables.codebook_csv import export_codebook, import_codebook
+    from annotator.io.tables.codebook_csv import import_codebook
 
     with open_project(args.project) as project:
         if args.codebook_command == "import":
             report = import_codebook(project, Path(args.file))
             print(f"Codebook imported from {args.file}: {report}")
         else:
-            export_codebook(project, Path(args.output))
+            export_codebook_as(project, Path(args.output), args.format)
             print(f"Codebook written to {args.output}")
     return 0
+
+
+def _add_codebook_commands(sub: Subcommands) -> None:
+    """``codebook import PROJECT FILE`` (CSV) and ``codebook export PROJECT [--format F] -o FILE``."""
+    p = sub.add_parser(
+        "codebook", help="import the codebook from CSV, or export it as CSV or a document"
+    )
+    csub = p.add_subparsers(dest="codebook_command", required=True, parser_class=OneLineParser)
+    q = csub.add_parser("import", help="create or update codes from a codebook CSV")
+    q.add_argument("project")
+    q.add_argument("file")
+    names = ", ".join(f"{k} ({v.label})" for k, v in CODEBOOK_FORMATS.items())
+    q = csub.add_parser("export", help=f"write the codebook as {names}")
+    q.add_argument("project")
+    q.add_argument("-o", "--output", required=True, help="the file to write")
+    q.add_argument(
+        "--format",
+        choices=list(CODEBOOK_FORMATS),
+        help=f"default: from the output's extension, else {DEFAULT_FORMAT}",
+    )
+    p.set_defaults(func=cmd_codebook)
 
 
 def cmd_segments(args: argparse.Namespace) -> int:
@@ -306,7 +328,7 @@ def register(sub: Subcommands) -> None:
     q.add_argument("project")
     p.set_defaults(func=cmd_coders)
 
-    _add_csv_commands(sub, "codebook", "import or export the codebook as CSV", cmd_codebook)
+    _add_codebook_commands(sub)
     _add_csv_commands(sub, "segments", "import or export coded segments as CSV", cmd_segments)
 
     p = sub.add_parser(

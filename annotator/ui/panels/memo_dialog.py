@@ -14,7 +14,7 @@ being typed in.
 from __future__ import annotations
 
 from PySide6.QtCore import QModelIndex, Qt
-from PySide6.QtGui import QCloseEvent, QPalette
+from PySide6.QtGui import QCloseEvent, QPalette, QShowEvent
 from PySide6.QtWidgets import (
     QDialog,
     QHBoxLayout,
@@ -326,6 +326,11 @@ class MemoDialog(QDialog):
             or (self.document_id is not None and self.document_id in changes.ids("documents"))
         ):
             self.reload()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if self._draft:  # a new page: the cursor is on it, ready to write
+            self.title_edit.setFocus()
 
     def done(self, result: int) -> None:
         self.commit_pending()

@@ -14,19 +14,15 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, QTimer
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QCompleter,
     QDialog,
     QDialogButtonBox,
     QHBoxLayout,
     QHeaderView,
     QLabel,
-    QLineEdit,
     QPushButton,
-    QStyledItemDelegate,
-    QStyleOptionViewItem,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -45,28 +41,6 @@ from annotator.ui.widgets.state import WorkbenchState
 #: The attribute's name as stored, kept on the row's name cell (None: a new row).
 StoredRole = Qt.ItemDataRole.UserRole
 NAME, VALUE = 0, 1
-
-
-class NameDelegate(QStyledItemDelegate):
-    """Edits a name with the names other documents use offered as one types (so that
-    "genre" is not also "Genre" and "type" across the corpus)."""
-
-    def __init__(self, names: list[str], parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.names = names
-
-    def createEditor(
-        self,
-        parent: QWidget,
-        option: QStyleOptionViewItem,
-        index: QModelIndex | QPersistentModelIndex,
-    ) -> QWidget:
-        editor = super().createEditor(parent, option, index)
-        if isinstance(editor, QLineEdit):
-            completer = QCompleter(self.names, editor)
-            completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
-            editor.setCompleter(completer)
-        return editor
 
 
 class AttributesDialog(QDialog):
@@ -107,8 +81,6 @@ class AttributesDialog(QDialog):
             | QAbstractItemView.EditTrigger.EditKeyPressed
             | QAbstractItemView.EditTrigger.AnyKeyPressed
         )
-        self.names = NameDelegate([], self.table)
-        self.table.setItemDelegateForColumn(NAME, self.names)
         self.error = error_label("attributeError")
         self.add_button = QPushButton("&Add attribute")
         self.add_button.setObjectName("addAttribute")
@@ -130,11 +102,10 @@ class AttributesDialog(QDialog):
         self.resize(460, 340)
 
         self.table.itemChanged.connect(self._on_item_changed)
-        for delegate in (self.names, self.table.itemDelegate()):
-            # A change that came while a cell was being edited is shown once it is done.
-            delegate.closeEditor.connect(
-                lambda *_a: self._later(self.reload) if self._reload_due else None
-            )
+        # A change that came while a cell was being edited is shown once it is done.
+        self.table.itemDelegate().closeEditor.connect(
+            lambda *_a: self._later(self.reload) if self._reload_due else None
+        )
         self.table.itemSelectionChanged.connect(self._update_buttons)
         self.add_button.clicked.connect(self.add_row)
         self.remove_button.clicked.connect(self.remove_selected)
@@ -179,17 +150,10 @@ class AttributesDialog(QDialog):
         for r in range(self.table.rowCount()):
             if selected is not None and self._stored(r) == selected:
                 self.table.selectRow(r)
-        self.names.names = self._names_elsewhere()
         writable = title is not None and not self.project.read_only
         self.table.setEnabled(writable)
         self.add_button.setEnabled(writable)
         self._update_buttons()
-
-    def _names_elsewhere(self) -> list[str]:
-        names: set[str] = set()
-        for doc in self.project.documents():
-            names.update(doc.attributes)
-        return sorted(names, key=str.casefold)
 
     def _append(self, name: str, value: str, stored: str | None) -> None:
         r = self.table.rowCount()
@@ -247,8 +211,11 @@ class AttributesDialog(QDialog):
         try:
             if stored is None:
                 if item.column() == NAME and item.text().strip():
-                    people.add_attribute(
-                        self.session, self.document_id, item.text(), value_item.text()
+                    self._now_stored(
+                        name_item,
+                        people.add_attribute(
+                            self.session, self.document_id, item.text(), value_item.text()
+                        ),
                     )
                 elif item.column() == NAME:
                     self._later(self._drop_empty_drafts)  # a new row left without a name
@@ -256,7 +223,10 @@ class AttributesDialog(QDialog):
                 else:
                     return  # a value on a row without a name yet: kept until it has one
             elif item.column() == NAME:
-                people.rename_attribute(self.session, self.document_id, stored, item.text())
+                self._now_stored(
+                    name_item,
+                    people.rename_attribute(self.session, self.document_id, stored, item.text()),
+                )
             else:
                 current = self.project.document_attributes(self.document_id).get(stored)
                 if current != item.text():
@@ -268,6 +238,15 @@ class AttributesDialog(QDialog):
             return
         show_inline(self.error, "")
         self._later(self.reload)
+
+    def _now_stored(self, name_item: QTableWidgetItem, name: str) -> None:
+        """The row is the attribute ``name`` from now on (at once: the next edit of the row
+        may come before the table is re-read)."""
+        self._loading = True  # (setting an item's data is itself an itemChanged)
+        try:
+            name_item.setData(StoredRole, name)
+        finally:
+            self._loading = False
 
     def _later(self, work: Callable[[], None]) -> None:
         # Not inside itemChanged: the view is still finishing the edit of that very cell.

@@ -191,8 +191,10 @@ class CoderOps(ProjectBase):
             for twin, memo in memos.items():
                 self._update("codings", (twin,), {"memo": memo, "updated": now})
             self._delete_coding_rows([row for row, _ in folded])
-            self.conn.executemany(
-                "UPDATE codings SET coder_id = ? WHERE id = ?", [(target_id, r[0]) for r in moved]
+            # The source's codings left are exactly ``moved`` (read in this transaction): one
+            # statement and one pass over the table, not a lookup by id for each.
+            self.conn.execute(
+                "UPDATE codings SET coder_id = ? WHERE coder_id = ?", (target_id, source_id)
             )
             self._record_many(_reassigned(row, target_id) for row in moved)
             notes = self._memo_ids(source_id)
@@ -217,19 +219,25 @@ class CoderOps(ProjectBase):
             rows = cur.execute(
                 f"SELECT {CODING_COLUMNS} FROM codings WHERE coder_id = ?", (coder_id,)
             ).fetchall()
-            self._delete_coding_rows(rows)
+            self._delete_coding_rows(rows, of_coder=coder_id)
             notes = self._memo_ids(coder_id)
             for memo_id in notes:
                 self._update("memos", (memo_id,), {"coder_id": None})
             self._delete("coders", (coder_id,))
         return CoderRemoval(len(rows), len(notes))
 
-    def _delete_coding_rows(self, rows: list[tuple[object, ...]]) -> None:
-        """Delete stored codings (whole rows in ``CODING_FIELDS`` order) with one
-        ``executemany``, recording each for undo."""
+    def _delete_coding_rows(
+        self, rows: list[tuple[object, ...]], *, of_coder: str | None = None
+    ) -> None:
+        """Delete stored codings (whole rows in ``CODING_FIELDS`` order), recording each for
+        undo: with ``of_coder``, ``rows`` are all of that coder's, and one statement deletes
+        them (one pass over the table beats a lookup by id for each)."""
         if not rows:
             return
-        self.conn.executemany("DELETE FROM codings WHERE id = ?", [(r[0],) for r in rows])
+        if of_coder is not None:
+            self.conn.execute("DELETE FROM codings WHERE coder_id = ?", (of_coder,))
+        else:
+            self.conn.executemany("DELETE FROM codings WHERE id = ?", [(r[0],) for r in rows])
         fields = CODING_FIELDS
         self._record_many(
             RowChange("codings", (row[0],), dict(zip(fields, row, strict=True)), None)

@@ -11,6 +11,7 @@ Run: ``.venv/bin/python bench/bench_coders.py``
 
 from __future__ import annotations
 
+import argparse
 import os
 import random
 import sys
@@ -66,6 +67,9 @@ def seed(p: Project) -> tuple[str, str]:
 
 
 def main() -> None:
+    argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    ).parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         p = Project.create(Path(tmp) / "bench.sqlite")
         ann, ben = seed(p)

@@ -231,3 +231,16 @@ def test_the_active_coder_cannot_be_merged_or_deleted(qtbot, window, sample):
     window.state.set_active_coder(sample.ben.id)
     assert dialog.selected_coder_id() == sample.ben.id
     assert not dialog.delete_button.isEnabled()
+
+
+def test_a_read_only_window_shows_the_coders_but_changes_nothing(qtbot, sample, settings):
+    window = MainWindow(sample.project.path, settings, read_only=True)
+    qtbot.addWidget(window)
+    window.show()
+    dialog = open_dialog(qtbot, window)
+    assert rows(dialog.coder_list) == [("Ann", "2", "0"), ("Ben", "2", "0")]
+    click_coder(qtbot, dialog, "Ben")
+    assert not any(
+        b.isEnabled() for b in (dialog.rename_button, dialog.merge_button, dialog.delete_button)
+    )
+    assert dialog.hint.text().startswith("Read-only:")

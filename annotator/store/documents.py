@@ -67,6 +67,41 @@ class DocumentOps(ProjectBase):
         with self.action(f"Set {name}"):
             self._set_attribute(document_id, name, value)
 
+    def rename_document_attribute(self, document_id: str, name: str, new_name: str) -> None:
+        """Give a document's attribute another name, keeping its value (one action).
+        A name the document already has for another attribute (in any case) is refused."""
+        doc = self.document(document_id, with_text=False)
+        new_name = " ".join(new_name.split())
+        if not new_name:
+            raise InvalidInput("An attribute needs a name.")
+        with self.action(f"Rename attribute {name} of {doc.title} to {new_name}"):
+            key = (document_id, name)
+            row = self._get_row("document_attributes", key)
+            if row is None:
+                raise NotFound(f"'{doc.title}' has no attribute named '{name}'.")
+            if new_name == name:
+                return
+            clash = next(
+                (n for n in self.document_attributes(document_id)
+                 if n != name and n.casefold() == new_name.casefold()),
+                None,
+            )  # fmt: skip
+            if clash is not None:
+                raise Conflict(f"'{doc.title}' already has an attribute named '{clash}'.")
+            self._delete("document_attributes", key)
+            self._insert(
+                "document_attributes",
+                {"document_id": document_id, "name": new_name, "value": row["value"]},
+            )
+
+    def remove_document_attribute(self, document_id: str, name: str) -> None:
+        """Remove one attribute of a document (one action)."""
+        doc = self.document(document_id, with_text=False)
+        with self.action(f"Remove attribute {name} of {doc.title}"):
+            if self._get_row("document_attributes", (document_id, name)) is None:
+                raise NotFound(f"'{doc.title}' has no attribute named '{name}'.")
+            self._delete("document_attributes", (document_id, name))
+
     def rename_document(self, document_id: str, title: str) -> None:
         title = " ".join(title.split())
         if not title:

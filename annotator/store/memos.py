@@ -46,13 +46,18 @@ class MemoOps(ProjectBase):
     def update_memo(
         self, memo_id: str, *, title: str | None = None, text: str | None = None
     ) -> Memo:
-        values: dict[str, str] = {}
-        if title is not None:
-            values["title"] = title.strip()
-        if text is not None:
-            values["text"] = text
+        """Change a memo's title and/or text (one action; ``updated`` set); an edit that
+        changes nothing is no action. (A memo may be emptied while it is being rewritten:
+        only a new memo must say something.)"""
         with self.action("Edit memo"):
-            self._update("memos", (memo_id,), {**values, "updated": utc_now()})
+            old = self.memo(memo_id)
+            values: dict[str, str] = {}
+            if title is not None and title.strip() != old.title:
+                values["title"] = title.strip()
+            if text is not None and text != old.text:
+                values["text"] = text
+            if values:
+                self._update("memos", (memo_id,), {**values, "updated": utc_now()})
         return self.memo(memo_id)
 
     def delete_memo(self, memo_id: str) -> None:

@@ -256,6 +256,27 @@ def build_menus(w: MainWindow) -> dict[str, QAction]:
     coders_menu.addAction(
         act("actionShowMine", "Show &my codings only", lambda: w.coder_bar.set_view("mine"))
     )
+    coders_menu.addSeparator()
+    coders_menu.addAction(
+        act("actionManageCoders", "Mana&ge coders…", lambda: _people(w, "coders"))
+    )
+
+    # -- Document: memos and attributes of the open document; the project journal ----------
+    document_menu = bar.addMenu("Documen&t")
+    _name_menu(document_menu, "Document")
+    document_menu.addAction(
+        act("actionDocumentMemos", "&Memos…", lambda: _people(w, "memos"), "Ctrl+Shift+M",
+            "Notes on the open document")
+    )  # fmt: skip
+    document_menu.addAction(
+        act("actionDocumentAttributes", "&Attributes…", lambda: _people(w, "attributes"),
+            tip="The open document's attributes (genre, year, outlet…)")
+    )  # fmt: skip
+    document_menu.addSeparator()
+    document_menu.addAction(
+        act("actionProjectJournal", "Project &journal…", lambda: _people(w, "journal"), "Ctrl+J",
+            "Notes on the whole project: memos on no document")
+    )  # fmt: skip
 
     # -- View --------------------------------------------------------------------------------
     view_menu = bar.addMenu("&View")
@@ -451,3 +472,32 @@ def _history(w: MainWindow) -> None:
     dialog = HistoryDialog(w.project, w.settings, w)
     dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
     dialog.show()
+
+
+def _people(w: MainWindow, kind: str) -> None:
+    """Open (or bring forward) the dialog for coders, the journal, or the open document's
+    memos or attributes: one per kind and document, kept while it is open."""
+    from annotator.ui.panels.attributes_dialog import AttributesDialog
+    from annotator.ui.panels.coders_dialog import CodersDialog
+    from annotator.ui.panels.memo_dialog import MemoDialog
+
+    doc = w.state.current_document_id if kind in ("memos", "attributes") else None
+    if kind in ("memos", "attributes") and doc is None:
+        messages.show_error(w, "Open a document first (click it in the list of documents).")
+        return
+    open_dialogs: dict[tuple[str, str | None], QWidget] = w.__dict__.setdefault("_people", {})
+    dialog = open_dialogs.get((kind, doc))
+    if dialog is None or not shiboken6.isValid(dialog):
+        base = (w.project, w.events, w.stack, w.state)
+        if kind == "coders":
+            dialog = CodersDialog(*base, parent=w)
+        elif kind == "attributes":
+            assert doc is not None
+            dialog = AttributesDialog(*base, doc, parent=w)
+        else:
+            dialog = MemoDialog(*base, doc, parent=w)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        open_dialogs[(kind, doc)] = dialog
+    dialog.show()
+    dialog.raise_()
+    dialog.activateWindow()

@@ -282,7 +282,7 @@ class FindBar(QWidget):
         self.status.setText(text)
         self.status.setToolTip(self._error)
         # The dark red of light themes is lightened on a dark bar, to stay readable.
-        red = error_text_color(self.palette(), ERROR_COLOR).name()
+        red = error_text_color(self.palette(), ERROR_COLOR).name().upper()
         self.status.setStyleSheet(f"color: {red};" if self._error else "")
         self.prev_button.setEnabled(n > 0)
         self.next_button.setEnabled(n > 0)

@@ -506,8 +506,7 @@ class MainWindow(QMainWindow):
         self.menu_actions["actionShowPanelsButton"].setVisible(fold == Fold.HIDDEN)
         if fold == Fold.HIDDEN:
             self.statusBar().showMessage(
-                "The side panels are hidden to keep the text readable in this small window; "
-                "Show panels brings them back.",
+                "Side panels hidden to keep the text readable; Show panels brings them back.",
                 10000,
             )
 

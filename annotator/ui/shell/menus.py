@@ -292,16 +292,16 @@ def build_menus(w: MainWindow) -> dict[str, QAction]:
     toggle_tb.setObjectName("actionToggleMainToolbar")
     view_menu.addAction(toggle_tb)
     actions[toggle_tb.objectName()] = toggle_tb
-    # What must never go behind the overflow "››" comes first: a short window drops the
-    # last items (Import is in the File menu and takes drops too).
+    # What must never go behind the overflow "››" comes first (a narrow window drops the
+    # last items): the way back to hidden panels, then who is coding and whose codings
+    # are shown. Import, last, is also in the File menu and takes dropped files.
     tb.addAction(show_panels)
-    tb.addAction(actions["actionUndo"])
-    tb.addAction(actions["actionRedo"])
-    tb.addSeparator()
     tb.addWidget(w.coder_bar)
     tb.addSeparator()
-    for name in ("actionApplyCode", "actionFind", "actionImportDocuments"):
+    for name in ("actionUndo", "actionRedo", "actionApplyCode", "actionFind"):
         tb.addAction(actions[name])
+    tb.addSeparator()
+    tb.addAction(actions["actionImportDocuments"])
     return actions
 
 

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import enum
 
-from PySide6.QtCore import QByteArray, QEvent, QObject, QRect, QSize, Qt, Signal
+from PySide6.QtCore import QByteArray, QEvent, QObject, QRect, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QDockWidget,
@@ -38,6 +38,8 @@ from PySide6.QtWidgets import (
 READABLE_CHARS = 45
 #: A side panel can shrink to this many average characters before it folds away.
 PANEL_CHARS = 28
+#: The share of the window the one column of tabbed panels may take.
+TABBED_SHARE = 0.4
 #: The window itself can be made this small (the panels give way before the text).
 WINDOW_MINIMUM = QSize(360, 260)
 
@@ -203,6 +205,17 @@ class PanelFitter(QObject):
             self._window.tabifyDockWidget(fronts[min(i, len(fronts) - 1)], dock)
         for front in fronts:
             front.raise_()  # the left column looks as it did, with more tabs
+        # The one column may take what the text does not need, up to a share of the window.
+        width = self._window.width()
+        spare = width - self.text_min_width() - self._central_extra() - self._column_width()
+        column = min(round(width * TABBED_SHARE), self.panel_min_width() + max(0, spare))
+        # After the tabs are laid out (now the old column width would win).
+        QTimer.singleShot(
+            0,
+            lambda: self._window.resizeDocks(
+                fronts, [column] * len(fronts), Qt.Orientation.Horizontal
+            ),
+        )
 
     def _groups(self, docks: list[QDockWidget], area: Qt.DockWidgetArea) -> list[list[QDockWidget]]:
         """``area``'s docks by tab group, top to bottom; the group's front tab first."""

@@ -110,6 +110,7 @@ def test_with_large_fonts_the_right_panels_become_tabs_and_come_back_in_a_large_
 def test_in_a_tiny_window_the_panels_hide_and_one_click_brings_them_back(
     qtbot: QtBot, window: MainWindow
 ) -> None:
+    before = {k: d.width() for k, d in window.docks.items()}
     resize(qtbot, window, 450, 300)  # 900 x 600 at a scale factor of 2
     assert window.panels.fold == Fold.HIDDEN
     assert not any(d.isVisible() for d in window.docks.values())
@@ -126,6 +127,8 @@ def test_in_a_tiny_window_the_panels_hide_and_one_click_brings_them_back(
     assert window.panels.fold == Fold.WIDE
     assert all(dock_visible(window, k) for k in window.docks)
     assert window.dockWidgetArea(window.docks["segments"]) == RIGHT
+    # As wide as they were, not as squeezed as the small window had them.
+    assert all(abs(window.docks[k].width() - before[k]) <= 8 for k in before), before
 
 
 def test_a_panel_closed_while_folded_stays_closed_when_the_window_grows(

@@ -75,15 +75,29 @@ class PanelFitter(QObject):
         self._margin_width, self._version = margin_width, layout_version
         self.fold = Fold.WIDE
         self._wide_state: QByteArray | None = None  # the researcher's layout while folded
+        self._roomy_state: QByteArray | None = None  # the last layout with panels at ease
+        self._roomy_sizes: dict[QDockWidget, QSize] = {}  # and its panels' sizes
+        self._wide_sizes: dict[QDockWidget, QSize] = {}
         self._wide_columns = 2  # side columns of that layout
         self._folded_as = Fold.TABBED
         self._auto_hidden: list[QDockWidget] = []
         self._held: QSize | None = None  # "Show panels" at this size: do not fold again
         self._busy = False
+        self._fit_timer = QTimer(self)
+        self._fit_timer.setSingleShot(True)
+        self._fit_timer.setInterval(0)
+        self._fit_timer.timeout.connect(self.fit)
         window.setMinimumSize(WINDOW_MINIMUM)
         self.apply_minimums()
         window.installEventFilter(self)
         text.installEventFilter(self)
+        for dock in docks:  # a panel the researcher moved: that is their layout now
+            dock.dockLocationChanged.connect(self._forget_roomy)
+            dock.topLevelChanged.connect(self._forget_roomy)
+
+    def _forget_roomy(self, *_args: object) -> None:
+        if not self._busy:
+            self._roomy_state, self._roomy_sizes = None, {}
 
     # -- widths ----------------------------------------------------------------------
     def text_min_width(self) -> int:
@@ -127,6 +141,14 @@ class PanelFitter(QObject):
         margins = layout.contentsMargins()
         return margins.left() + margins.right()
 
+    def _roomy(self) -> bool:
+        """No panel squeezed yet: a shrinking window takes from the text first, down to
+        its readable width, and only then from the panels."""
+        central = self._window.centralWidget()
+        if central is None or central.width() <= self.text_min_width() + self._central_extra():
+            return False
+        return all(d.width() > self.panel_min_width() for d in self._shown_docked())
+
     def wanted_fold(self, width: int) -> Fold:
         text = self.text_min_width() + self._central_extra()
         columns = self._columns() if self.fold == Fold.WIDE else self._wide_columns
@@ -143,6 +165,11 @@ class PanelFitter(QObject):
         if self._busy or not self._window.isVisible():
             return
         size = self._window.size()
+        if self.fold == Fold.WIDE and self._roomy():
+            # The layout as the researcher sees it at ease, before a shrinking window
+            # squeezes the panels: what unfolding goes back to.
+            self._roomy_state = self._window.saveState(self._version)
+            self._roomy_sizes = {d: d.size() for d in self._shown_docked()}
         if self._held is not None:
             if self._held == size:
                 return
@@ -177,7 +204,9 @@ class PanelFitter(QObject):
             if self.fold != Fold.WIDE:
                 self._unfold()
             if fold != Fold.WIDE:
-                self._wide_state = self._window.saveState(self._version)
+                if self.fold == Fold.WIDE:
+                    self._wide_state = self._roomy_state or self._window.saveState(self._version)
+                    self._wide_sizes = dict(self._roomy_sizes)
                 self._wide_columns = self._columns()
                 self._folded_as = fold
                 if fold == Fold.TABBED:
@@ -254,6 +283,18 @@ class PanelFitter(QObject):
         for bar, shown in toolbars.items():
             bar.setVisible(shown)
         self._auto_hidden = []
+        # A restored state's sizes are squeezed into the window it was restored in; give
+        # the panels back their sizes once the layout has the window's new size.
+        sizes = {d: size for d, size in self._wide_sizes.items() if d.isVisible()}
+        QTimer.singleShot(0, lambda: self._resize_docks(sizes))
+
+    def _resize_docks(self, sizes: dict[QDockWidget, QSize]) -> None:
+        if not sizes or self.fold != Fold.WIDE:
+            return
+        docks = list(sizes)
+        w = self._window
+        w.resizeDocks(docks, [sizes[d].width() for d in docks], Qt.Orientation.Horizontal)
+        w.resizeDocks(docks, [sizes[d].height() for d in docks], Qt.Orientation.Vertical)
 
     # -- events ----------------------------------------------------------------------
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
@@ -263,7 +304,8 @@ class PanelFitter(QObject):
             if watched is self._window or watched is self._text:
                 self.fit()
         elif watched is self._window and kind in (QEvent.Type.Resize, QEvent.Type.Show):
-            self.fit()
+            # Once the window's layout has settled at the new size.
+            self._fit_timer.start()
         return False
 
 

@@ -71,6 +71,30 @@ def readable_text_color(background: str) -> str:
     )
 
 
+def ensure_contrast(color: str, backgrounds: Sequence[str], minimum: float) -> str:
+    """``color``, moved toward black or white just far enough to contrast at least
+    ``minimum`` (WCAG ratio) with every one of ``backgrounds``.
+
+    A quiet grey or a code's colour keeps its look where it is already legible, and
+    only darkens (light theme) or lightens (dark theme) where it is not: a navy swatch
+    on a dark list gets a lighter rim, a pale yellow one on white a darker rim.
+    """
+    if not backgrounds:
+        return normalise_color(color)
+    # The extreme that contrasts best with the darkest or lightest background we must beat.
+    worst = min(
+        backgrounds, key=lambda b: max(contrast_ratio(b, "#000000"), contrast_ratio(b, "#FFFFFF"))
+    )
+    target = to_rgb(readable_text_color(worst))
+    start = to_rgb(color)
+    for step in range(21):  # 5 % steps: fine enough that the rim is not overdone
+        t = step / 20
+        mixed = to_hex([s * (1 - t) + e * t for s, e in zip(start, target, strict=True)])
+        if all(contrast_ratio(mixed, b) >= minimum for b in backgrounds):
+            return mixed
+    return to_hex(target)
+
+
 def highlight_color(colors: Sequence[str], base: str, alpha: float = 0.45) -> str:
     """The background for text covered by ``colors``: each laid over ``base`` with ``alpha``.
 

@@ -7,6 +7,7 @@ import pytest
 from annotator.core.colors import (
     PALETTE,
     contrast_ratio,
+    ensure_contrast,
     highlight_color,
     next_palette_color,
     normalise_color,
@@ -49,3 +50,21 @@ def test_overlaps_blend_to_a_colour_different_from_each_part():
 
 def test_new_codes_get_an_unused_palette_colour():
     assert next_palette_color([PALETTE[0], PALETTE[1]]) == PALETTE[2]
+
+
+@pytest.mark.parametrize("background", ["#FFFFFF", "#F7F7F7", "#1E1E1E", "#2B2B2B"])
+@pytest.mark.parametrize("color", [*PALETTE, "#808080", "#9E9E9E"])
+def test_a_colour_is_moved_just_far_enough_to_be_seen_on_its_background(
+    color: str, background: str
+) -> None:
+    for minimum in (3.0, 4.5):
+        shown = ensure_contrast(color, [background], minimum)
+        assert contrast_ratio(shown, background) >= minimum
+        if contrast_ratio(color, background) >= minimum:
+            assert shown == normalise_color(color)  # already seen: left as it is
+
+
+def test_a_colour_must_be_seen_on_every_background_given() -> None:
+    shown = ensure_contrast("#000075", ["#1E1E1E", "#262626"], 3.0)
+    assert min(contrast_ratio(shown, b) for b in ("#1E1E1E", "#262626")) >= 3.0
+    assert shown != "#FFFFFF"  # a lighter navy, not white

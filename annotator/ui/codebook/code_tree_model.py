@@ -34,10 +34,11 @@ from PySide6.QtCore import (
     QModelIndex,
     QObject,
     QPersistentModelIndex,
+    QRectF,
     Qt,
     Signal,
 )
-from PySide6.QtGui import QColor, QIcon, QPainter, QPalette, QPixmap
+from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap
 from PySide6.QtWidgets import QApplication
 
 from annotator.core.changes import ChangeSet, Row
@@ -45,6 +46,7 @@ from annotator.core.codebook import CodeTree, order_key
 from annotator.core.models import Code
 from annotator.store import Project
 from annotator.ui.widgets.state import CODE_MIME
+from annotator.ui.widgets.theme import quiet_text_color, swatch_rim_color
 
 Index = QModelIndex | QPersistentModelIndex
 #: The invisible root, as a default argument (Qt's own signatures default to it).
@@ -169,6 +171,9 @@ class CodeTreeModel(QAbstractItemModel):
         self._by_serial: dict[int, _Node] = {}
         self._tree = CodeTree({})
         self._icons: dict[str, QIcon] = {}
+        # Zero-count grey and swatch rims depend on the theme: recomputed when it changes.
+        self._palette_key = -1
+        self._quiet = QColor()
         self._build()
 
     # -- building ----------------------------------------------------------------------
@@ -543,7 +548,8 @@ class CodeTreeModel(QAbstractItemModel):
         if role == Qt.ItemDataRole.ForegroundRole and (
             (col == CODINGS and node.total == 0) or (col == DOCS and node.count == 0)
         ):
-            return QApplication.palette().color(QPalette.ColorRole.PlaceholderText)
+            self._follow_palette()
+            return self._quiet
         if role == Qt.ItemDataRole.ToolTipRole:
             return self._tooltip(node)
         return None
@@ -568,16 +574,31 @@ class CodeTreeModel(QAbstractItemModel):
             lines.append(f"Quick key: {code.quick_key}")
         return "<br>".join(lines)
 
+    def _follow_palette(self) -> None:
+        """Forget the colours worked out for another theme."""
+        palette = QApplication.palette()
+        if palette.cacheKey() != self._palette_key:
+            self._palette_key = palette.cacheKey()
+            self._icons.clear()
+            self._quiet = quiet_text_color(palette)
+
+    def swatch_rim(self, color: str) -> QColor:
+        """The rim of ``color``'s swatch: it stands out from the rows in any theme
+        (WCAG 3:1 for non-text), so a navy code is still a square on a dark list."""
+        return swatch_rim_color(color, QApplication.palette())
+
     def _swatch(self, color: str) -> QIcon:
+        self._follow_palette()
         icon = self._icons.get(color)
         if icon is None:
             pix = QPixmap(14, 14)
             pix.fill(Qt.GlobalColor.transparent)
             painter = QPainter(pix)
             painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-            painter.setPen(QColor(color).darker(150))
+            painter.setPen(self.swatch_rim(color))
             painter.setBrush(QColor(color))
-            painter.drawRoundedRect(1, 1, 12, 12, 3, 3)
+            # On pixel centres: the 1 px rim is drawn crisp, in exactly its colour.
+            painter.drawRoundedRect(QRectF(1.5, 1.5, 11, 11), 3, 3)
             painter.end()
             icon = self._icons[color] = QIcon(pix)
         return icon

@@ -42,7 +42,8 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QApplication, QToolTip, QWidget
 
 from annotator.core.brackets import Bracket
-from annotator.core.colors import readable_text_color
+from annotator.core.colors import ensure_contrast, readable_text_color
+from annotator.ui.widgets.theme import NON_TEXT_CONTRAST
 
 #: Pen styles that tell coders apart, in coder order (then repeating).
 CODER_STYLES = (
@@ -193,10 +194,13 @@ class CodingMargin(QWidget):
         key = (color, style % len(CODER_STYLES), selected)
         pens = self._pen_cache.get(key)
         if pens is None:
-            line = QPen(QColor(color), 3 if selected else 2)
+            # A dark code's bracket on a dark margin is lightened just enough to be seen.
+            window = self.palette().color(QPalette.ColorRole.Window).name()
+            shown = QColor(ensure_contrast(color, [window], NON_TEXT_CONTRAST))
+            line = QPen(shown, 3 if selected else 2)
             line.setStyle(CODER_STYLES[key[1]])
             line.setCapStyle(Qt.PenCapStyle.FlatCap)
-            solid = QPen(QColor(color), 3 if selected else 2)
+            solid = QPen(shown, 3 if selected else 2)
             solid.setCapStyle(Qt.PenCapStyle.FlatCap)
             pens = self._pen_cache[key] = (line, solid)
         return pens
@@ -262,6 +266,7 @@ class CodingMargin(QWidget):
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.PaletteChange:
             self._tag_cache.clear()
+            self._pen_cache.clear()
         super().changeEvent(event)
 
     # -- interaction -------------------------------------------------------------

@@ -27,8 +27,7 @@ from PySide6.QtWidgets import (
 from annotator.core.errors import InvalidInput
 from annotator.core.search import find_all
 from annotator.ui.widgets.messages import ERROR_COLOR
-
-#: Error text colour: a dark red that stays readable on light backgrounds.
+from annotator.ui.widgets.theme import error_text_color
 
 
 @runtime_checkable
@@ -282,11 +281,18 @@ class FindBar(QWidget):
             text = f"{self._current + 1:,} of {n:,}{more}"
         self.status.setText(text)
         self.status.setToolTip(self._error)
-        self.status.setStyleSheet(f"color: {ERROR_COLOR};" if self._error else "")
+        # The dark red of light themes is lightened on a dark bar, to stay readable.
+        red = error_text_color(self.palette(), ERROR_COLOR).name().upper()
+        self.status.setStyleSheet(f"color: {red};" if self._error else "")
         self.prev_button.setEnabled(n > 0)
         self.next_button.setEnabled(n > 0)
 
     # -- keys ------------------------------------------------------------------------
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.PaletteChange and getattr(self, "status", None) is not None:
+            self._show_status()  # the theme changed: the error red follows it
+
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if watched is self.query_edit and event.type() == QEvent.Type.KeyPress:
             assert isinstance(event, QKeyEvent)

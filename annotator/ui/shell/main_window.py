@@ -20,6 +20,7 @@ from PySide6.QtGui import (
     QDropEvent,
     QKeySequence,
     QShortcut,
+    QShowEvent,
 )
 from PySide6.QtWidgets import QDockWidget, QMainWindow, QVBoxLayout, QWidget
 
@@ -28,6 +29,7 @@ from annotator.core.changes import ChangeSet
 from annotator.core.errors import AnnotatorError, ProjectInUse
 from annotator.store import Project
 from annotator.ui.codebook.code_tree import CodeTreePanel
+from annotator.ui.document.coding_margin import CodingMargin
 from annotator.ui.document.document_view import DocumentView
 from annotator.ui.document.find_bar import FindBar
 from annotator.ui.panels.coder_bar import CoderBar
@@ -35,10 +37,12 @@ from annotator.ui.panels.details_pane import DetailsPane
 from annotator.ui.panels.document_list import DocumentListPanel
 from annotator.ui.panels.segment_list import SegmentListPanel
 from annotator.ui.shell.menus import build_menus
+from annotator.ui.shell.window_layout import Fold, PanelFitter, clamp_to_screen
 from annotator.ui.widgets import commands, messages
 from annotator.ui.widgets.bridge import ProjectEvents
 from annotator.ui.widgets.coding_actions import CodingActions
 from annotator.ui.widgets.state import WorkbenchState
+from annotator.ui.widgets.theme import THEME_KEY, apply_theme, current_theme
 
 #: Bump when the dock layout changes so an old saved state is not restored onto it.
 LAYOUT_VERSION = 1
@@ -113,9 +117,20 @@ class MainWindow(QMainWindow):
         self.coding_actions = CodingActions(self.project, self.stack, self.state, self)
         self.coding_actions.ask_coder = self._ask_coder
         self._build_panels()
+        # The text keeps a readable width; the side panels give way (window_layout).
+        self.panels = PanelFitter(
+            self,
+            list(self.docks.values()),
+            self.document_view.text_edit,
+            CodingMargin.MAX_WIDTH,
+            LAYOUT_VERSION,
+        )
         self.menu_actions = build_menus(self)
+        self.panels.foldChanged.connect(self._on_fold)
         self._build_quick_keys()
         self.setAcceptDrops(True)
+        self._clamped = False
+        self._default_pending = False
         self.resize(1400, 900)
         self._restore()
         self.state.currentDocumentChanged.connect(self._drop_foreign_coding)
@@ -426,9 +441,11 @@ class MainWindow(QMainWindow):
             pass  # a stale position (the file changed elsewhere): the top will do
 
     def _restore(self) -> None:
+        if self.settings.contains(THEME_KEY):
+            apply_theme(current_theme(self.settings))  # the theme chosen last time
         geometry = self.settings.value("window/geometry")
-        if geometry is not None:
-            self.restoreGeometry(geometry)
+        self._restored_geometry = geometry is not None and self.restoreGeometry(geometry)
+        clamp_to_screen(self)  # a geometry saved on a larger screen, or one gone since
         state = self.settings.value("window/state")
         if state is None or not self.restoreState(state, LAYOUT_VERSION):
             self._default_layout()
@@ -439,9 +456,18 @@ class MainWindow(QMainWindow):
         self.add_recent(self.project.path)
 
     def _default_layout(self) -> None:
-        """First launch: wide enough side panels to read code names and titles."""
+        """First launch: side panels wide enough to read code names and titles (about a
+        third and a quarter of the window), as long as the text keeps its readable width."""
         d = self.docks
-        self.resizeDocks([d["documents"], d["details"]], [420, 380], Qt.Orientation.Horizontal)
+        self._default_pending = True  # again once shown: only then are the sizes real
+        width, least = self.width(), self.panels.panel_min_width()
+        left, right = max(least, round(width * 0.3)), max(least, round(width * 0.27))
+        over = left + right + self.panels.text_min_width() - width
+        if over > 0:  # a small window: both panels give way alike, down to their minimum
+            give = min(over, left + right - 2 * least)
+            left -= give // 2
+            right -= give - give // 2
+        self.resizeDocks([d["documents"], d["details"]], [left, right], Qt.Orientation.Horizontal)
         self.resizeDocks([d["documents"], d["codebook"]], [300, 560], Qt.Orientation.Vertical)
         self.resizeDocks([d["details"], d["segments"]], [480, 380], Qt.Orientation.Vertical)
 
@@ -465,6 +491,25 @@ class MainWindow(QMainWindow):
     def needs_coder(self) -> bool:
         return self.state.active_coder_id is None
 
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if not self._clamped:  # now the window manager's frame is known: fit it too
+            self._clamped = True
+            if self._restored_geometry:
+                clamp_to_screen(self)
+        if self._default_pending:
+            self._default_pending = False
+            self._default_layout()
+            self._default_pending = False
+
+    def _on_fold(self, fold: Fold) -> None:
+        self.menu_actions["actionShowPanelsButton"].setVisible(fold == Fold.HIDDEN)
+        if fold == Fold.HIDDEN:
+            self.statusBar().showMessage(
+                "Side panels hidden to keep the text readable; Show panels brings them back.",
+                10000,
+            )
+
     def closeEvent(self, event: QCloseEvent) -> None:
         self.details.commit_pending()
         search = getattr(self, "_search_dialog", None)
@@ -472,7 +517,7 @@ class MainWindow(QMainWindow):
             search.runner.stop()  # its connection closes before the project does
         self._remember_reading()
         self.settings.setValue("window/geometry", self.saveGeometry())
-        self.settings.setValue("window/state", self.saveState(LAYOUT_VERSION))
+        self.settings.setValue("window/state", self.panels.layout_state())
         self.settings.sync()
         self._outside_timer.stop()
         self._reading_timer.stop()

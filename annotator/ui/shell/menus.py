@@ -10,16 +10,16 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 import shiboken6
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import QApplication, QMenu, QWidget
 
 from annotator.core.errors import AnnotatorError
 from annotator.ui.shell import file_actions
-from annotator.ui.widgets import messages
+from annotator.ui.widgets import messages, theme
 
 if TYPE_CHECKING:
     from annotator.ui.shell.main_window import MainWindow
@@ -300,23 +300,50 @@ def build_menus(w: MainWindow) -> dict[str, QAction]:
         actions[toggle.objectName()] = toggle
         view_menu.addAction(toggle)
 
+    # The one click back to panels hidden to keep the text readable (window_layout).
+    tip = "Show the side panels hidden to keep the text readable in a small window"
+    view_menu.addAction(act("actionShowPanels", "Show &panels", w.panels.show_panels, tip=tip))
+    show_panels = act("actionShowPanelsButton", "Show panels", w.panels.show_panels, tip=tip)
+    show_panels.setVisible(False)  # on the toolbar only while panels are hidden
+    _theme_menu(w, view_menu, actions)
+
     # -- Toolbar ------------------------------------------------------------------------------
     tb = w.toolbar
     toggle_tb = tb.toggleViewAction()
     toggle_tb.setObjectName("actionToggleMainToolbar")
     view_menu.addAction(toggle_tb)
     actions[toggle_tb.objectName()] = toggle_tb
-    for name in (
-        "actionImportDocuments",
-        "actionUndo",
-        "actionRedo",
-        "actionApplyCode",
-        "actionFind",
-    ):
+    # What must never go behind the overflow "››" comes first (a narrow window drops the
+    # last items): the way back to hidden panels, then who is coding and whose codings
+    # are shown. Import, last, is also in the File menu and takes dropped files.
+    tb.addAction(show_panels)
+    tb.addWidget(w.coder_bar)
+    tb.addSeparator()
+    for name in ("actionUndo", "actionRedo", "actionApplyCode", "actionFind"):
         tb.addAction(actions[name])
     tb.addSeparator()
-    tb.addWidget(w.coder_bar)
+    tb.addAction(actions["actionImportDocuments"])
     return actions
+
+
+def _theme_menu(w: MainWindow, view_menu: QMenu, actions: dict[str, QAction]) -> None:
+    """View -> Theme: Light, Dark or the system's, applied at once and remembered."""
+    menu = view_menu.addMenu("T&heme")
+    _name_menu(menu, "Theme")
+    group = QActionGroup(menu)
+    group.setExclusive(True)
+    chosen = theme.current_theme(w.settings)
+    for name, label in (("light", "&Light"), ("dark", "&Dark"), ("system", "&System")):
+        action = QAction(label, menu)
+        action.setObjectName(f"actionTheme{name.capitalize()}")
+        action.setCheckable(True)
+        action.setChecked(name == chosen)
+        action.triggered.connect(
+            lambda _c=False, t=name: theme.choose_theme(w.settings, cast(theme.Theme, t))
+        )
+        group.addAction(action)
+        menu.addAction(action)
+        actions[action.objectName()] = action
 
 
 def _follow_stack(

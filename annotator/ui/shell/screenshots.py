@@ -18,7 +18,7 @@ from pathlib import Path
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from PySide6.QtCore import QSettings
-from PySide6.QtGui import QColor, QPalette
+from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QApplication
 
 from annotator.io.demo import build_demo
@@ -122,26 +122,10 @@ def shoot(out_dir: Path) -> list[Path]:
 
 
 def dark_palette() -> QPalette:
-    pal = QPalette()
-    role = QPalette.ColorRole
-    for r, c in (
-        (role.Window, "#2b2b2b"),
-        (role.WindowText, "#e6e6e6"),
-        (role.Base, "#1e1e1e"),
-        (role.AlternateBase, "#262626"),
-        (role.Text, "#e6e6e6"),
-        (role.Button, "#333333"),
-        (role.ButtonText, "#e6e6e6"),
-        (role.Highlight, "#3d6fb4"),
-        (role.HighlightedText, "#ffffff"),
-        (role.ToolTipBase, "#333333"),
-        (role.ToolTipText, "#e6e6e6"),
-        (role.PlaceholderText, "#8a8a8a"),
-    ):
-        pal.setColor(r, QColor(c))
-    for r in (role.WindowText, role.Text, role.ButtonText):
-        pal.setColor(QPalette.ColorGroup.Disabled, r, QColor("#6f6f6f"))
-    return pal
+    """The window's own dark theme (View -> Theme -> Dark)."""
+    from annotator.ui.widgets.theme import palette_for
+
+    return palette_for("dark")
 
 
 if __name__ == "__main__":

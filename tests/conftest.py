@@ -88,3 +88,19 @@ def errors(monkeypatch: pytest.MonkeyPatch) -> list[str]:
         messages, "show_error", lambda _parent, err, title="Annotator": seen.append(str(err))
     )
     return seen
+
+
+# -- the REFI-QDA exchange tests -------------------------------------------------------------
+#: Files written by NVivo, MAXQDA, ATLAS.ti and Taguette (the shared material, not in the
+#: repository); ``ANNOTATOR_REFI_SAMPLES`` points elsewhere.
+REFI_SAMPLES = Path(
+    os.environ.get("ANNOTATOR_REFI_SAMPLES", "/work/shared/interop/refi-qda/samples")
+)
+
+
+@pytest.fixture
+def samples() -> Path:
+    """The folder of REFI-QDA files other tools wrote; the test is skipped without it."""
+    if not REFI_SAMPLES.is_dir():
+        pytest.skip(f"the REFI-QDA sample files are not on this machine ({REFI_SAMPLES})")
+    return REFI_SAMPLES

@@ -19,7 +19,7 @@ from annotator.core.colors import next_palette_color
 from annotator.core.errors import Conflict, InvalidInput, NotFound
 from annotator.core.models import Coder, clean_name, utc_now
 from annotator.store.base import ProjectBase
-from annotator.store.codings import CODING_COLUMNS, CODING_FIELDS, join_memos
+from annotator.store.codings import ROW_COLUMNS, ROW_FIELDS, join_memos
 
 
 @dataclass(frozen=True)
@@ -57,8 +57,8 @@ class CoderRemoval:
 
 
 def _reassigned(row: tuple[object, ...], coder_id: str) -> RowChange:
-    """The record of a stored coding (a row in ``CODING_FIELDS`` order) given to ``coder_id``."""
-    before = dict(zip(CODING_FIELDS, row, strict=True))
+    """The record of a stored coding (a row in ``ROW_FIELDS`` order) given to ``coder_id``."""
+    before = dict(zip(ROW_FIELDS, row, strict=True))
     return RowChange("codings", (row[0],), before, {**before, "coder_id": coder_id})
 
 
@@ -162,7 +162,7 @@ class CoderOps(ProjectBase):
         folded: list[tuple[tuple[object, ...], str]] = []
         memos: dict[str, str] = {}
         for row in cur.execute(
-            f"SELECT {CODING_COLUMNS} FROM codings WHERE coder_id = ?", (source_id,)
+            f"SELECT {ROW_COLUMNS} FROM codings WHERE coder_id = ?", (source_id,)
         ).fetchall():
             twin = twins.get((row[1], row[2], row[4], row[5]))
             if twin is None:
@@ -217,7 +217,7 @@ class CoderOps(ProjectBase):
             cur = self.conn.cursor()
             cur.row_factory = None
             rows = cur.execute(
-                f"SELECT {CODING_COLUMNS} FROM codings WHERE coder_id = ?", (coder_id,)
+                f"SELECT {ROW_COLUMNS} FROM codings WHERE coder_id = ?", (coder_id,)
             ).fetchall()
             self._delete_coding_rows(rows, of_coder=coder_id)
             notes = self._memo_ids(coder_id)
@@ -229,7 +229,7 @@ class CoderOps(ProjectBase):
     def _delete_coding_rows(
         self, rows: list[tuple[object, ...]], *, of_coder: str | None = None
     ) -> None:
-        """Delete stored codings (whole rows in ``CODING_FIELDS`` order), recording each for
+        """Delete stored codings (whole rows in ``ROW_FIELDS`` order), recording each for
         undo: with ``of_coder``, ``rows`` are all of that coder's, and one statement deletes
         them (one pass over the table beats a lookup by id for each)."""
         if not rows:
@@ -238,7 +238,7 @@ class CoderOps(ProjectBase):
             self.conn.execute("DELETE FROM codings WHERE coder_id = ?", (of_coder,))
         else:
             self.conn.executemany("DELETE FROM codings WHERE id = ?", [(r[0],) for r in rows])
-        fields = CODING_FIELDS
+        fields = ROW_FIELDS
         self._record_many(
             RowChange("codings", (row[0],), dict(zip(fields, row, strict=True)), None)
             for row in rows

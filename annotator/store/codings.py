@@ -34,6 +34,10 @@ CODING_FIELDS = (
     "updated",
 )
 CODING_COLUMNS = 'id, document_id, code_id, coder_id, start, "end", memo, created, updated'
+#: The whole stored row, as undo records it: ``CODING_FIELDS`` and who last changed it.
+#: A row image recorded for undo must hold every column, or undo finds the row "changed".
+ROW_FIELDS = (*CODING_FIELDS, "updated_by")
+ROW_COLUMNS = f"{CODING_COLUMNS}, updated_by"
 #: A coding as a plain tuple in ``CODING_FIELDS`` order: the bulk read and write paths.
 CodingRow = tuple[str, str, str, str, int, int, str, str, str]
 #: What makes two codings the same: (document_id, code_id, coder_id, start, end).

@@ -10,8 +10,6 @@ import pytest
 from annotator.cli import main
 from annotator.store import Project
 
-SAMPLES = Path("/work/shared/interop/refi-qda/samples")
-
 
 def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
     code = main(list(argv))
@@ -48,16 +46,14 @@ def test_qdpx_export_then_import_prints_what_moved(coded: Path, tmp_path: Path, 
 
 
 def test_qdpx_import_of_the_spec_example_lists_what_was_skipped_and_why(
-    tmp_path: Path, capsys
+    tmp_path: Path, capsys, samples: Path
 ) -> None:
-    if not SAMPLES.is_dir():
-        pytest.skip(f"the REFI-QDA sample files are not on this machine ({SAMPLES})")
     target = tmp_path / "s.sqlite"
     code, out, _ = run(
         capsys,
         "qdpx",
         "import",
-        str(SAMPLES / "specannex_skyloom_TestProject.qdpx"),
+        str(samples / "specannex_skyloom_TestProject.qdpx"),
         "-o",
         str(target),
     )

@@ -5,10 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import codebook_snapshot
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from lxml import etree
+from refi_env import codebook_snapshot
 
 from annotator.core.errors import InvalidInput
 from annotator.io.refi import export_qdc, import_qdc

@@ -7,10 +7,10 @@ import tempfile
 import zipfile
 from pathlib import Path
 
-from conftest import codebook_snapshot
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from lxml import etree
+from refi_env import codebook_snapshot
 
 from annotator.core.errors import Conflict
 from annotator.io.refi import export_qdc, export_qdpx, import_qdc, import_qdpx

@@ -1,23 +1,11 @@
-"""Fixtures for the REFI-QDA tests: the real files other tools wrote, and a codebook snapshot."""
+"""Helpers for the REFI-QDA tests: a codebook snapshot to compare exchanges by.
+
+(The ``samples`` fixture, the files other tools wrote, is in ``tests/conftest.py``.)"""
 
 from __future__ import annotations
 
-from pathlib import Path
-
-import pytest
-
 from annotator.core.codebook import CodeTree
 from annotator.store import Project
-
-SAMPLES = Path("/work/shared/interop/refi-qda/samples")
-
-
-@pytest.fixture
-def samples() -> Path:
-    """The folder of files written by NVivo, MAXQDA, ATLAS.ti and Taguette (not in the repo)."""
-    if not SAMPLES.is_dir():
-        pytest.skip(f"the REFI-QDA sample files are not on this machine ({SAMPLES})")
-    return SAMPLES
 
 
 def codebook_snapshot(project: Project) -> list[tuple[object, ...]]:

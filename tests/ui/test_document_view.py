@@ -33,6 +33,7 @@ from annotator.ui.widgets.state import SPAN_MIME, WorkbenchState, read_span_mime
 
 LEFT = Qt.MouseButton.LeftButton
 NOMOD = Qt.KeyboardModifier.NoModifier
+CTRL = Qt.KeyboardModifier.ControlModifier
 
 
 @dataclass
@@ -316,13 +317,38 @@ def test_dragging_the_end_edge_of_the_selected_coding_resizes_it(env, sample):
     env.state.set_current_coding(coding.id)
     vp = view.text_edit.viewport()
     new_end = text.index(" governance")
-    QTest.mousePress(vp, LEFT, NOMOD, point(view, coding.end))
+    QTest.mousePress(vp, LEFT, CTRL, point(view, coding.end))  # Ctrl: the edge is a grip
     QTest.mouseMove(vp, point(view, new_end))
-    QTest.mouseRelease(vp, LEFT, NOMOD, point(view, new_end))
+    QTest.mouseRelease(vp, LEFT, CTRL, point(view, new_end))
     assert (project.coding(coding.id).start, project.coding(coding.id).end) == (0, new_end)
     assert highlighted(view, coding.id) == text[:new_end]
     env.stack.undo()
     assert project.coding(coding.id).end == coding.end
+
+
+def test_a_plain_drag_from_the_first_word_of_a_new_coding_selects_text_for_a_second_code(
+    env, sample
+):
+    """Issue 8, item 2: the coding just made is selected, and its edge is under the press;
+    a press-and-drag without Ctrl still selects text, and the second code is applied."""
+    view, project = env.view, sample.project
+    text = project.document_text(sample.speech.id)
+    start, end = text.index("developing countries"), text.index("developing countries") + 20
+    first = env.actions.code(sample.speech.id, start, end, code_id=sample.rivalry.id)
+    assert env.state.current_coding_id == first.coding.id  # the new coding is selected
+    vp = view.text_edit.viewport()
+    QTest.mousePress(vp, LEFT, NOMOD, point(view, start))
+    QTest.mouseMove(vp, point(view, start + 5))
+    QTest.mouseMove(vp, point(view, start + 10))
+    QTest.mouseRelease(vp, LEFT, NOMOD, point(view, start + 10))
+    assert (project.coding(first.coding.id).start, project.coding(first.coding.id).end) == (
+        start,
+        end,
+    )  # not resized
+    assert view.selection_span() == (start, start + 10)
+    assert "Resize" not in env.stack.undoText()
+    second = env.actions.code(sample.speech.id, start, start + 10, code_id=sample.norms.id)
+    assert (second.coding.start, second.coding.end) == (start, start + 10)
 
 
 def test_dragging_the_start_edge_snaps_to_a_word_when_snapping_is_on(env, sample, monkeypatch):
@@ -339,9 +365,9 @@ def test_dragging_the_start_edge_snaps_to_a_word_when_snapping_is_on(env, sample
     view.snap_to_words = True
     vp = view.text_edit.viewport()
     target = text.index("US and") + 1  # inside "US"
-    QTest.mousePress(vp, LEFT, NOMOD, point(view, coding.start))
+    QTest.mousePress(vp, LEFT, CTRL, point(view, coding.start))
     QTest.mouseMove(vp, point(view, target))
-    QTest.mouseRelease(vp, LEFT, NOMOD, point(view, target))
+    QTest.mouseRelease(vp, LEFT, CTRL, point(view, target))
     assert project.coding(coding.id).start == text.index("US and")
     assert asked == [
         "This Geopolitical rivalry coding is Ben's. Change the passage it covers anyway?"

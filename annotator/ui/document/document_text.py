@@ -7,8 +7,10 @@
   plain text to clear the selection;
 - with "snap to words" on, a selection made with the mouse (on release) or with
   Shift+arrows (when Shift is let go) is widened to whole words on screen too;
-- drag the selected coding's first or last edge to resize it: the text selection
-  previews the new span and the store changes once, on release;
+- Ctrl+drag the selected coding's first or last edge to resize it (the pointer shows
+  the grip when Ctrl is held over an edge): the text selection previews the new span
+  and the store changes once, on release. A plain press-and-drag always selects
+  text, even from a coding's first letter: the edge is no trap;
 - press inside a text selection and drag to carry the span out (the code tree
   accepts it as a drop);
 - hover to see a tooltip naming the codes and coders under the mouse;
@@ -32,6 +34,7 @@ from typing import Protocol
 from PySide6.QtCore import QEvent, QMimeData, QPoint, Qt
 from PySide6.QtGui import (
     QContextMenuEvent,
+    QCursor,
     QHelpEvent,
     QKeyEvent,
     QMouseEvent,
@@ -63,7 +66,7 @@ from annotator.ui.widgets.state import WorkbenchState
 
 RESIZE_HELP = (
     "Selected coding: Delete removes it; Alt+Shift+←/→ moves its end by a word, "
-    "Alt+Ctrl+←/→ moves its start; or drag its first or last letter's edge."
+    "Alt+Ctrl+←/→ moves its start; or Ctrl+drag its first or last letter's edge."
 )
 #: How close (pixels) to a coding's edge a press grabs the edge.
 EDGE_GRAB = 4
@@ -209,6 +212,8 @@ class DocumentText(QPlainTextEdit):
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         self.release_hold()
+        if event.key() == Qt.Key.Key_Control:
+            self._grip_at_pointer(event.modifiers())
         if self._coding_key(event, dry_run=False):
             event.accept()
             return
@@ -216,6 +221,8 @@ class DocumentText(QPlainTextEdit):
 
     def keyReleaseEvent(self, event: QKeyEvent) -> None:
         super().keyReleaseEvent(event)
+        if event.key() == Qt.Key.Key_Control:
+            self._grip_at_pointer(event.modifiers())
         # Shift+arrows extend the selection a character at a time; letting go of Shift
         # ends it, and then it snaps (snapping each step would jump word by word).
         if event.key() == Qt.Key.Key_Shift and not event.isAutoRepeat():
@@ -226,7 +233,9 @@ class DocumentText(QPlainTextEdit):
         self._press, self._moved, self._mode = pos, False, ""
         self.release_hold()
         if event.button() == Qt.MouseButton.LeftButton and not event.modifiers() & _SHIFT:
-            edge = self._edge_at(pos)
+            # Only Ctrl makes an edge a handle: a researcher who presses on the first word of
+            # the coding just made means to select part of it for a second code.
+            edge = self._edge_at(pos) if event.modifiers() & _CTRL else ""
             if edge:
                 self._mode = edge
                 return
@@ -251,9 +260,7 @@ class DocumentText(QPlainTextEdit):
                 self._drag_selection()
             return
         if not event.buttons():
-            edge = self._edge_at(pos)
-            shape = Qt.CursorShape.SizeHorCursor if edge else Qt.CursorShape.IBeamCursor
-            self.viewport().setCursor(shape)
+            self._show_grip(pos, event.modifiers())
         super().mouseMoveEvent(event)
 
     def mouseReleaseEvent(self, event: QMouseEvent) -> None:
@@ -277,7 +284,16 @@ class DocumentText(QPlainTextEdit):
         menu.exec(event.globalPos())
         menu.deleteLater()
 
+    def _grip_at_pointer(self, modifiers: Qt.KeyboardModifier) -> None:
+        """Pressing or letting go of Ctrl over an edge shows or hides the grip at once."""
+        self._show_grip(self.viewport().mapFromGlobal(QCursor.pos()), modifiers)
+
     # -- mouse gestures ------------------------------------------------------------------
+    def _show_grip(self, pos: QPoint, modifiers: Qt.KeyboardModifier) -> None:
+        edge = self._edge_at(pos) if modifiers & _CTRL else ""
+        shape = Qt.CursorShape.SizeHorCursor if edge else Qt.CursorShape.IBeamCursor
+        self.viewport().setCursor(shape)
+
     def _edge_at(self, pos: QPoint) -> str:
         """ "start"/"end" if ``pos`` is on the selected coding's first or last edge, else ""."""
         host = self._host

@@ -643,3 +643,43 @@ def test_wheel_scrolling_reuses_built_pieces_and_stays_exact(qtbot, project):
         for coding_id in {k for p in view.pieces for k in p.keys}:
             c = project.coding(coding_id)
             assert highlighted(view, coding_id) == text[max(c.start, lo) : min(c.end, hi)]
+
+
+def test_double_click_selects_a_word_and_triple_click_its_paragraph_ready_to_code(env, sample):
+    """Issue 8, item 7 (in a real X window too: test_real_x_window.py). With snapping to
+    words on, the paragraph keeps its final full stop."""
+    view, project = env.view, sample.project
+    view.snap_to_words = True
+    text = project.document_text(sample.speech.id)
+    vp = view.text_edit.viewport()
+    at = inside(view, text.index("developing") + 3)
+    QTest.mouseDClick(vp, LEFT, NOMOD, at)
+    assert view.selection_span() == (text.index("developing"), text.index("developing") + 10)
+    QTest.mousePress(vp, LEFT, NOMOD, at)  # the third click, at once
+    QTest.mouseRelease(vp, LEFT, NOMOD, at)
+    start, end = view.selection_span() or (0, 0)
+    assert text[start:end] == paragraph_of(text, text.index("developing"))
+    coded = env.actions.code(sample.speech.id, start, end, code_id=sample.norms.id)
+    assert (coded.coding.start, coded.coding.end) == (start, end)
+
+
+def test_a_click_long_after_a_double_click_is_a_plain_click(env, sample, qtbot):
+    view, project = env.view, sample.project
+    text = project.document_text(sample.speech.id)
+    vp = view.text_edit.viewport()
+    at = inside(view, text.index("developing") + 3)
+    QTest.mouseDClick(vp, LEFT, NOMOD, at)
+    qtbot.wait(QApplication.doubleClickInterval() + 50)
+    QTest.mousePress(vp, LEFT, NOMOD, at)
+    QTest.mouseRelease(vp, LEFT, NOMOD, at)
+    assert view.selection_span() is None  # a click inside the word: the caret, no paragraph
+
+
+def paragraph_of(text: str, pos: int) -> str:
+    """The paragraph by hand: the stretch between blank lines (the sample has them) or
+    line breaks around ``pos``."""
+    breaks = "\n\n" if "\n\n" in text else "\n"
+    start = text.rfind(breaks, 0, pos)
+    start = 0 if start < 0 else start + len(breaks)
+    end = text.find(breaks, pos)
+    return text[start : len(text) if end < 0 else end].strip()

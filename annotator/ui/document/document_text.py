@@ -3,6 +3,7 @@
 ``DocumentText`` is the read-only, selectable ``QPlainTextEdit`` inside
 ``DocumentView``. It turns events into coding gestures:
 
+- double-click selects a word, triple-click its paragraph, ready to code;
 - click a highlight to select its coding (the shortest under the mouse); click
   plain text to clear the selection;
 - with "snap to words" on, a selection made with the mouse (on release) or with
@@ -31,7 +32,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Protocol
 
-from PySide6.QtCore import QEvent, QMimeData, QPoint, Qt
+from PySide6.QtCore import QElapsedTimer, QEvent, QMimeData, QPoint, Qt
 from PySide6.QtGui import (
     QContextMenuEvent,
     QCursor,
@@ -43,6 +44,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QApplication, QMenu, QPlainTextEdit, QToolTip, QWidget
 
+from annotator.core.passages import paragraph_span
 from annotator.core.shown_codings import ShownCodings
 from annotator.core.textpos import OffsetMap
 from annotator.core.wordsnap import (
@@ -83,6 +85,7 @@ class TextHost(Protocol):
     state: WorkbenchState
     coding_actions: CodingActions
     _text: str  # the document as the store holds it (Qt's plain text may differ)
+    exact_selection: tuple[int, int] | None
 
     @property
     def offsets(self) -> OffsetMap: ...
@@ -117,6 +120,10 @@ class DocumentText(QPlainTextEdit):
         self.document().setDocumentMargin(8)
         self._press: QPoint | None = None
         self._mode = ""  # "", "start"/"end" (moving an edge), "drag" (may drag the selection out)
+        # Where and when the last double-click was: a press soon after, on the same spot,
+        # is the third click of a triple-click (Qt's own would be taken for a press inside
+        # the word just selected, that is, the start of dragging it out).
+        self._double_click: tuple[QPoint, QElapsedTimer] | None = None
         self._moved = False
         self._edge_edit: tuple[str, int, int] | None = None  # coding being resized, new span
         self._centred = False  # keep the caret's line centred (a revealed span)...
@@ -228,10 +235,41 @@ class DocumentText(QPlainTextEdit):
         if event.key() == Qt.Key.Key_Shift and not event.isAutoRepeat():
             self.snap_selection()
 
+    def mouseDoubleClickEvent(self, event: QMouseEvent) -> None:
+        super().mouseDoubleClickEvent(event)  # selects the word
+        if event.button() == Qt.MouseButton.LeftButton:
+            clock = QElapsedTimer()
+            clock.start()
+            self._double_click = (event.position().toPoint(), clock)
+
+    def _is_third_click(self, event: QMouseEvent) -> bool:
+        last, self._double_click = self._double_click, None
+        if last is None or event.button() != Qt.MouseButton.LeftButton:
+            return False
+        where, clock = last
+        near = (event.position().toPoint() - where).manhattanLength()
+        return (
+            clock.elapsed() <= QApplication.doubleClickInterval()
+            and near <= QApplication.startDragDistance()
+        )
+
+    def select_paragraph_at(self, pos: QPoint) -> None:
+        """Select the paragraph under ``pos`` (``core.passages``: blank line to blank line,
+        or the line in a text without blank lines), ready to be coded."""
+        host = self._host
+        start, end = paragraph_span(host._text, position_at(self, host.offsets, pos))
+        if start < end:
+            host.exact_selection = (start, end)
+            self.setTextCursor(span_cursor(self.document(), host.offsets, start, end))
+
     def mousePressEvent(self, event: QMouseEvent) -> None:
         pos = event.position().toPoint()
         self._press, self._moved, self._mode = pos, False, ""
         self.release_hold()
+        if self._is_third_click(event):
+            self._mode = "paragraph"
+            self.select_paragraph_at(pos)
+            return
         if event.button() == Qt.MouseButton.LeftButton and not event.modifiers() & _SHIFT:
             # Only Ctrl makes an edge a handle: a researcher who presses on the first word of
             # the coding just made means to select part of it for a second code.
@@ -254,6 +292,8 @@ class DocumentText(QPlainTextEdit):
         if self._mode in ("start", "end"):
             self._move_edge(self._mode, pos)
             return
+        if self._mode == "paragraph":
+            return
         if self._mode == "drag":
             if self._moved:
                 self._mode, self._press = "", None
@@ -267,6 +307,8 @@ class DocumentText(QPlainTextEdit):
         pos = event.position().toPoint()
         mode, press, moved = self._mode, self._press, self._moved
         self._mode, self._press = "", None
+        if mode == "paragraph":  # the triple-click's selection stays
+            return
         if mode in ("start", "end"):
             self._finish_edge()
             return

@@ -118,6 +118,9 @@ class DocumentView(QWidget):
         self._emphasised: str | None = state.current_coding_id
         self._version = 0  # bumped whenever what is drawn may differ
         self._snap = False
+        #: A selection made whole by a gesture (a triple-click's paragraph, with its final
+        #: full stop): snapping to words, which trims punctuation, leaves it as it is.
+        self.exact_selection: tuple[int, int] | None = None
         #: Per document shown this session: (code point at the top, selection anchor, caret).
         self._reading: dict[str, tuple[int, int, int]] = {}
         self._last_span: tuple[int, int] | None = None
@@ -223,7 +226,7 @@ class DocumentView(QWidget):
             return None
         start = self._offsets.to_codepoint(cursor.selectionStart())
         end = self._offsets.to_codepoint(cursor.selectionEnd(), round_up=True)
-        if self._snap:
+        if self._snap and (start, end) != self.exact_selection:
             start, end = snap_to_words(self._text, start, end)
         return (start, end) if end > start else None
 

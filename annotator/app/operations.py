@@ -39,6 +39,8 @@ from annotator.core.changes import ChangeSet
 from annotator.core.codebook import join_path, name_key, split_path
 from annotator.core.errors import InvalidInput, NotFound
 from annotator.core.models import Code, Coding, clean_name
+from annotator.core.passages import widen
+from annotator.store import Project
 
 T = TypeVar("T")
 
@@ -203,6 +205,21 @@ def code_in_vivo(
     return code_span(
         session, document_id, start, end, new_name=join_path([name]), parent_id=parent_id
     )
+
+
+def widen_spans(project: Project, spans: Sequence[Span], unit: str) -> list[Span]:
+    """Each span widened to its sentence or paragraph (``core.passages``; "hit" keeps it
+    as it is), in order; hits widened to one passage (two hits in one sentence) become
+    one span. Each document's text is read once."""
+    if unit == "hit":
+        return list(dict.fromkeys(spans))
+    texts: dict[str, str] = {}
+    out: list[Span] = []
+    for doc, start, end in spans:
+        if doc not in texts:
+            texts[doc] = project.document_text(doc)
+        out.append((doc, *widen(texts[doc], start, end, unit)))
+    return list(dict.fromkeys(out))
 
 
 def code_spans(

@@ -7,10 +7,12 @@ from collections.abc import Callable
 import pytest
 from conftest import EMOJI, SPEECH, Sample
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QApplication, QCheckBox, QMessageBox, QWidget
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication, QCheckBox, QPushButton, QWidget
 from pytestqt.qtbot import QtBot
 
 from annotator.ui.document.find_bar import ERROR_COLOR
+from annotator.ui.panels.code_hits_dialog import CodeHitsDialog
 from annotator.ui.panels.search_dialog import BEFORE, DOC, MATCH, SearchDialog
 from annotator.ui.widgets.bridge import ProjectEvents
 from annotator.ui.widgets.code_picker import CodePicker
@@ -80,10 +82,24 @@ def when_modal(steps: Callable[[QWidget], None]) -> None:
     QTimer.singleShot(0, run)
 
 
-def click_button(box: QWidget, starts: str) -> None:
-    assert isinstance(box, QMessageBox)
-    button = next(b for b in box.buttons() if b.text().startswith(starts))
-    button.click()
+def click_button(dialog: QWidget, starts: str) -> None:
+    """Click the dialog's button whose text starts with ``starts``, with the mouse."""
+    button = next(b for b in dialog.findChildren(QPushButton) if b.text().startswith(starts))
+    assert button.isEnabled(), f"{button.text()} is disabled"
+    QTest.mouseClick(button, Qt.MouseButton.LeftButton)
+
+
+def code_with(choose: str, unit: str = "hit") -> Callable[[QWidget], None]:
+    """Steps for the "Code search hits" dialog: pick the unit, click ``choose`` (the
+    current code's "Use …" button), then the Code button."""
+
+    def steps(dialog: QWidget) -> None:
+        assert isinstance(dialog, CodeHitsDialog)
+        dialog.unit_buttons[unit].click()
+        click_button(dialog, choose)
+        click_button(dialog, "Code ")
+
+    return steps
 
 
 def test_hits_are_listed_in_context_across_documents(qtbot: QtBot, h: Harness) -> None:
@@ -107,7 +123,7 @@ def test_code_all_with_the_current_code_is_one_undo_step(qtbot: QtBot, h: Harnes
     h.state.set_current_code(rivalry)
     h.search(qtbot, "capacity")
     before = len(h.project.codings())
-    when_modal(lambda box: click_button(box, "Use “Geopolitical rivalry”"))
+    when_modal(code_with("Use “Geopolitical rivalry”"))
     qtbot.mouseClick(h.dialog.code_all_button, Qt.MouseButton.LeftButton)
     speech, emoji = h.sample.speech.id, h.sample.emoji.id
     s1, s2 = SPEECH.index("capacity"), EMOJI.index("Capacity")
@@ -123,9 +139,9 @@ def test_code_all_with_the_current_code_is_one_undo_step(qtbot: QtBot, h: Harnes
 def test_code_all_again_adds_no_duplicates(qtbot: QtBot, h: Harness) -> None:
     h.state.set_current_code(h.sample.norms.id)
     h.search(qtbot, "capacity")
-    when_modal(lambda box: click_button(box, "Use"))
+    when_modal(code_with("Use"))
     h.dialog.code_all()
-    when_modal(lambda box: click_button(box, "Use"))
+    when_modal(code_with("Use"))
     h.dialog.code_all()
     assert len(h.ann_codings(h.sample.norms.id)) == 2 and h.stack.count() == 1
     assert h.dialog.feedback.text().startswith("Nothing to do")
@@ -144,7 +160,12 @@ def test_code_selected_with_a_code_from_the_picker(qtbot: QtBot, h: Harness) -> 
         qtbot.keyClicks(picker.filter_edit, "shaper")
         qtbot.keyClick(picker.filter_edit, Qt.Key.Key_Return)
 
-    when_modal(pick)
+    def choose(dialog: QWidget) -> None:
+        when_modal(pick)  # the picker opens from the dialog's "Choose code…"
+        click_button(dialog, "Choose code")
+        click_button(dialog, "Code ")
+
+    when_modal(choose)
     qtbot.mouseClick(h.dialog.code_selected_button, Qt.MouseButton.LeftButton)
     start = EMOJI.index("rivalry")
     added = set(h.ann_codings(h.sample.norm_shaper.id)) - set(already)
@@ -163,12 +184,13 @@ def test_code_all_with_a_new_code_creates_and_codes_in_one_undo_step(
         qtbot.keyClicks(picker.filter_edit, "China mentions")
         qtbot.keyClick(picker.filter_edit, Qt.Key.Key_Return)
 
-    # Decline the current code, then create one in the picker.
-    def decline(box: QWidget) -> None:
-        when_modal(pick)  # the picker opens once the question is answered
-        click_button(box, "Choose another")
+    # Not the current code: one created in the picker.
+    def choose(dialog: QWidget) -> None:
+        when_modal(pick)
+        click_button(dialog, "Choose code")
+        click_button(dialog, "Code ")
 
-    when_modal(decline)
+    when_modal(choose)
     h.dialog.code_all()
     code = h.project.find_code("China mentions")
     assert [s for _, s, _ in h.ann_codings(code.id)] == [0, SPEECH.index("China are")]
@@ -182,7 +204,7 @@ def test_code_all_with_a_new_code_creates_and_codes_in_one_undo_step(
 
 def test_cancelling_changes_nothing(qtbot: QtBot, h: Harness) -> None:
     h.search(qtbot, "China")
-    when_modal(lambda picker: qtbot.keyClick(picker, Qt.Key.Key_Escape))
+    when_modal(lambda dialog: qtbot.keyClick(dialog, Qt.Key.Key_Escape))
     h.dialog.code_all()
     assert h.stack.count() == 0 and h.dialog.feedback.text() == ""
 
@@ -226,3 +248,67 @@ def test_a_deleted_documents_hits_disappear(qtbot: QtBot, h: Harness) -> None:
     assert h.cell(1, DOC) == "Forum post"
     h.project.delete_document(h.sample.speech.id)
     assert h.dialog.model.rowCount() == 1 and h.cell(0, DOC) == "Forum post"
+
+
+def test_enter_in_the_code_all_dialog_applies_nothing_until_a_code_is_chosen(
+    qtbot: QtBot, h: Harness
+) -> None:
+    """Issue 8, item 4: the code selected in the codebook is offered, not preselected."""
+    h.state.set_current_code(h.sample.norms.id)
+    h.search(qtbot, "capacity")
+    seen: list[bool] = []
+
+    def steps(dialog: QWidget) -> None:
+        assert isinstance(dialog, CodeHitsDialog)
+        assert not dialog.code_button.isEnabled()
+        qtbot.keyClick(dialog, Qt.Key.Key_Return)  # nothing to apply yet
+        seen.append(dialog.isVisible())
+        click_button(dialog, "Use “Norms”")
+        assert dialog.code_button.isEnabled() and "Norms" in dialog.code_label.text()
+        qtbot.keyClick(dialog.code_button, Qt.Key.Key_Return)  # now Enter codes
+
+    when_modal(steps)
+    h.dialog.code_all()
+    assert seen == [True]
+    assert len(h.ann_codings(h.sample.norms.id)) == 2 and h.stack.count() == 1
+
+
+def lines_of(*texts: str) -> list[str]:
+    """The sample's sentences: each line of its texts is one sentence and one paragraph."""
+    return [line for text in texts for line in text.split("\n") if line]
+
+
+@pytest.mark.parametrize(
+    ("unit", "expected"),
+    [
+        ("sentence", {SPEECH.split("\n")[1], EMOJI.split("\n")[1]}),
+        ("paragraph", {SPEECH.split("\n")[1], EMOJI.split("\n")[1]}),
+        ("hit", {"capacity", "Capacity"}),
+    ],
+)
+def test_code_all_widens_each_hit_to_its_sentence_or_paragraph(
+    qtbot: QtBot, h: Harness, unit: str, expected: set[str]
+) -> None:
+    h.state.set_current_code(h.sample.norms.id)
+    h.search(qtbot, "capacity")
+    when_modal(code_with("Use “Norms”", unit))
+    h.dialog.code_all()
+    coded = {
+        (SPEECH if d == h.sample.speech.id else EMOJI)[s:e]
+        for d, s, e in h.ann_codings(h.sample.norms.id)
+    }
+    assert coded == expected and h.stack.count() == 1
+
+
+def test_hits_sharing_a_sentence_code_it_once(qtbot: QtBot, h: Harness) -> None:
+    h.state.set_current_code(h.sample.norms.id)
+    h.dialog.word_box.setChecked(False)
+    h.search(qtbot, "i")  # many hits, several in each sentence
+    assert h.dialog.model.rowCount() > len(lines_of(SPEECH, EMOJI))
+    when_modal(code_with("Use", "sentence"))
+    h.dialog.code_all()
+    stored = [
+        (SPEECH if d == h.sample.speech.id else EMOJI)[s:e]
+        for d, s, e in h.ann_codings(h.sample.norms.id)
+    ]
+    assert sorted(stored) == sorted(x for x in lines_of(SPEECH, EMOJI) if "i" in x.lower())

@@ -31,7 +31,6 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
-    QMessageBox,
     QPushButton,
     QStyledItemDelegate,
     QStyleOptionViewItem,
@@ -41,15 +40,16 @@ from PySide6.QtWidgets import (
 )
 
 from annotator.app.background import Progress
+from annotator.app.operations import widen_spans
 from annotator.app.search import search_read
 from annotator.core.changes import ChangeSet
 from annotator.core.errors import AnnotatorError, InvalidInput
 from annotator.core.search import Hit, HitList
 from annotator.store import Project
+from annotator.ui.panels import code_hits_dialog
 from annotator.ui.widgets import messages
 from annotator.ui.widgets.background import ReadRunner
 from annotator.ui.widgets.bridge import ProjectEvents
-from annotator.ui.widgets.code_picker import PickResult, pick_code
 from annotator.ui.widgets.coding_actions import CodingActions
 from annotator.ui.widgets.messages import ERROR_COLOR
 from annotator.ui.widgets.state import WorkbenchState
@@ -140,21 +140,6 @@ class _ContextDelegate(QStyledItemDelegate):
         super().initStyleOption(option, index)
         if index.column() == BEFORE:
             option.textElideMode = Qt.TextElideMode.ElideLeft
-
-
-def confirm_current_code(parent: QWidget | None, code_name: str, count: int) -> str | None:
-    """ "use" the current code, "choose" another, or None (cancel)."""
-    box = QMessageBox(parent)
-    box.setWindowTitle("Code search hits")
-    box.setIcon(QMessageBox.Icon.Question)
-    box.setText(f"Code {count} passage{'s' if count != 1 else ''} with “{code_name}”?")
-    use = box.addButton(f"Use “{code_name}”", QMessageBox.ButtonRole.AcceptRole)
-    other = box.addButton("Choose another code…", QMessageBox.ButtonRole.ActionRole)
-    box.addButton(QMessageBox.StandardButton.Cancel)
-    box.setDefaultButton(use)
-    box.exec()
-    clicked = box.clickedButton()
-    return "use" if clicked is use else "choose" if clicked is other else None
 
 
 class SearchDialog(QDialog):
@@ -368,19 +353,6 @@ class SearchDialog(QDialog):
     def code_all(self) -> None:
         self._code(list(self.model.hits))
 
-    def _choose(self, count: int) -> PickResult | None:
-        current = self.state.current_code_id
-        if current is not None and current in self.project.code_tree().codes:
-            answer = confirm_current_code(self, self.project.code(current).name, count)
-            if answer is None:
-                return None
-            if answer == "use":
-                return PickResult(current, None)
-        s = "s" if count != 1 else ""
-        return pick_code(
-            self, self.project, self.coding_actions.recent_codes, f"Code {count} passage{s} with…"
-        )
-
     def _code(self, hits: list[Hit]) -> None:
         if not hits:
             messages.show_error(self, "There are no search hits to code.")
@@ -389,10 +361,17 @@ class SearchDialog(QDialog):
             # Before asking for a code, not after: the answer would be wasted.
             messages.show_error(self, "Choose who is coding first (the coder box in the toolbar).")
             return
-        choice = self._choose(len(hits))
-        if choice is None or (choice.code_id is None and not choice.new_name):
+        answer = code_hits_dialog.ask_code_and_unit(
+            self,
+            self.project,
+            self.coding_actions.recent_codes,
+            len(hits),
+            self.state.current_code_id,
+        )
+        if answer is None:
             return
-        spans = [(h.document_id, h.start, h.end) for h in hits]
+        choice, unit = answer
+        spans = widen_spans(self.project, [(h.document_id, h.start, h.end) for h in hits], unit)
         try:
             if choice.code_id is not None:
                 coded = self.coding_actions.code_spans(spans, code_id=choice.code_id)

@@ -105,11 +105,24 @@ def _passages(n: int) -> str:
 class _NewCode:
     name: str
     parent_id: str | None
+    #: Parents the path names that do not exist yet, outermost first: made in the same
+    #: step as the code (the researcher said yes to that).
+    missing: tuple[str, ...] = ()
+
+    def make(self, project: Project) -> Code:
+        """Add the missing parents, then the code (inside the caller's action)."""
+        parent = self.parent_id
+        for name in self.missing:
+            parent = project.add_code(name, parent).id
+        return project.add_code(self.name, parent)
 
 
-def _new_code(session: Session, new_name: str, parent_id: str | None) -> _NewCode:
+def _new_code(
+    session: Session, new_name: str, parent_id: str | None, confirm: Confirm | None = None
+) -> _NewCode:
     """Where a code named by the path ``new_name`` goes: its name and its parent (the
-    path's leading names are existing codes under ``parent_id``, None: the top level)."""
+    path's leading names are codes under ``parent_id``, None: the top level). Leading
+    names with no code yet are refused, unless ``confirm`` says yes to making them."""
     parts = split_path(new_name)
     if not parts:
         raise InvalidInput("A code needs a name.")
@@ -117,11 +130,17 @@ def _new_code(session: Session, new_name: str, parent_id: str | None) -> _NewCod
     if parent_id is not None and parent_id not in tree.codes:
         raise NotFound(f"No parent code with id {parent_id}.")
     parent = parent_id
-    for part in parts[:-1]:
+    for depth, part in enumerate(parts[:-1]):
         key = name_key(part)
         found = next((c for c in tree.children(parent) if name_key(c.name) == key), None)
         if found is None:
+            missing = tuple(clean_name(p) for p in parts[depth:-1])
             where = f"under '{tree.path(parent)}'" if parent is not None else "at the top level"
+            shown = join_path(list(missing))
+            if confirm is not None and confirm(
+                f"There is no code '{shown}' {where} yet. Create it, with '{parts[-1]}' under it?"
+            ):
+                return _NewCode(clean_name(parts[-1]), parent, missing)
             raise NotFound(
                 f"There is no code '{part}' {where} to create '{parts[-1]}' under; "
                 "create it first, or choose another name."
@@ -146,10 +165,12 @@ def code_span(
     new_name: str | None = None,
     parent_id: str | None = None,
     memo: str = "",
+    confirm: Confirm | None = None,
 ) -> Coded:
     """Code ``[start, end)`` of a document as the active coder: with the chosen code
     (``code_id``), or with a new code named by the path ``new_name`` (under
-    ``parent_id``, None: the top level), created in the same step."""
+    ``parent_id``, None: the top level), created in the same step; parents the path
+    names that do not exist are made too if ``confirm`` says yes (else refused)."""
     _one_of(code_id, new_name)
     coder = session.require_coder()
     project = session.project
@@ -163,10 +184,10 @@ def code_span(
         session.used(code.id)
         return Coded(code, (coding,), changes=changes)
     assert new_name is not None
-    new = _new_code(session, new_name, parent_id)
+    new = _new_code(session, new_name, parent_id, confirm)
 
     def run() -> tuple[Code, Coding]:
-        made = project.add_code(new.name, new.parent_id)
+        made = new.make(project)
         return made, project.add_coding(document_id, made.id, coder, start, end, memo=memo)
 
     (code, coding), changes = _act(session, f"Code with new code {new.name}", run)
@@ -229,6 +250,7 @@ def code_spans(
     code_id: str | None = None,
     new_name: str | None = None,
     parent_id: str | None = None,
+    confirm: Confirm | None = None,
 ) -> Coded:
     """Code several (document, start, end) spans in one step (search hits), with the
     chosen code or a new one (as ``code_span``). Spans the active coder has already
@@ -262,10 +284,10 @@ def code_spans(
         session.used(code.id)
         return Coded(code, tuple(codings), skipped=len(spans) - len(codings), changes=changes)
     assert new_name is not None
-    new = _new_code(session, new_name, parent_id)
+    new = _new_code(session, new_name, parent_id, confirm)
 
     def run_new() -> tuple[Code, list[Coding]]:
-        made = project.add_code(new.name, new.parent_id)
+        made = new.make(project)
         return made, [project.add_coding(d, made.id, coder, s, e) for d, s, e in unique]
 
     (made, codings), changes = _act(

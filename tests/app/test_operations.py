@@ -91,6 +91,53 @@ def test_a_path_under_a_code_that_does_not_exist_is_refused(
     assert (len(p.codes()), len(p.codings()), len(steps(p))) == before
 
 
+@pytest.mark.parametrize("answer", [True, False])
+def test_missing_parents_of_a_typed_path_are_made_after_asking(
+    session: Session, sample: Sample, answer: bool
+) -> None:
+    """Issue 8, item 13: "Emotion/Positive/Joy" with no Emotion asks, then makes all
+    three in one step (yes), or refuses and changes nothing (no)."""
+    p = sample.project
+    before = (len(p.codes()), len(p.codings()), len(steps(p)))
+    asked: list[str] = []
+
+    def confirm(question: str) -> bool:
+        asked.append(question)
+        return answer
+
+    if not answer:
+        with pytest.raises(NotFound, match="no code 'Emotion'"):
+            operations.code_span(
+                session, sample.speech.id, 0, 5, new_name="Emotion/Positive/Joy", confirm=confirm
+            )
+        assert (len(p.codes()), len(p.codings()), len(steps(p))) == before
+    else:
+        coded = operations.code_span(
+            session, sample.speech.id, 0, 5, new_name="Emotion/Positive/Joy", confirm=confirm
+        )
+        assert p.code_tree().path(coded.code.id) == "Emotion/Positive/Joy"
+        assert steps(p)[before[2] :] == ["Code with new code Joy"]  # one step for all
+        p.undo()
+        assert (len(p.codes()), len(p.codings())) == before[:2]
+    assert asked == [
+        "There is no code 'Emotion/Positive' at the top level yet. Create it, with 'Joy' under it?"
+    ]
+
+
+def test_a_missing_parent_deeper_down_is_asked_about_from_where_the_path_leaves_the_tree(
+    session: Session, sample: Sample
+) -> None:
+    p = sample.project
+    coded = operations.code_spans(
+        session,
+        [(sample.speech.id, 0, 5), (sample.emoji.id, 0, 4)],
+        new_name="Norms/Soft power/Persuasion",
+        confirm=lambda q: "'Soft power' under 'Norms'" in q,
+    )
+    assert p.code_tree().path(coded.code.id) == "Norms/Soft power/Persuasion"
+    assert len(coded.codings) == 2
+
+
 def test_a_new_name_is_tidied_and_an_escaped_slash_is_part_of_it(
     session: Session, sample: Sample
 ) -> None:

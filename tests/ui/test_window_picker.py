@@ -14,6 +14,7 @@ from window_env import answering, highlighted, select, show_window
 
 from annotator.store import Project
 from annotator.ui import MainWindow
+from annotator.ui.widgets import messages
 from annotator.ui.widgets.code_picker import CodePicker
 
 Key, Mod = Qt.Key, Qt.KeyboardModifier
@@ -168,3 +169,37 @@ def test_ctrl_k_ranks_a_codes_own_name_above_a_recent_code_whose_parent_matches(
     with Project.open(sample.project.path) as fresh:
         assert spans(fresh, risks.id, sample.ann.id) == {CHINA}
     assert errors == []
+
+
+def test_a_typed_path_with_a_missing_parent_asks_then_makes_it_and_codes(
+    qtbot: QtBot,
+    window: MainWindow,
+    sample: Sample,
+    errors: list[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Issue 8, item 13: the placeholder invites "Parent/Child"; a parent that does not
+    exist yet is made after a yes, in the same undo step."""
+    asked: list[str] = []
+    monkeypatch.setattr(
+        messages, "confirm", lambda _p, question, title="": asked.append(question) or True
+    )
+
+    def steps(picker: CodePicker) -> None:
+        qtbot.keyClicks(picker.filter_edit, "Competition and security/Anti-hegemony")
+        qtbot.keyClick(picker.filter_edit, Key.Key_Return)
+
+    select(window, *CHINA)
+    with answering(CodePicker, steps):
+        press_ctrl_k(qtbot, window)
+    assert errors == [] and asked == [
+        "There is no code 'Competition and security' at the top level yet. "
+        "Create it, with 'Anti-hegemony' under it?"
+    ]
+    with Project.open(sample.project.path) as p:
+        code = p.find_code("Competition and security/Anti-hegemony")
+        assert [(c.start, c.end) for c in p.codings(code_ids=[code.id])] == [CHINA]
+    assert window.code_tree.model.index_of(code.id).isValid()
+    window.menu_actions["actionUndo"].trigger()  # parent, code and coding go together
+    with Project.open(sample.project.path) as p:
+        assert len(p.codes()) == 3 and len(p.codings()) == 4

@@ -87,6 +87,14 @@ class CodingActions(QObject):
             self.state.set_current_coding(coded.codings[0].id)
         return coded
 
+    def confirm_parents(self, question: str) -> bool:
+        """Ask before a typed path makes parent codes that do not exist yet
+        (``messages.confirm``: tests patch it)."""
+        parent = self.parent()
+        return messages.confirm(
+            parent if isinstance(parent, QWidget) else None, question, "New parent codes"
+        )
+
     def confirm(self, question: str) -> bool:
         """Ask about another coder's coding (``messages.confirm``: tests patch it)."""
         parent = self.parent()
@@ -123,7 +131,13 @@ class CodingActions(QObject):
         self._ensure_coder()
         return self._made(
             operations.code_span(
-                self.session, document_id, start, end, code_id=code_id, new_name=new_name
+                self.session,
+                document_id,
+                start,
+                end,
+                code_id=code_id,
+                new_name=new_name,
+                confirm=self.confirm_parents,
             )
         )
 
@@ -159,7 +173,9 @@ class CodingActions(QObject):
         has already coded with the code. Selects nothing, unless the Show filter was hiding
         the coder's codings: then they are shown again and the first new one is selected."""
         self._ensure_coder()
-        coded = operations.code_spans(self.session, spans, code_id=code_id, new_name=new_name)
+        coded = operations.code_spans(
+            self.session, spans, code_id=code_id, new_name=new_name, confirm=self.confirm_parents
+        )
         hidden = bool(coded.codings) and not self.session.coder_sets.shows(
             coded.codings[0].coder_id, TEXT
         )

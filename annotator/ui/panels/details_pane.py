@@ -20,7 +20,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QColor, QFocusEvent, QIcon, QKeyEvent, QPalette, QPixmap
+from PySide6.QtGui import QColor, QFocusEvent, QKeyEvent, QPalette
 from PySide6.QtWidgets import (
     QColorDialog,
     QFormLayout,
@@ -42,6 +42,7 @@ from annotator.core.models import Code, Coding
 from annotator.store import Project
 from annotator.ui.widgets import commands, messages
 from annotator.ui.widgets.bridge import ProjectEvents
+from annotator.ui.widgets.code_picker import swatch_icon
 from annotator.ui.widgets.coding_actions import CodingActions
 from annotator.ui.widgets.commands import UndoHistory
 from annotator.ui.widgets.state import WorkbenchState
@@ -332,9 +333,7 @@ class DetailsPane(QWidget):
         for field, edit in self.code_fields.items():
             if force or not edit.is_dirty():
                 edit.load(str(getattr(code, field)))
-        pix = QPixmap(16, 16)
-        pix.fill(QColor(code.color))
-        self.swatch.setIcon(QIcon(pix))
+        self.swatch.setIcon(swatch_icon(code.color, 16, self.palette()))
         self.swatch.setProperty("color", code.color)
         self.path_label.setText(f"Path: {self.project.code_tree().path(code.id)}")
         self._load_usage()

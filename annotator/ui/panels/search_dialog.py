@@ -53,6 +53,7 @@ from annotator.ui.widgets.bridge import ProjectEvents
 from annotator.ui.widgets.coding_actions import CodingActions
 from annotator.ui.widgets.messages import ERROR_COLOR
 from annotator.ui.widgets.state import WorkbenchState
+from annotator.ui.widgets.theme import error_text_color
 
 DOC, BEFORE, MATCH, AFTER = range(4)
 
@@ -331,7 +332,8 @@ class SearchDialog(QDialog):
 
     def _set_count(self, text: str, *, error: bool = False) -> None:
         self.count_label.setText(text)
-        self.count_label.setStyleSheet(f"color: {ERROR_COLOR};" if error else "")
+        red = error_text_color(self.palette(), ERROR_COLOR).name().upper()
+        self.count_label.setStyleSheet(f"color: {red};" if error else "")
 
     def _update_buttons(self) -> None:
         # "Code all" codes every hit: not before they are all in.

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from PySide6.QtCore import QEvent, QObject, QSize, Qt
 from PySide6.QtGui import QColor, QFont, QIcon, QKeyEvent, QPainter, QPalette, QPen, QPixmap
 from PySide6.QtWidgets import (
+    QApplication,
     QDialog,
     QLabel,
     QLineEdit,
@@ -30,6 +31,7 @@ from PySide6.QtWidgets import (
 from annotator.core.code_match import Candidate, rank
 from annotator.core.codebook import name_key
 from annotator.store import Project
+from annotator.ui.widgets.theme import swatch_rim_color
 
 _KIND = Qt.ItemDataRole.UserRole
 _ID = Qt.ItemDataRole.UserRole + 1
@@ -53,14 +55,17 @@ class _Entry:
     definition: str
 
 
-def swatch_icon(color: str, size: int = 14) -> QIcon:
-    """A small rounded square of the code's colour, outlined so pale colours still show."""
+def swatch_icon(color: str, size: int = 14, palette: QPalette | None = None) -> QIcon:
+    """A small rounded square of the code's colour, outlined so pale colours still show
+    (on ``palette``'s lists, the application's by default: the outline stands out from
+    light and dark rows alike)."""
     pix = QPixmap(size, size)
     pix.fill(Qt.GlobalColor.transparent)
     painter = QPainter(pix)
     painter.setRenderHint(QPainter.RenderHint.Antialiasing)
     fill = QColor(color)
-    painter.setPen(QPen(fill.darker(160), 1))
+    rows = palette if palette is not None else QApplication.palette()
+    painter.setPen(QPen(swatch_rim_color(fill.name(), rows), 1))
     painter.setBrush(fill)
     painter.drawRoundedRect(1, 1, size - 2, size - 2, 3, 3)
     painter.end()

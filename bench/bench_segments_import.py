@@ -9,7 +9,7 @@ the same file again into the project that now holds it (every row skipped).
 Prints the best and median wall-clock and CPU times, and the peak of Python
 allocations during one import (``tracemalloc``, measured in a separate run, as
 tracing slows the import down) and the process's peak resident size; and, for
-each file, the same figures for ``read_csv`` alone (the CSV reader's share). Run from
+each file, the same figures for ``read_csv_records`` alone (the CSV reader's share). Run from
 the repository root:
 
     .venv/bin/python bench/bench_segments_import.py [--codings N] [--repeat R] [--profile N]
@@ -42,8 +42,14 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 from annotator.core.models import Coding  # noqa: E402
-from annotator.io.tables.csv_files import read_csv  # noqa: E402
-from annotator.io.tables.segments_csv import COLUMNS, REQUIRED, export_segments, import_segments  # noqa: E402
+from annotator.io.tables.csv_files import read_csv_records  # noqa: E402
+from annotator.io.tables.segments_csv import (  # noqa: E402
+    _CELLS,
+    COLUMNS,
+    REQUIRED,
+    export_segments,
+    import_segments,
+)
 from annotator.store import Project  # noqa: E402
 
 DOCUMENTS = 200
@@ -152,15 +158,16 @@ def peak(make: Callable[[], Project], csv_path: Path) -> float:
 
 
 def reading(csv_path: Path, repeat: int) -> tuple[float, float]:
-    """CPU time (best) and peak allocations of ``read_csv`` alone: the part of an import
+    """CPU time (best) and peak allocations of ``read_csv_records`` (what the import reads
+    the file with) alone: the part of an import
     that is the CSV reader's, not the segment checks' or the store's."""
     cpus = []
     for _ in range(repeat):
         c = time.process_time()
-        read_csv(csv_path, known=COLUMNS, required=REQUIRED)
+        read_csv_records(csv_path, _CELLS, known=COLUMNS, required=REQUIRED)
         cpus.append(time.process_time() - c)
     tracemalloc.start()
-    read_csv(csv_path, known=COLUMNS, required=REQUIRED)
+    read_csv_records(csv_path, _CELLS, known=COLUMNS, required=REQUIRED)
     _, top = tracemalloc.get_traced_memory()
     tracemalloc.stop()
     return min(cpus), top / 1e6
@@ -193,10 +200,10 @@ def show(
     )
     print(
         f"  cpu:  best {min(cpus):.3f} s, median {statistics.median(cpus):.3f} s "
-        f"(of which read_csv alone: {read[0]:.3f} s)"
+        f"(of which reading the CSV alone: {read[0]:.3f} s)"
     )
     print(
-        f"  peak Python allocations (tracemalloc): {memory:.1f} MB (read_csv alone: {read[1]:.1f} MB)"
+        f"  peak Python allocations (tracemalloc): {memory:.1f} MB (reading alone: {read[1]:.1f} MB)"
     )
 
 

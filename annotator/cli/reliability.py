@@ -19,6 +19,7 @@ from annotator.cli.common import Subcommands, plural
 from annotator.core.agreement import LEVELS, Figure, ReliabilityReport, reliability_report
 from annotator.core.agreement.bootstrap import DEFAULT_SEED
 from annotator.core.agreement.explain import EXPLANATIONS
+from annotator.core.agreement.results import format_coefficient
 from annotator.core.errors import InvalidInput
 from annotator.io.tables.reliability_csv import ReliabilityTable, read_reliability_csv
 
@@ -109,7 +110,7 @@ def _details(figure: Figure) -> dict[str, Any]:
 
 
 def _number(value: float | None) -> str:
-    return "—" if value is None else f"{value:.3f}"
+    return format_coefficient(value, "—")
 
 
 def _counts(key: str, f: Any) -> str:

@@ -174,3 +174,12 @@ class BootstrapResult(Figure):
     high: float | None = None
     p_below: Mapping[float, float] = field(default_factory=dict)
     undefined_resamples: int = 0
+
+
+def format_coefficient(value: float | None, missing: str = "n/a") -> str:
+    """A coefficient to three places, as a report prints it: a value that rounds to zero
+    is "0.000" whatever its sign (a "-0.000" reads as a disagreement that is not there)."""
+    if value is None:
+        return missing
+    shown = f"{value:.3f}"
+    return "0.000" if shown == "-0.000" else shown

@@ -168,3 +168,11 @@ def test_pairwise_table_shows_the_coder_who_stands_apart():
     assert max(without, key=lambda c: without[c] or 0) == "C"
     ab = next(r for r in table.pairs if r.coders == ("A", "B"))
     assert ab.units == 9 and ab.cohen_kappa.defined
+
+
+def test_a_coefficient_that_rounds_to_zero_is_printed_without_a_sign() -> None:
+    from annotator.core.agreement.results import format_coefficient
+
+    assert format_coefficient(-0.0000004) == "0.000"
+    assert format_coefficient(-0.0012) == "-0.001"
+    assert format_coefficient(None) == "n/a" and format_coefficient(None, "—") == "—"

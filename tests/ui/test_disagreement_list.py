@@ -98,7 +98,7 @@ def test_the_list_holds_every_disagreement_and_keys_step_through_it(
     assert current(dl) == 1
     # The current row is shown in the text: its document open, its region selected.
     d = dl.model.rows[1].disagreement
-    assert window.state.current_document_id == d.document_id
+    assert window.state.current_document_id == d.document_id  # the text follows the row
     window.document_view.snap_to_words = False  # the selection as made, not widened
     assert window.document_view.selection_span() == (d.start, d.end)
     # What a cell says is each coder's passage, from the stored text.

@@ -143,6 +143,10 @@ class DisagreementWindow(QWidget):
         #: The text's current selection (document, start, end), for Edit….
         self._selection = selection or (lambda: None)
         self.listing: Listing | None = None
+        #: The rows of each (document, code): what one settlement's record covers.
+        self._places: dict[tuple[str, str], list[int]] = {}
+        self._keys: dict[str, list[int]] = {}  # the same by the consensus record's key
+        self._keys_for: str | None = None  # the consensus coder ``_keys`` were made for
         self._keep: tuple[str, str, int, int] | None = None  # the row to return to
         self.runner = ReadRunner(self)
         self.runner.done.connect(self._on_listing)
@@ -184,7 +188,10 @@ class DisagreementWindow(QWidget):
         self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.view.setAlternatingRowColors(True)
         self.view.setWordWrap(False)
-        self.view.verticalHeader().hide()
+        rows = self.view.verticalHeader()
+        rows.hide()
+        rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        rows.setDefaultSectionSize(self.view.fontMetrics().height() + 8)  # one line a row
         header = self.view.horizontalHeader()
         for col, mode in (
             (DOCUMENT, QHeaderView.ResizeMode.Interactive),
@@ -316,6 +323,11 @@ class DisagreementWindow(QWidget):
         if (listing.coder_a, listing.coder_b) != self.chosen()[:2]:
             return  # the choice changed while it was being read
         self.listing = listing
+        self._places, self._keys_for = {}, None
+        for i, r in enumerate(listing.rows):
+            self._places.setdefault(
+                (r.disagreement.document_id, r.disagreement.code_id), []
+            ).append(i)
         names = (self.coder_a.currentText(), self.coder_b.currentText())
         self.model.set_listing(listing.rows, set(listing.settled), names)
         keep = next(
@@ -373,6 +385,8 @@ class DisagreementWindow(QWidget):
         if not index.isValid():
             return
         d = self.model.rows[index.row()].disagreement
+        # Only the text follows the row: making its code current too would re-list that
+        # code's segments at every step (a tenth of a second with thousands of them).
         self.state.reveal(d.document_id, d.start, d.end)
 
     def _count(self) -> None:
@@ -472,15 +486,23 @@ class DisagreementWindow(QWidget):
             self._recheck(range(len(self.model.rows)), refind=True)  # the consensus coder
             return
         if changes.touches("settings") and self.listing.consensus_id is not None:
-            keys = changes.ids("settings")
-            cid = self.listing.consensus_id
-            rows = [
-                i
-                for i, r in enumerate(self.model.rows)
-                if settling.record_key(cid, r.disagreement.document_id, r.disagreement.code_id)
-                in keys
-            ]
-            self._recheck(rows)
+            # Only the rows whose (document, code) record the step wrote or took back.
+            rows = [i for key in changes.ids("settings") for i in self._rows_of(key)]
+            if rows:
+                self._recheck(rows)
+
+    def _rows_of(self, key: str) -> list[int]:
+        """The rows a consensus record (its settings key) covers."""
+        assert self.listing is not None
+        cid = self.listing.consensus_id
+        if cid is None:
+            return []
+        if self._keys_for != cid:  # one key per (document, code), made once per consensus coder
+            self._keys = {
+                settling.record_key(cid, doc, code): at for (doc, code), at in self._places.items()
+            }
+            self._keys_for = cid
+        return self._keys.get(key, [])
 
     def _recheck(self, rows: Sequence[int] | range, *, refind: bool = False) -> None:
         """Whether ``rows`` are settled, read again (``refind``: the consensus coder too)."""

@@ -61,6 +61,8 @@ class CoderBar(QWidget):
         self.view_switch.addItem("My codings only", "mine")
         self.view_switch.addItem("Chosen coders…", "chosen")
         self.view_switch.setToolTip("Whose codings are highlighted and counted")
+        # Wide enough for what it says, "Blind coding: only your codings" included.
+        self.view_switch.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         layout.addWidget(self.view_switch)
         self._chosen: frozenset[str] = frozenset()
         self._before_blind = "all"  # the Show filter's mode while blind coding overrides it

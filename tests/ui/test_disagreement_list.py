@@ -207,3 +207,58 @@ def test_adopting_agreements_gives_the_consensus_the_agreed_passages(
     assert window.project.codings(coder_ids=[consensus.id])
     assert dl.counter.text() == "0 of 60 settled"  # agreements are not disagreements
     assert originals(window) == before
+
+
+def test_a_consensus_coder_of_another_name(
+    qtbot: QtBot, window: MainWindow, errors: list[str]
+) -> None:
+    dl = opened(qtbot, window)
+    d = dl.model.rows[0].disagreement
+    dl.consensus.setText("Agreed version")
+    dl.consensus.editingFinished.emit()
+    QTest.keyClick(dl, Qt.Key.Key_3, CTRL)
+    agreed = settling.find_consensus(window.project, "Agreed version")
+    assert agreed is not None and settling.find_consensus(window.project) is None
+    assert window.project.codings(d.document_id, [d.code_id], [agreed.id])
+    assert dl.counter.text() == "1 of 60 settled"
+    # Back to "Consensus": nothing of it is settled yet.
+    dl.consensus.setText("Consensus")
+    dl.consensus.editingFinished.emit()
+    assert dl.counter.text() == "0 of 60 settled"
+    # A compared coder cannot be the consensus (not even on a row where they coded
+    # nothing, as the current one: Amira did not code it): said, and nothing written.
+    assert not dl.current_row().disagreement.spans.get(coders(window)[0])  # type: ignore[union-attr]
+    steps = len(window.project.history())
+    dl.consensus.setText(AMIRA)
+    assert not dl.decide("union")
+    assert errors and "one of the coders being compared" in errors[-1]
+    assert len(window.project.history()) == steps
+
+
+def test_the_list_follows_the_coders_own_edits(qtbot: QtBot, window: MainWindow) -> None:
+    dl = opened(qtbot, window)
+    a, _b = coders(window)
+    # Amira removes her coding from the first region that has one: its rows change.
+    d = next(r.disagreement for r in dl.model.rows if r.disagreement.spans.get(a))
+    start, end = d.spans[a][0]
+    mine = next(
+        c
+        for c in window.project.codings(d.document_id, [d.code_id], [a])
+        if c.start <= start and end <= c.end
+    )
+    old = dl.listing
+    window.coding_actions.remove(mine.id)
+    qtbot.waitUntil(lambda: dl.listing is not old, timeout=10000)
+    assert dl.listing is not None
+    assert all(
+        (mine.start, mine.end) not in r.disagreement.spans.get(a, ())
+        for r in dl.model.rows
+        if r.disagreement.document_id == mine.document_id and r.disagreement.code_id == mine.code_id
+    )
+
+
+def test_turning_blind_coding_on_closes_the_list(qtbot: QtBot, window: MainWindow) -> None:
+    dl = opened(qtbot, window)
+    assert dl.isVisible()
+    window.menu_actions["actionBlindCoding"].trigger()
+    assert not dl.isVisible()

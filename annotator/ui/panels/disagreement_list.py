@@ -156,6 +156,8 @@ class DisagreementWindow(QWidget):
         self.addActions(list(undo_actions))
         events.changed.connect(self._on_changes)
         events.reloaded.connect(self.refresh)
+        # It shows everyone's codings: blind coding turned on (again) closes it.
+        state.blindCodingChanged.connect(self._on_blind)
         self._fill_choices()
 
     # -- building ----------------------------------------------------------------------
@@ -320,7 +322,7 @@ class DisagreementWindow(QWidget):
 
     def _on_listing(self, listing: object) -> None:
         assert isinstance(listing, Listing)
-        if (listing.coder_a, listing.coder_b) != self.chosen()[:2]:
+        if (listing.coder_a, listing.coder_b, listing.code_id) != self.chosen():
             return  # the choice changed while it was being read
         self.listing = listing
         self._places, self._keys_for = {}, None
@@ -403,6 +405,7 @@ class DisagreementWindow(QWidget):
             return False
         d = self.model.rows[at.row()].disagreement
         try:
+            self._check_consensus()
             resolution = self._resolution(how, d)
             if resolution is None:
                 return False
@@ -416,6 +419,17 @@ class DisagreementWindow(QWidget):
         if following is not None:
             self.select_row(following)
         return True
+
+    def _check_consensus(self) -> None:
+        """The consensus coder must be neither compared coder, even where one of them
+        coded nothing (``settle`` sees only the coders with spans in the region)."""
+        assert self.listing is not None
+        found = settling.find_consensus(self.project, self._consensus_name())
+        if found is not None and found.id in (self.listing.coder_a, self.listing.coder_b):
+            raise InvalidInput(
+                f"{found.name} is one of the coders being compared; choose another name "
+                "for the consensus coder."
+            )
 
     def _resolution(self, how: str, d: rules.RegionLike) -> Resolution | None:
         assert self.listing is not None
@@ -513,11 +527,20 @@ class DisagreementWindow(QWidget):
             found = settling.find_consensus(self.project, self._consensus_name())
             cid = found.id if found is not None else None
             self.listing = Listing(
-                listing.coder_a, listing.coder_b, listing.rows, cid, listing.settled
+                listing.coder_a,
+                listing.coder_b,
+                listing.code_id,
+                listing.rows,
+                cid,
+                listing.settled,
             )
         among = list(rows)
         self.model.set_settled(set(among), find_settled(self.project, cid, self.model.rows, among))
         self._count()
+
+    def _on_blind(self, on: bool) -> None:
+        if on:
+            self.close()
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.runner.stop()

@@ -56,11 +56,12 @@ class Row:
 
 @dataclass(frozen=True)
 class Listing:
-    """Two coders' disagreements, the consensus coder (None: not made yet) and the
-    indexes of the rows it has settled."""
+    """Two coders' disagreements (of one code, or all), the consensus coder (None: not
+    made yet) and the indexes of the rows it has settled."""
 
     coder_a: str
     coder_b: str
+    code_id: str | None  # the one code listed; None: every code
     rows: tuple[Row, ...]
     consensus_id: str | None
     settled: frozenset[int]
@@ -118,7 +119,7 @@ def build_listing(
     consensus = settling.find_consensus(project, consensus_name)
     cid = consensus.id if consensus is not None else None
     settled = settled_rows(project, cid, rows, range(len(rows)))
-    return Listing(coder_a, coder_b, tuple(rows), cid, frozenset(settled))
+    return Listing(coder_a, coder_b, code_id, tuple(rows), cid, frozenset(settled))
 
 
 def listing_read(

@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 import shiboken6
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -40,7 +40,18 @@ from annotator.core.changes import ChangeSet
 from annotator.core.errors import AnnotatorError, InvalidInput
 from annotator.core.settlement import Resolution
 from annotator.store import Project
-from annotator.ui.panels.settle_actions import EditSpanDialog, Listing, Row, listing_read
+from annotator.ui.panels.settle_actions import (
+    CODE,
+    CODER_A,
+    CODER_B,
+    DOCUMENT,
+    SETTLED,
+    DisagreementModel,
+    EditSpanDialog,
+    Listing,
+    Row,
+    listing_read,
+)
 from annotator.ui.panels.settle_actions import settled_rows as find_settled
 from annotator.ui.widgets import commands, messages
 from annotator.ui.widgets.background import ReadRunner
@@ -48,10 +59,6 @@ from annotator.ui.widgets.bridge import ProjectEvents
 from annotator.ui.widgets.commands import UndoHistory
 from annotator.ui.widgets.state import WorkbenchState
 
-Index = QModelIndex | QPersistentModelIndex
-DOCUMENT, CODE, CODER_A, CODER_B, SETTLED = range(5)
-#: The row's index into the listing (never read back from the cell's text).
-RowRole = Qt.ItemDataRole.UserRole + 1
 ALL_CODES = ""
 
 #: The decisions: button label, key, and how the resolution is made from the row.
@@ -62,59 +69,6 @@ DECISIONS: tuple[tuple[str, str, str], ...] = (
     ("overlap", "&Overlap", "Ctrl+4"),
     ("none", "&None", "Ctrl+0"),
 )
-
-
-class DisagreementModel(QAbstractTableModel):
-    """The rows of a ``Listing`` and which are settled."""
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.rows: tuple[Row, ...] = ()
-        self.settled: set[int] = set()
-        self.names = ("Coder A", "Coder B")
-
-    def set_listing(self, rows: Sequence[Row], settled: set[int], names: tuple[str, str]) -> None:
-        self.beginResetModel()
-        self.rows, self.settled, self.names = tuple(rows), set(settled), names
-        self.endResetModel()
-
-    def set_settled(self, rows: set[int], settled: set[int]) -> None:
-        """Rows ``rows`` are settled exactly when they are in ``settled``."""
-        changed = {r for r in rows if (r in self.settled) != (r in settled)}
-        self.settled = (self.settled - rows) | (settled & rows)
-        for row in changed:
-            at = self.index(row, SETTLED)
-            self.dataChanged.emit(at, at)
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else 5
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> object:
-        if orientation != Qt.Orientation.Horizontal or role != Qt.ItemDataRole.DisplayRole:
-            return None
-        return ("Document", "Code", *self.names, "Settled")[section]
-
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
-        if not index.isValid():
-            return None
-        row, col = self.rows[index.row()], index.column()
-        if role == RowRole:
-            return index.row()
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
-            if col == SETTLED:
-                settled = index.row() in self.settled
-                if role == Qt.ItemDataRole.ToolTipRole:
-                    return "Settled" if settled else "Not settled yet"
-                return "✓" if settled else ""
-            return (row.document, row.code, *row.quotes)[col]
-        if role == Qt.ItemDataRole.TextAlignmentRole and col == SETTLED:
-            return int(Qt.AlignmentFlag.AlignCenter)
-        return None
 
 
 class DisagreementWindow(QWidget):

@@ -1,5 +1,5 @@
-"""What the disagreement list reads and asks: the listing, found off the GUI thread, and
-the dialog for drawing a consensus span by hand.
+"""What the disagreement list reads, shows and asks: the listing, found off the GUI
+thread, its table model, and the dialog for drawing a consensus span by hand.
 
 ``listing_read`` is a background read (``app.background``): two coders'
 disagreements (``app.comparison.disagreements``), each with the document's
@@ -7,7 +7,8 @@ title, the code's path and the words each coder coded, and which of them the
 consensus coder has settled (``app.settlement.settled_regions``). Nothing here
 decides anything: core and app do, this only gathers what the table shows.
 
-``EditSpanDialog`` asks for the consensus span of one region: start and end (in
+``DisagreementModel`` shows the rows (the row's index in ``RowRole``, never read
+back from a cell's text) and which are settled. ``EditSpanDialog`` asks for the consensus span of one region: start and end (in
 characters of the document), or the passage selected in the text.
 """
 
@@ -17,6 +18,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -35,6 +37,10 @@ from annotator.core.agreement.disagreements import Disagreement
 from annotator.store import Project
 
 Span = tuple[int, int]
+Index = QModelIndex | QPersistentModelIndex
+DOCUMENT, CODE, CODER_A, CODER_B, SETTLED = range(5)
+#: The row's index into the listing.
+RowRole = Qt.ItemDataRole.UserRole + 1
 #: How many characters of a coder's passage a cell quotes before eliding the rest.
 QUOTE_CHARS = 160
 
@@ -132,6 +138,59 @@ def listing_read(
         return build_listing(project, coder_a, coder_b, code_id, consensus_name, report)
 
     return BackgroundRead(path, work, name="Find disagreements")
+
+
+class DisagreementModel(QAbstractTableModel):
+    """The rows of a ``Listing`` and which are settled."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.rows: tuple[Row, ...] = ()
+        self.settled: set[int] = set()
+        self.names = ("Coder A", "Coder B")
+
+    def set_listing(self, rows: Sequence[Row], settled: set[int], names: tuple[str, str]) -> None:
+        self.beginResetModel()
+        self.rows, self.settled, self.names = tuple(rows), set(settled), names
+        self.endResetModel()
+
+    def set_settled(self, rows: set[int], settled: set[int]) -> None:
+        """Rows ``rows`` are settled exactly when they are in ``settled``."""
+        changed = {r for r in rows if (r in self.settled) != (r in settled)}
+        self.settled = (self.settled - rows) | (settled & rows)
+        for row in changed:
+            at = self.index(row, SETTLED)
+            self.dataChanged.emit(at, at)
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else 5
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> object:
+        if orientation != Qt.Orientation.Horizontal or role != Qt.ItemDataRole.DisplayRole:
+            return None
+        return ("Document", "Code", *self.names, "Settled")[section]
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
+        if not index.isValid():
+            return None
+        row, col = self.rows[index.row()], index.column()
+        if role == RowRole:
+            return index.row()
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+            if col == SETTLED:
+                settled = index.row() in self.settled
+                if role == Qt.ItemDataRole.ToolTipRole:
+                    return "Settled" if settled else "Not settled yet"
+                return "✓" if settled else ""
+            return (row.document, row.code, *row.quotes)[col]
+        if role == Qt.ItemDataRole.TextAlignmentRole and col == SETTLED:
+            return int(Qt.AlignmentFlag.AlignCenter)
+        return None
 
 
 class EditSpanDialog(QDialog):

@@ -90,6 +90,7 @@ def test_the_list_holds_every_disagreement_and_keys_step_through_it(
     assert dl.counter.text() == "0 of 60 settled"
     assert dl.model.headerData(2, Qt.Orientation.Horizontal) == AMIRA
     assert current(dl) == 0
+    assert dl.view.hasFocus()  # the rows take the keys as soon as the list opens
     QTest.keyClick(dl.view, Qt.Key.Key_Down)
     assert current(dl) == 1
     QTest.keyClick(dl, Qt.Key.Key_F9)

@@ -246,9 +246,14 @@ class DisagreementWindow(QWidget):
             at = self.code_box.findData(code_id)
         self.code_box.setCurrentIndex(at)
         self.refresh()
+        self.present()
+
+    def present(self) -> None:
+        """Show the window in front, the rows taking the keys (Up/Down step at once)."""
         self.show()
         self.raise_()
         self.activateWindow()
+        self.view.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def chosen(self) -> tuple[str, str, str | None]:
         code = self.code_box.currentData()

@@ -22,6 +22,7 @@ from annotator.ui.shell import file_actions
 from annotator.ui.widgets import messages, theme
 
 if TYPE_CHECKING:
+    from annotator.ui.panels.disagreement_list import DisagreementWindow
     from annotator.ui.shell.main_window import MainWindow
 
 StdKey = QKeySequence.StandardKey
@@ -520,7 +521,7 @@ def open_disagreements(
     coder_a: str | None = None,
     coder_b: str | None = None,
     code_id: str | None = None,
-) -> QWidget | None:
+) -> DisagreementWindow | None:
     """Open (or bring forward) the disagreement list, on two coders and a code if given
     (the Compare coders window's double-click). Under blind coding it asks first; None
     if the researcher said no."""
@@ -541,9 +542,7 @@ def open_disagreements(
         return window
     if window.listing is None:
         window.refresh()
-    window.show()
-    window.raise_()
-    window.activateWindow()
+    window.present()
     return window
 
 

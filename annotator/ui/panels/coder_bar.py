@@ -1,7 +1,8 @@
 """The toolbar's coder controls: who is coding now, and whose codings are shown.
 
 The active coder is always visible (here and in the window title): codings
-that "vanish" in other tools usually went to the wrong coder.
+that "vanish" in other tools usually went to the wrong coder. Under blind coding
+the Show box says so and cannot be changed (Coders -> Blind coding turns it off).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from annotator.app import blind
 from annotator.core.changes import ChangeSet
 from annotator.core.errors import AnnotatorError
 from annotator.store import Project
@@ -27,6 +29,7 @@ from annotator.ui.widgets.bridge import ProjectEvents
 from annotator.ui.widgets.state import WorkbenchState
 
 NEW_CODER = "__new__"
+BLIND = "blind"
 
 
 class CoderBar(QWidget):
@@ -58,13 +61,18 @@ class CoderBar(QWidget):
         self.view_switch.addItem("My codings only", "mine")
         self.view_switch.addItem("Chosen coders…", "chosen")
         self.view_switch.setToolTip("Whose codings are highlighted and counted")
+        # Wide enough for what it says, "Blind coding: only your codings" included.
+        self.view_switch.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         layout.addWidget(self.view_switch)
         self._chosen: frozenset[str] = frozenset()
+        self._before_blind = "all"  # the Show filter's mode while blind coding overrides it
         self._reload()
         self.selector.activated.connect(self._on_selected)
         self.view_switch.activated.connect(self._on_view)
         state.activeCoderChanged.connect(self._on_active_coder)
         state.visibleCodersChanged.connect(self._on_visible_changed)
+        state.blindCodingChanged.connect(self._on_blind)
+        self._on_blind(state.blind_coding)
         events.changed.connect(self._on_changes)
         events.reloaded.connect(self._reload)  # coders added or renamed elsewhere
 
@@ -142,11 +150,16 @@ class CoderBar(QWidget):
         """``"all"``, ``"mine"`` or ``"chosen"`` (with ``chosen`` coder ids)."""
         if chosen is not None:
             self._chosen = chosen
+        if self.state.blind_coding:  # the choice waits for blind coding to end
+            self._before_blind = mode
+            return
         self.view_switch.setCurrentIndex(self.view_switch.findData(mode))
         self._apply_view()
 
     def _apply_view(self) -> None:
         mode = self.view_switch.currentData()
+        if mode == BLIND:
+            return  # blind coding decides; the Show filter keeps its choice for later
         if mode == "mine":
             active = self.state.active_coder_id
             self.state.set_visible_coders(frozenset([active]) if active else frozenset())
@@ -155,14 +168,37 @@ class CoderBar(QWidget):
         else:
             self.state.set_visible_coders(None)
 
-    def _on_visible_changed(self, visible: object) -> None:
+    def _on_visible_changed(self, _visible: object) -> None:
         """Someone else changed whose codings are shown (a new coding un-hid its coder)."""
-        if isinstance(visible, frozenset) and self.view_switch.currentData() != "mine":
-            self._chosen = visible
+        chosen = self.state.chosen_coders()
+        if isinstance(chosen, frozenset) and self.view_switch.currentData() not in ("mine", BLIND):
+            self._chosen = chosen
+        self._sync_view_switch()
+
+    def _on_blind(self, on: bool) -> None:
+        """Blind coding overrides the Show filter: the box says so and is locked."""
+        at = self.view_switch.findData(BLIND)
+        if on and at < 0:
+            self._before_blind = str(self.view_switch.currentData() or "all")
+            self.view_switch.addItem(blind.SHOW_LABEL, BLIND)
+        elif not on and at >= 0:
+            self.view_switch.removeItem(at)
+            # The Show filter as it was before ("mine" now meaning the current coder).
+            self.view_switch.setCurrentIndex(self.view_switch.findData(self._before_blind))
+            self._apply_view()
+        self.view_switch.setEnabled(not on)
+        self.view_switch.setToolTip(
+            "Blind coding is on (Coders menu): each coder sees only their own codings"
+            if on
+            else "Whose codings are highlighted and counted"
+        )
         self._sync_view_switch()
 
     def _sync_view_switch(self) -> None:
-        vis = self.state.visible_coder_ids
+        if self.state.blind_coding:
+            self.view_switch.setCurrentIndex(self.view_switch.findData(BLIND))
+            return
+        vis = self.state.chosen_coders()
         mode = (
             "all" if vis is None else ("mine" if vis == {self.state.active_coder_id} else "chosen")
         )

@@ -114,6 +114,7 @@ class MainWindow(QMainWindow):
         self.stack.setObjectName("undoHistory")
         self.session = Session(self.project, run=commands.runner(self.stack))
         self.state = WorkbenchState(self, session=self.session)
+        self.state.watch(self.events)  # blind coding follows undo, redo, other programs
         self.coding_actions = CodingActions(self.project, self.stack, self.state, self)
         self.coding_actions.ask_coder = self._ask_coder
         self._build_panels()
@@ -515,6 +516,9 @@ class MainWindow(QMainWindow):
         search = getattr(self, "_search_dialog", None)
         if search is not None:
             search.runner.stop()  # its connection closes before the project does
+        disagreements = getattr(self, "_disagreements", None)
+        if disagreements is not None:
+            disagreements.runner.stop()
         self._remember_reading()
         self.settings.setValue("window/geometry", self.saveGeometry())
         self.settings.setValue("window/state", self.panels.layout_state())

@@ -22,6 +22,7 @@ from annotator.ui.shell import file_actions
 from annotator.ui.widgets import messages, theme
 
 if TYPE_CHECKING:
+    from annotator.ui.panels.disagreement_list import DisagreementWindow
     from annotator.ui.shell.main_window import MainWindow
 
 StdKey = QKeySequence.StandardKey
@@ -260,6 +261,21 @@ def build_menus(w: MainWindow) -> dict[str, QAction]:
     coders_menu.addAction(
         act("actionManageCoders", "Mana&ge coders…", lambda: _people(w, "coders"))
     )
+    coders_menu.addSeparator()
+    blind = act(
+        "actionBlindCoding",
+        "&Blind coding",
+        lambda: _blind(w, actions["actionBlindCoding"]),
+        tip="Each coder sees only their own codings until the coders are compared",
+    )
+    blind.setCheckable(True)
+    blind.setChecked(w.state.blind_coding)
+    w.state.blindCodingChanged.connect(blind.setChecked)  # undo, redo, another program
+    coders_menu.addAction(blind)
+    coders_menu.addAction(
+        act("actionDisagreements", "&Disagreements…", lambda: open_disagreements(w),
+            tip="Step through two coders' disagreements and settle them into a consensus")
+    )  # fmt: skip
 
     # -- Document: memos and attributes of the open document; the project journal ----------
     document_menu = bar.addMenu("Documen&t")
@@ -491,6 +507,43 @@ def _switch(w: MainWindow, path: Path | None) -> None:
         return
     w.close()
     QApplication.processEvents()
+
+
+def _blind(w: MainWindow, action: QAction) -> None:
+    from annotator.ui.widgets.blind_coding import switch
+
+    switch(w, w.state, action.isChecked())
+    action.setChecked(w.state.blind_coding)  # as it is, if it could not be switched
+
+
+def open_disagreements(
+    w: MainWindow,
+    coder_a: str | None = None,
+    coder_b: str | None = None,
+    code_id: str | None = None,
+) -> DisagreementWindow | None:
+    """Open (or bring forward) the disagreement list, on two coders and a code if given
+    (the Compare coders window's double-click). Under blind coding it asks first; None
+    if the researcher said no."""
+    from annotator.ui.panels.disagreement_list import DisagreementWindow
+    from annotator.ui.widgets.blind_coding import ask_before_comparing
+
+    if not ask_before_comparing(w, w.state):
+        return None
+    window = getattr(w, "_disagreements", None)
+    if window is None or not shiboken6.isValid(window):
+        undo = [w.menu_actions[n] for n in ("actionUndo", "actionRedo")]
+        window = DisagreementWindow(
+            w.project, w.events, w.stack, w.state, w, selection=w._selection, undo_actions=undo
+        )
+        w._disagreements = window  # type: ignore[attr-defined]
+    if coder_a is not None and coder_b is not None:
+        window.show_for(coder_a, coder_b, code_id)
+        return window
+    if window.listing is None:
+        window.refresh()
+    window.present()
+    return window
 
 
 def _history(w: MainWindow) -> None:

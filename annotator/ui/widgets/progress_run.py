@@ -111,6 +111,8 @@ class ProgressRun(QObject, Generic[T]):
             loop.exec()
         self._worker.wait()
         QCoreApplication.sendPostedEvents(self, 0)  # progress queued before the end
+        # Closing a progress dialog emits ``canceled``: the work is over, that is no Cancel.
+        self.dialog.canceled.disconnect(self.cancel)
         self.dialog.close()
         self.dialog.deleteLater()
         if self._worker.error is not None:

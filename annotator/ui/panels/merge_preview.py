@@ -109,12 +109,15 @@ class MergePreviewDialog(QDialog):
                     item.setFont(1, bold)
         if several:
             self.adds.expandAll()
+        self.adds.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
+        self.adds.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self._fit_height(self.adds)
         header = self.adds.header()
         header.setStretchLastSection(False)
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         for col in (1, 2):
             header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
-        layout.addWidget(self.adds, 2)
+        layout.addWidget(self.adds)
 
         matches = [(p.source, m) for p in plans for m in p.matches]
         if matches:
@@ -150,10 +153,13 @@ class MergePreviewDialog(QDialog):
         self.conflicts.setColumnHidden(0, not several)
         for col in range(len(CONFLICT_HEADERS)):
             self.conflicts.resizeColumnToContents(col)
-        for col in (2, 3, 4):  # long memos or names must not push the outcome off screen
-            self.conflicts.setColumnWidth(col, min(self.conflicts.columnWidth(col), 220))
+        # Long names or definitions must not push "what the merge does" off screen: they
+        # are cut short (the whole text is the row's tooltip).
+        for col, most in ((0, 160), (2, 300), (3, 170), (4, 170)):
+            self.conflicts.setColumnWidth(col, min(self.conflicts.columnWidth(col), most))
+        self.conflicts.header().setStretchLastSection(True)
         self.conflicts.setVisible(bool(n))
-        layout.addWidget(self.conflicts, 3)
+        layout.addWidget(self.conflicts, 1)
 
         self.nothing = QLabel("Nothing to add: this project already holds all of it.")
         self.nothing.setObjectName("mergeNothing")
@@ -171,7 +177,19 @@ class MergePreviewDialog(QDialog):
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
-        self.resize(820, 560 if n else 420)
+        (self.merge_button if self.merge_button.isEnabled() else cancel).setFocus()
+        self.resize(1000, 600 if n else 360)
+
+    @staticmethod
+    def _fit_height(tree: QTreeWidget) -> None:
+        """As tall as its rows (a handful), so the conflicts get the room."""
+        rows, item = 0, tree.topLevelItem(0)
+        while item is not None:
+            rows += 1
+            item = tree.itemBelow(item)
+        row = max(tree.sizeHintForRow(0), tree.fontMetrics().height() + 4)
+        frame = 2 * tree.frameWidth() + tree.header().sizeHint().height()
+        tree.setFixedHeight(frame + row * max(rows, 1) + 4)
 
     def added_counts(self) -> dict[tuple[str, str], int]:
         """(copy, kind) -> how many the merge adds, as the table shows them (tests, scripts)."""
@@ -230,4 +248,4 @@ class SummaryDialog(QDialog):
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
-        self.resize(640, 200 + 18 * min(len(lines), 16))
+        self.resize(720, 200 + 18 * min(len(lines), 16))

@@ -99,6 +99,17 @@ def read_summary(qtbot: QtBot, into: list[str], button: str) -> object:
     return steps
 
 
+def press_cancel(qtbot: QtBot) -> object:
+    """Press the progress dialog's Cancel, as the researcher does."""
+
+    def steps(dialog: QProgressDialog) -> None:
+        button = dialog.findChild(QPushButton)
+        assert button is not None and button.text() == "Cancel"
+        qtbot.mouseClick(button, LEFT)
+
+    return steps
+
+
 # -- REFI-QDA projects -------------------------------------------------------------------------
 def test_a_project_exported_as_qdpx_imports_as_a_new_project_with_the_same_codings(
     qtbot, window, sample: Sample, exchange, opened, errors, monkeypatch
@@ -161,19 +172,38 @@ def test_cancelling_a_qdpx_import_leaves_no_project_file(
     answer_file(monkeypatch, "open_file", qdpx)
     answer_file(monkeypatch, "save_file", target)
 
-    def cancel(dialog: QProgressDialog) -> None:
-        button = dialog.findChild(QPushButton)
-        assert button is not None and button.text() == "Cancel"
-        qtbot.mouseClick(button, LEFT)
-
     with (
-        answering(QProgressDialog, cancel) as progress,
+        answering(QProgressDialog, press_cancel(qtbot)) as progress,
         answering(SummaryDialog, lambda d: d.accept(), timeout_ms=1000) as summaries,
     ):
         window.menu_actions["actionImportQdpx"].trigger()
     assert len(progress) == 1 and summaries == [] and errors == []
     assert sorted(p.name for p in exchange.iterdir()) == ["big.qdpx"]  # no project, no leftovers
     assert "no project was created" in window.statusBar().currentMessage()
+
+
+def test_cancelling_a_qdpx_export_leaves_no_file(qtbot, window, exchange, errors, monkeypatch):
+    real = refi.export_qdpx
+
+    def slow(project, path, progress=None, cancel=None):  # type: ignore[no-untyped-def]
+        """The real export, held at its first progress report until Cancel is pressed."""
+
+        def held(done: int, total: int) -> None:
+            assert progress is not None and cancel is not None
+            progress(done, total)
+            deadline = time.monotonic() + 5
+            while not cancel() and time.monotonic() < deadline:
+                time.sleep(0.01)
+
+        return real(project, path, held, cancel)
+
+    monkeypatch.setattr(refi, "export_qdpx", slow)
+    answer_file(monkeypatch, "save_file", exchange / "out.qdpx")
+    with answering(QProgressDialog, press_cancel(qtbot)) as progress:
+        window.menu_actions["actionExportQdpx"].trigger()
+    assert len(progress) == 1 and errors == []
+    assert list(exchange.iterdir()) == []
+    assert "no file was written" in window.statusBar().currentMessage()
 
 
 def test_an_nvivo_project_imports_with_a_summary_of_what_came_in(

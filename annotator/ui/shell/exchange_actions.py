@@ -282,6 +282,8 @@ def merge_copies(window: MainWindow, paths: list[Path]) -> MergePreview | None:
         return None
     # On the GUI thread, through the window's session: one step of its own history.
     QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+    window.statusBar().showMessage("Merging…")
+    window.statusBar().repaint()  # painted now; no other event may run before the write
     try:
         done = merge(window.session, paths, expected=preview)
     except AnnotatorError as err:

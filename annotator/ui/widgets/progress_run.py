@@ -47,6 +47,9 @@ def progress_dialog(parent: QWidget, label: str, maximum: int, name: str) -> QPr
     dialog.setMinimumDuration(SHOW_AFTER_MS)
     dialog.setAutoClose(False)
     dialog.setAutoReset(False)
+    # Starts the clock: otherwise Qt shows the dialog after its own 4 s unless progress is
+    # reported again, and work that reports once and then takes long would show none.
+    dialog.setValue(0)
     return dialog
 
 

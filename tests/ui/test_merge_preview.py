@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from PySide6.QtWidgets import QPushButton
+from PySide6.QtCore import QDeadlineTimer, Qt, QTimer
+from PySide6.QtWidgets import QApplication, QCheckBox, QDialog, QPushButton
 from pytestqt.qtbot import QtBot
 from window_env import LEFT, answering, show_window
 
@@ -247,3 +248,52 @@ def test_the_preview_of_two_copies_names_each_one(qtbot, copies, tmp_path):
         for i in range(dialog.conflicts.topLevelItemCount())
     }
     assert sources == {"amira.sqlite"}  # Ben only added a code: no conflict of his
+
+
+def test_what_the_project_deleted_stays_deleted_unless_the_researcher_brings_it_back(
+    qtbot, window, copies, choose, errors
+):
+    security = next(c for c in window.project.codes() if c.name == "Security risks")
+    window.project.delete_code(security.id, "delete")  # the lead dropped the code
+    seen: list[tuple[int, bool]] = []
+
+    def look(dialog: MergePreviewDialog) -> None:
+        codes = {kind: n for (_s, kind), n in dialog.added_counts().items()}["codes"]
+        deleted = [
+            dialog.conflicts.topLevelItem(i).text(1)  # type: ignore[union-attr]
+            for i in range(dialog.conflicts.topLevelItemCount())
+        ].count("deleted in target")
+        seen.append((codes, deleted > 0))
+        box = dialog.findChild(QCheckBox, "restoreDeleted")
+        assert box is not None
+        if not box.isChecked():
+            box.setFocus()
+            qtbot.keyClick(box, Qt.Key.Key_Space)  # plans again: a second preview opens
+        else:
+            press(qtbot, dialog, "mergeButton")
+
+    choose.append([copies.amira])
+    previews: list[MergePreviewDialog] = []
+    deadline = QDeadlineTimer(10_000)
+
+    def answer_each_preview() -> None:
+        """Like ``answering``, for a flow that opens one preview after another."""
+        dialog = QApplication.activeModalWidget()
+        if isinstance(dialog, MergePreviewDialog) and dialog.isVisible() and dialog not in previews:
+            previews.append(dialog)
+            look(dialog)
+        if deadline.hasExpired():
+            if isinstance(dialog, QDialog):
+                dialog.reject()  # fail, not hang
+        elif len(previews) < 2 or previews[-1].isVisible():
+            QTimer.singleShot(20, answer_each_preview)
+
+    QTimer.singleShot(0, answer_each_preview)
+    with answering(SummaryDialog, lambda d: press(qtbot, d, "summaryClose")) as summaries:
+        window.menu_actions["actionMergeCopy"].trigger()
+    assert len(previews) == 2 and len(summaries) == 1 and errors == []
+    # First: the deleted code is a conflict and is not added; then it comes back.
+    assert seen[0][1] and not seen[1][1]
+    assert seen[1][0] == seen[0][0] + 1
+    with Project.open(copies.project, read_only=True) as p:
+        assert "Security risks" in {c.name for c in p.codes()}

@@ -5,7 +5,9 @@ what it adds (documents, codes, coders, codings, memos, attributes, with counts)
 and what the project already holds, the items found under another name or id, and
 every conflict with its reason and what the merge does about it. It computes
 nothing: the plan is ``core.merge_plan``'s, the words ``app.merge``'s. "Merge"
-accepts the dialog, "Cancel" rejects it; the caller writes (or not).
+accepts the dialog, "Cancel" rejects it; the caller writes (or not). When the
+copies hold what this project deleted, "Bring back what this project deleted"
+ends the dialog with ``REPLAN``: the caller plans again and shows the new preview.
 
 ``SummaryDialog`` is the report afterwards (a merge, a REFI-QDA import): a headline
 and the summary's lines, selectable so they can be copied into a methods note, and
@@ -20,6 +22,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QCheckBox,
     QDialog,
     QDialogButtonBox,
     QHeaderView,
@@ -35,6 +38,11 @@ from PySide6.QtWidgets import (
 from annotator.app.merge import MergePreview, kind_label
 
 ADD_HEADERS = ("", "Added", "Already here")
+#: The dialog's result when the researcher changed "bring back what this project
+#: deleted": the caller plans again with ``restore_deleted`` and shows a new preview.
+REPLAN = 2
+#: The conflict kind of an item the project's history shows it deleted.
+DELETED_HERE = "deleted in target"
 CONFLICT_HEADERS = ("Copy", "What", "About", "Here", "In the copy", "What the merge does")
 
 
@@ -61,9 +69,12 @@ def _tree(name: str, headers: Sequence[str]) -> QTreeWidget:
 class MergePreviewDialog(QDialog):
     """The preview of merging one or more copies; accepted = "Merge"."""
 
-    def __init__(self, preview: MergePreview, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, preview: MergePreview, parent: QWidget | None = None, *, restore_deleted: bool = False
+    ) -> None:
         super().__init__(parent)
         self.preview = preview
+        self.restore_deleted = restore_deleted
         self.setObjectName("mergePreviewDialog")
         self.setWindowTitle("Merge a coder's copy")
         self.setWindowModality(Qt.WindowModality.WindowModal)
@@ -161,6 +172,18 @@ class MergePreviewDialog(QDialog):
         self.conflicts.setVisible(bool(n))
         layout.addWidget(self.conflicts, 1)
 
+        deleted = sum(c.kind == DELETED_HERE for _, c in conflicts)
+        if deleted or restore_deleted:
+            # What the project deleted stays deleted unless the researcher says otherwise.
+            self.restore = QCheckBox(
+                "Bring back what this project deleted"
+                + (f" ({deleted} item{'s' if deleted != 1 else ''})" if deleted else "")
+            )
+            self.restore.setObjectName("restoreDeleted")
+            self.restore.setChecked(restore_deleted)
+            self.restore.toggled.connect(self._replan)
+            layout.addWidget(self.restore)
+
         self.nothing = QLabel("Nothing to add: this project already holds all of it.")
         self.nothing.setObjectName("mergeNothing")
         self.nothing.setVisible(preview.writes_nothing)
@@ -179,6 +202,10 @@ class MergePreviewDialog(QDialog):
         layout.addWidget(buttons)
         (self.merge_button if self.merge_button.isEnabled() else cancel).setFocus()
         self.resize(1000, 600 if n else 360)
+
+    def _replan(self, on: bool) -> None:
+        self.restore_deleted = on
+        self.done(REPLAN)
 
     @staticmethod
     def _fit_height(tree: QTreeWidget) -> None:

@@ -30,7 +30,7 @@ from PySide6.QtWidgets import QDialog
 from annotator.core.errors import AnnotatorError
 from annotator.io.files import display_name
 from annotator.store import Project
-from annotator.ui.panels.merge_preview import MergePreviewDialog, SummaryDialog
+from annotator.ui.panels.merge_preview import REPLAN, MergePreviewDialog, SummaryDialog
 from annotator.ui.widgets import commands, file_dialogs, messages
 from annotator.ui.widgets.progress_run import CancelFn, ProgressFn, ProgressRun, run_with_progress
 
@@ -241,6 +241,31 @@ def ask_export_codebook(window: MainWindow) -> Path | None:
     return path
 
 
+def _plan_merge(window: MainWindow, paths: list[Path], restore: bool) -> MergePreview | None:
+    """The preview, read and planned on a worker thread; None if refused or cancelled."""
+    from annotator.app.merge import preview_merge
+
+    target = window.project.path
+
+    def plan(_progress: ProgressFn, _cancel: CancelFn) -> MergePreview:
+        # Its own read-only connection: the window's belongs to the GUI thread.
+        with Project.open(target, read_only=True) as project:
+            return preview_merge(project, paths, restore_deleted=restore)
+
+    run: ProgressRun[MergePreview] = ProgressRun(
+        window, "Reading the copies…", plan, "mergeProgress"
+    )
+    try:
+        preview = run.run()
+    except (AnnotatorError, OSError) as err:
+        messages.show_error(window, str(err))
+        return None
+    if run.cancelled:  # planning cannot stop midway; its result is simply not used
+        window.statusBar().showMessage("Merge cancelled; nothing was written.", 8000)
+        return None
+    return preview
+
+
 # -- merging coders' copies ------------------------------------------------------------------
 def ask_merge(window: MainWindow) -> MergePreview | None:
     """File → Merge a coder's copy: choose, preview, then merge (or not); what was merged."""
@@ -256,28 +281,21 @@ def ask_merge(window: MainWindow) -> MergePreview | None:
 
 
 def merge_copies(window: MainWindow, paths: list[Path]) -> MergePreview | None:
-    from annotator.app.merge import merge, preview_merge, summary_lines
+    from annotator.app.merge import merge, summary_lines
 
     window.details.commit_pending()  # the preview must see what the merge will meet
-    target = window.project.path
-
-    def plan(_progress: ProgressFn, _cancel: CancelFn) -> MergePreview:
-        with Project.open(target, read_only=True) as project:
-            return preview_merge(project, paths)
-
-    run: ProgressRun[MergePreview] = ProgressRun(
-        window, "Reading the copies…", plan, "mergeProgress"
-    )
-    try:
-        preview = run.run()
-    except (AnnotatorError, OSError) as err:
-        messages.show_error(window, str(err))
-        return None
-    if run.cancelled:
-        window.statusBar().showMessage("Merge cancelled; nothing was written.", 8000)
-        return None
-    dialog = MergePreviewDialog(preview, window)
-    if dialog.exec() != QDialog.DialogCode.Accepted:
+    restore = False
+    while True:
+        preview = _plan_merge(window, paths, restore)
+        if preview is None:
+            return None
+        dialog = MergePreviewDialog(preview, window, restore_deleted=restore)
+        answer = dialog.exec()
+        if answer != REPLAN:
+            break
+        restore = dialog.restore_deleted  # plan again, with or without what was deleted
+        dialog.deleteLater()
+    if answer != QDialog.DialogCode.Accepted:
         window.statusBar().showMessage("Merge cancelled; nothing was written.", 8000)
         return None
     # On the GUI thread, through the window's session: one step of its own history.
@@ -285,14 +303,15 @@ def merge_copies(window: MainWindow, paths: list[Path]) -> MergePreview | None:
     window.statusBar().showMessage("Merging…")
     window.statusBar().repaint()  # painted now; no other event may run before the write
     try:
-        done = merge(window.session, paths, expected=preview)
+        done = merge(window.session, paths, restore_deleted=restore, expected=preview)
     except AnnotatorError as err:
         QGuiApplication.restoreOverrideCursor()
         messages.show_error(window, err)
         return None
     QGuiApplication.restoreOverrideCursor()
-    lines = summary_lines(done, done=True)
-    SummaryDialog("Merge", lines[0].rstrip(":") + ".", lines, window).exec()
+    names = ", ".join(plan.source for plan in done.plans)
+    headline = f"Merged {names} into {done.target}."
+    SummaryDialog("Merge", headline, summary_lines(done, done=True), window).exec()
     window.statusBar().showMessage(
         "Merged; Edit → Undo takes the whole merge back."
         if not done.writes_nothing

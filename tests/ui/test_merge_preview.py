@@ -9,6 +9,7 @@ another, which conflict with the project's own."""
 from __future__ import annotations
 
 import shutil
+import sqlite3
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -198,7 +199,9 @@ def test_a_copy_with_nothing_new_offers_no_merge(qtbot, window, copies, choose, 
     assert errors == []
 
 
-@pytest.mark.parametrize("case", ["the open project", "not a project", "named twice"])
+@pytest.mark.parametrize(
+    "case", ["the open project", "not a project", "named twice", "a newer version's"]
+)
 def test_a_file_that_cannot_be_merged_gets_one_message_and_nothing_changes(
     qtbot, window, copies, choose, errors, case
 ):
@@ -209,14 +212,21 @@ def test_a_file_that_cannot_be_merged_gets_one_message_and_nothing_changes(
         bogus = copies.project.with_name("notes.sqlite")
         bogus.write_text("These are my notes, not a project.")
         paths = [bogus]
-    else:
+    elif case == "named twice":
         paths = [copies.amira, copies.amira]
+    else:
+        conn = sqlite3.connect(copies.amira)
+        conn.execute("PRAGMA user_version = 99")
+        conn.close()
+        paths = [copies.amira]
     choose.append(paths)
     with answering(MergePreviewDialog, lambda d: d.reject(), timeout_ms=1500) as previews:
         window.menu_actions["actionMergeCopy"].trigger()
     assert previews == []
     assert len(errors) == 1 and "Traceback" not in errors[0]
     assert paths[0].name in errors[0]
+    if case == "a newer version's":
+        assert "newer version of Annotator" in errors[0]
     assert store_counts(copies.project) == before
 
 

@@ -136,6 +136,11 @@ _KINDS = {
 }
 
 
+def kind_label(kind: str) -> str:
+    """What a count is of, for a table's first column: "Documents", "Memos on codings"."""
+    return _KINDS.get(kind, (kind, kind))[1].capitalize()
+
+
 def counts(values: dict[str, int]) -> str:
     """ "3 documents, 1 coder, 25,000 codings": the non-zero counts, or "nothing"."""
     parts = []

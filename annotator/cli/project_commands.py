@@ -17,7 +17,12 @@ from annotator.cli.common import PROG, OneLineParser, Subcommands, open_project,
 from annotator.core.codebook import split_path
 from annotator.core.errors import InvalidInput
 from annotator.io import locations
-from annotator.io.codebook_docs.formats import CODEBOOK_FORMATS, DEFAULT_FORMAT, export_codebook_as
+from annotator.io.codebook_docs.formats import (
+    CODEBOOK_FORMATS,
+    DEFAULT_FORMAT,
+    export_codebook_as,
+    import_codebook_file,
+)
 from annotator.store import Project
 
 
@@ -150,11 +155,9 @@ def cmd_coders(args: argparse.Namespace) -> int:
 
 
 def cmd_codebook(args: argparse.Namespace) -> int:
-    from annotator.io.tables.codebook_csv import import_codebook
-
     with open_project(args.project) as project:
         if args.codebook_command == "import":
-            report = import_codebook(project, Path(args.file))
+            report = import_codebook_file(project, Path(args.file))
             print(f"Codebook imported from {args.file}: {report}")
         else:
             export_codebook_as(project, Path(args.output), args.format)
@@ -163,12 +166,15 @@ def cmd_codebook(args: argparse.Namespace) -> int:
 
 
 def _add_codebook_commands(sub: Subcommands) -> None:
-    """``codebook import PROJECT FILE`` (CSV) and ``codebook export PROJECT [--format F] -o FILE``."""
+    """``codebook import PROJECT FILE`` (CSV or .qdc, by extension) and ``codebook export PROJECT [--format F] -o FILE``."""
     p = sub.add_parser(
-        "codebook", help="import the codebook from CSV, or export it as CSV or a document"
+        "codebook",
+        help="import the codebook from CSV or .qdc, or export it as CSV, .qdc or a document",
     )
     csub = p.add_subparsers(dest="codebook_command", required=True, parser_class=OneLineParser)
-    q = csub.add_parser("import", help="create or update codes from a codebook CSV")
+    q = csub.add_parser(
+        "import", help="create or update codes from a codebook CSV or a REFI-QDA .qdc"
+    )
     q.add_argument("project")
     q.add_argument("file")
     names = ", ".join(f"{k} ({v.label})" for k, v in CODEBOOK_FORMATS.items())

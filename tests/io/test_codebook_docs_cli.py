@@ -134,7 +134,7 @@ def test_export_leaves_the_project_unchanged(coded_file: Path, tmp_path: Path, c
 
 def test_the_format_table_is_what_the_command_offers() -> None:
     """A format added to the table is a choice of ``--format`` and known by its extension."""
-    assert list(CODEBOOK_FORMATS) == ["csv", "md", "html", "docx"]
+    assert list(CODEBOOK_FORMATS) == ["csv", "qdc", "md", "html", "docx"]
     for name, fmt in CODEBOOK_FORMATS.items():
         assert all(format_for(Path(f"x{ext}")) == name for ext in fmt.extensions)
     assert format_for("x.html", "docx") == "docx"

@@ -51,10 +51,18 @@ def _export_docx(project: Project, path: Path) -> None:
     write_docx(codebook_document(project), path)
 
 
-#: Format name -> how to write it. ``csv`` is the table that imports back; the others are
-#: documents for people. (REFI-QDA's ``qdc`` codebook belongs here too, as ``"qdc"``.)
+def _export_qdc(project: Project, path: Path) -> None:
+    from annotator.io.refi import export_qdc
+
+    export_qdc(project, path)
+
+
+#: Format name -> how to write it. ``csv`` is the table that imports back, ``qdc`` the
+#: REFI-QDA codebook other tools (NVivo, ATLAS.ti, MAXQDA) read; the others are documents
+#: for people.
 CODEBOOK_FORMATS: dict[str, CodebookFormat] = {
     "csv": CodebookFormat("CSV table", (".csv",), export_codebook),
+    "qdc": CodebookFormat("REFI-QDA codebook", (".qdc",), _export_qdc),
     "md": CodebookFormat("Markdown", (".md", ".markdown"), _export_markdown),
     "html": CodebookFormat("HTML page", (".html", ".htm"), _export_html),
     "docx": CodebookFormat("Word document", (".docx",), _export_docx),
@@ -103,3 +111,21 @@ def _same_file(a: Path, b: Path) -> bool:
         return a.resolve() == b.resolve() or (a.exists() and b.exists() and a.samefile(b))
     except OSError:  # a path we cannot look at is not the project, which is open
         return False
+
+
+#: What a codebook imports from, by extension: the CSV table, and REFI-QDA's ``.qdc``.
+IMPORT_FORMATS: dict[str, str] = {".csv": "CSV table", ".qdc": "REFI-QDA codebook"}
+
+
+def import_codebook_file(project: Project, path: str | Path) -> object:
+    """Bring the codes of ``path`` into ``project`` in one action (one undo step), read as
+    a REFI-QDA codebook if it ends in ``.qdc``, else as the codebook CSV; the report (its
+    ``str`` is the summary the CLI prints and the window shows)."""
+    source = Path(path)
+    if source.suffix.lower() == ".qdc":
+        from annotator.io.refi import import_qdc
+
+        return import_qdc(project, source)
+    from annotator.io.tables.codebook_csv import import_codebook
+
+    return import_codebook(project, source)

@@ -94,14 +94,6 @@ def import_codebook_csv(window: MainWindow, path: Path) -> bool:
     return True
 
 
-def ask_import_codebook(window: MainWindow) -> None:
-    path = file_dialogs.open_file(
-        window, window.settings, "importCodebook", "Import codebook", "Codebook CSV (*.csv)"
-    )
-    if path is not None:
-        import_codebook_csv(window, path)
-
-
 def ask_export(window: MainWindow, what: str) -> None:
     from annotator.io.tables.codebook_csv import export_codebook
     from annotator.io.tables.segments_csv import export_segments

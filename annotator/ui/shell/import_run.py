@@ -28,9 +28,7 @@ from annotator.io.sources.batch import ImportReport, extract_many, store_extract
 from annotator.io.sources.extract import ExtractedSource
 from annotator.store import Project
 from annotator.ui.widgets.commands import UndoHistory
-
-#: Milliseconds before the progress dialog appears (a quick import shows none).
-SHOW_AFTER_MS = 400
+from annotator.ui.widgets.progress_run import progress_dialog
 
 
 class _Reader(QThread):
@@ -79,12 +77,9 @@ class ImportRun(QObject):
         self._reader = _Reader(self.paths, formats, self)
         # Queued: results arrive on the GUI thread, where the project's connection lives.
         self._reader.extracted.connect(self._store, Qt.ConnectionType.QueuedConnection)
-        self.dialog = QProgressDialog("Reading documents…", "Cancel", 0, len(self.paths), parent)
-        self.dialog.setObjectName("importProgress")
-        self.dialog.setWindowModality(Qt.WindowModality.WindowModal)
-        self.dialog.setMinimumDuration(SHOW_AFTER_MS)
-        self.dialog.setAutoClose(False)
-        self.dialog.setAutoReset(False)
+        self.dialog: QProgressDialog = progress_dialog(
+            parent, "Reading documents…", len(self.paths), "importProgress"
+        )
         self.dialog.canceled.connect(self.cancel)
         self._label(0)
 

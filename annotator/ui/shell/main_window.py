@@ -59,6 +59,7 @@ READING_SAVE_MS = 1000
 EDITING_ACTIONS = (
     "actionImportDocuments",
     "actionImportCodebook",
+    "actionMergeCopy",
     "actionApplyCode",
     "actionCodeWithNewCode",
     "actionCodeInVivo",

@@ -18,7 +18,7 @@ from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import QApplication, QMenu, QWidget
 
 from annotator.core.errors import AnnotatorError
-from annotator.ui.shell import file_actions
+from annotator.ui.shell import exchange_actions, file_actions
 from annotator.ui.widgets import messages, theme
 
 if TYPE_CHECKING:
@@ -96,16 +96,32 @@ def build_menus(w: MainWindow) -> dict[str, QAction]:
     file_menu.addAction(
         act(
             "actionImportCodebook",
-            "Import code&book (CSV)…",
-            lambda: file_actions.ask_import_codebook(w),
+            "Import code&book (.qdc, .csv)…",
+            lambda: exchange_actions.ask_import_codebook(w),
+        )
+    )
+    file_menu.addAction(
+        act(
+            "actionImportQdpx",
+            "Import REFI-QDA &project (.qdpx)…",
+            lambda: exchange_actions.ask_import_qdpx(w),
+            tip="Open a project from NVivo, ATLAS.ti, MAXQDA… as a new project file",
         )
     )
     file_menu.addSeparator()
     file_menu.addAction(
         act(
             "actionExportCodebook",
-            "Export codebook (CSV)…",
-            lambda: file_actions.ask_export(w, "codebook"),
+            "Export codebook as (.csv, .qdc, .md, .html, .docx)…",
+            lambda: exchange_actions.ask_export_codebook(w),
+        )
+    )
+    file_menu.addAction(
+        act(
+            "actionExportQdpx",
+            "Export project as REFI-QDA (.qdpx)…",
+            lambda: exchange_actions.ask_export_qdpx(w),
+            tip="The whole project, for NVivo, ATLAS.ti, MAXQDA and other REFI-QDA tools",
         )
     )
     file_menu.addAction(
@@ -113,6 +129,15 @@ def build_menus(w: MainWindow) -> dict[str, QAction]:
             "actionExportSegments",
             "Export coded segments (CSV)…",
             lambda: file_actions.ask_export(w, "segments"),
+        )
+    )
+    file_menu.addSeparator()
+    file_menu.addAction(
+        act(
+            "actionMergeCopy",
+            "&Merge a coder's copy…",
+            lambda: exchange_actions.ask_merge(w),
+            tip="Bring another copy's documents, codes, codings and memos into this project",
         )
     )
     file_menu.addSeparator()

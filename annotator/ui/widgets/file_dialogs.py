@@ -15,6 +15,7 @@ opening projects): researchers import from one folder and export to another.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from PySide6.QtCore import (
@@ -142,13 +143,23 @@ def save_file(
     name_filter: str,
     fallback: Path | None = None,
 ) -> Path | None:
-    """A file to write; the dialog asks before replacing an existing one."""
+    """A file to write; the dialog asks before replacing an existing one. A name typed
+    without an extension gets the chosen filter's first one ("notes" as Markdown is
+    "notes.md")."""
     dialog = make_dialog(parent, title, _start_folder(settings, purpose, fallback), name_filter)
     dialog.setFileMode(QFileDialog.FileMode.AnyFile)
     dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
+    dialog.setDefaultSuffix(_first_suffix(dialog.selectedNameFilter()))
+    dialog.filterSelected.connect(lambda chosen: dialog.setDefaultSuffix(_first_suffix(chosen)))
     dialog.selectFile(default_name)
     chosen = _run(dialog, settings, purpose)
     return chosen[0] if chosen else None
+
+
+def _first_suffix(name_filter: str) -> str:
+    """ "md" for "Markdown (*.md *.markdown)"; "" for a filter of no one extension."""
+    match = re.search(r"\*\.([\w.]+)", name_filter)
+    return match.group(1) if match else ""
 
 
 def is_open_project_file(path: Path) -> bool:

@@ -94,16 +94,16 @@ def import_codebook_csv(window: MainWindow, path: Path) -> bool:
     return True
 
 
-def ask_export(window: MainWindow, what: str) -> None:
-    from annotator.io.tables.codebook_csv import export_codebook
+def ask_export_segments(window: MainWindow) -> None:
+    """Export the coded segments as CSV (the codebook's exports: ``exchange_actions``)."""
     from annotator.io.tables.segments_csv import export_segments
 
-    default = f"{window.project.path.stem}-{what}.csv"
+    default = f"{window.project.path.stem}-segments.csv"
     chosen = file_dialogs.save_file(
         window,
         window.settings,
         "export",
-        f"Export {what}",
+        "Export segments",
         default,
         "CSV (*.csv)",
         window.project.path.parent,
@@ -117,10 +117,7 @@ def ask_export(window: MainWindow, what: str) -> None:
         )
         return
     try:
-        if what == "codebook":
-            export_codebook(window.project, Path(name))
-        else:
-            export_segments(window.project, Path(name))
+        export_segments(window.project, Path(name))
     except (AnnotatorError, OSError) as err:
         messages.show_error(window, str(err))
         return

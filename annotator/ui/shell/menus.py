@@ -128,7 +128,7 @@ def build_menus(w: MainWindow) -> dict[str, QAction]:
         act(
             "actionExportSegments",
             "Export coded segments (CSV)…",
-            lambda: file_actions.ask_export(w, "segments"),
+            lambda: file_actions.ask_export_segments(w),
         )
     )
     file_menu.addSeparator()

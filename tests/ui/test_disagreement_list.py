@@ -263,3 +263,18 @@ def test_turning_blind_coding_on_closes_the_list(qtbot: QtBot, window: MainWindo
     assert dl.isVisible()
     window.menu_actions["actionBlindCoding"].trigger()
     assert not dl.isVisible()
+
+
+def test_the_code_column_shows_the_code_s_own_name_and_its_path_on_hover() -> None:
+    from annotator.core.agreement.disagreements import Disagreement
+    from annotator.ui.panels.settle_actions import CODE, DisagreementModel, Row
+
+    model = DisagreementModel()
+    d = Disagreement("doc", "code", 0, 5, {"a": ((0, 5),), "b": ()})
+    row = Row(d, "Speech", "Cooperation and development/Capacity building", ("x", ""))
+    model.set_listing([row], set(), ("Ann", "Ben"))
+    index = model.index(0, CODE)
+    assert index.data() == "Capacity building"
+    assert (
+        index.data(Qt.ItemDataRole.ToolTipRole) == "Cooperation and development/Capacity building"
+    )

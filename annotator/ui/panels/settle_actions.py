@@ -34,6 +34,7 @@ from annotator.app import settlement as settling
 from annotator.app.background import BackgroundRead, Reporter
 from annotator.app.comparison import disagreements
 from annotator.core.agreement.disagreements import Disagreement
+from annotator.core.codebook import split_path
 from annotator.store import Project
 
 Span = tuple[int, int]
@@ -187,6 +188,10 @@ class DisagreementModel(QAbstractTableModel):
                 if role == Qt.ItemDataRole.ToolTipRole:
                     return "Settled" if settled else "Not settled yet"
                 return "✓" if settled else ""
+            if col == CODE and role == Qt.ItemDataRole.DisplayRole:
+                # The code's own name tells rows apart; its path is in the tooltip (as in
+                # Retrieved segments): "Cooperation and dev…" would hide the sub-code.
+                return split_path(row.code)[-1]
             return (row.document, row.code, *row.quotes)[col]
         if role == Qt.ItemDataRole.TextAlignmentRole and col == SETTLED:
             return int(Qt.AlignmentFlag.AlignCenter)

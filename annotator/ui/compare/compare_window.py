@@ -110,6 +110,9 @@ class CompareWindow(QDialog):
         self.status = QLabel(self)
         self.status.setObjectName("compareStatus")
         self.status.setWordWrap(True)
+        # Two lines, always: "Computing…" then the summary must not re-lay the whole
+        # window out (and repaint the table) on the GUI thread at every request.
+        self.status.setFixedHeight(self.status.fontMetrics().lineSpacing() * 2 + 4)
         self.model = ComparisonModel(self)
         self.table = _table(self, "compareTable")
         self.table.setModel(self.model)

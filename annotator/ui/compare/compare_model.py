@@ -13,6 +13,7 @@ value in ``VALUE_ROLE``, so nothing is read back out of the text.
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -88,11 +89,9 @@ def code_columns(coder_ids: Sequence[str], names: Mapping[str, str]) -> list[Col
     ]  # fmt: skip
     for coder in coder_ids:
         name = names.get(coder, coder)
-        columns.append(
-            Column(
-                f"segments {name}", f"Segments\n{name}", "segments", "count", _segments_of(coder)
-            )
-        )
+        # a long name wraps in the header, so that every column fits beside the codes
+        header = "\n".join(["Segments", *textwrap.wrap(name, 14)])
+        columns.append(Column(f"segments {name}", header, "segments", "count", _segments_of(coder)))
     columns += [
         Column("matched_segments", "Matched", "matched_segments", "count",
                lambda e: e.segment_tally.matched),

@@ -161,7 +161,7 @@ class CompareWindow(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(split, 1)
         layout.addLayout(buttons)
-        self.resize(1240, 640)
+        self.resize(1400, 680)
 
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
@@ -259,7 +259,7 @@ class CompareWindow(QDialog):
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Interactive)
         self.table.resizeColumnsToContents()
-        header.resizeSection(0, min(max(header.sectionSize(0), 160), 300))
+        header.resizeSection(0, min(max(header.sectionSize(0), 160), 260))
         if report is not None and kept_column >= 0:
             row = self.model.row_of(kept_code)
             if row is not None and kept_column < self.model.columnCount():
@@ -311,6 +311,9 @@ class CompareWindow(QDialog):
         if index is not None and index.isValid() and not (pairs and key == "pairwise"):
             what = model.data(index, Qt.ItemDataRole.DisplayRole)
             where = model.data(index.siblingAtColumn(0), Qt.ItemDataRole.DisplayRole)
+            if pairs:
+                other = model.data(index.siblingAtColumn(1), Qt.ItemDataRole.DisplayRole)
+                where = f"{where} with {other}"
             counts = model.data(index, Qt.ItemDataRole.ToolTipRole) or ""
             figure = (
                 f"<p><b>{escape(str(where))}: {escape(str(what))}</b>"

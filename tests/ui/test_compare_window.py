@@ -7,6 +7,7 @@ module) and compares what the table shows with ``app.comparison.compare``.
 from __future__ import annotations
 
 import csv
+import re
 import shutil
 import threading
 from collections.abc import Iterator
@@ -338,3 +339,55 @@ def test_double_clicking_a_code_row_chooses_the_code(qtbot: QtBot, window: Compa
         qtbot.mouseClick(window.table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
         qtbot.mouseDClick(window.table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
     assert chosen == [row_ids(window)[0]]
+
+
+def test_the_window_shows_the_numbers_the_cli_prints(
+    window: CompareWindow, project: Project, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from annotator.cli import main
+
+    names = [c.name for c in project.coders() if c.id in window.current_coders()]
+    assert main(["agreement", str(project.path), "--coders", *names]) == 0
+    row = next(line for line in capsys.readouterr().out.splitlines() if line.startswith("All"))
+    printed = re.split(r"\s{2,}", row)  # All codes, Agree, Kappa, Alpha, u-Alpha, Coded, ...
+    shown = {
+        key: overall(window, key, Qt.ItemDataRole.DisplayRole)
+        for key in ("percent_agreement", "cohen_kappa", "krippendorff_alpha", "unitized_alpha",
+                    "coded_only_agreement", "segment_agreement", "documents_agreement")
+    }  # fmt: skip
+    assert printed[1:4] == [
+        shown["percent_agreement"],
+        shown["cohen_kappa"],
+        shown["krippendorff_alpha"].split()[0],
+    ]
+    assert printed[4] == shown["unitized_alpha"].split()[0]
+    assert printed[5] == shown["coded_only_agreement"]
+    assert printed[6].startswith(f"{overall(window, 'matched_segments')} of ")
+    assert printed[7:9] == [shown["segment_agreement"], shown["documents_agreement"]]
+
+
+def test_a_burst_of_edits_costs_one_computation(
+    qtbot: QtBot, window: CompareWindow, project: Project, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    started: list[object] = []
+
+    def counting(*args: Any) -> Any:
+        started.append(args)
+        return comparison.comparison_read(*args)
+
+    monkeypatch.setattr(cw, "comparison_read", counting)
+    a = window.current_coders()[0]
+    doc = project.documents()[0]
+    code = next(project.code_tree().walk())
+    with qtbot.waitSignal(window.comparisonShown, timeout=10000):
+        for k in range(5):  # five quick codings, as a researcher working fast
+            project.add_coding(doc.id, code.id, a, 10 * k, 10 * k + 5)
+    assert len(started) == 1
+    expected = compare(project, window.current_coders()).overall.characters.krippendorff_alpha
+    assert overall(window, "krippendorff_alpha") == expected.value
+
+
+def test_the_counts_name_the_two_coders(window: CompareWindow, project: Project) -> None:
+    amira, ben = (c.name for c in project.coders() if c.name.startswith("Example coder"))
+    tip = overall(window, "cohen_kappa", Qt.ItemDataRole.ToolTipRole)
+    assert f"only {amira} " in tip and f"only {ben} " in tip and "both " in tip

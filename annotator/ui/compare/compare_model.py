@@ -60,11 +60,16 @@ def _shown(value: float | int | None, kind: str) -> str:
     return "99.99%" if shown == "100.00%" and value < 1 else shown
 
 
-def _count_text(counts: Mapping[str, float]) -> str:
+def _count_text(counts: Mapping[str, float], who: tuple[str, str] | None = None) -> str:
+    """The counts as words; with ``who`` (the two coders compared) "only_first" and
+    "only_second" name them."""
     parts = []
     for key, n in counts.items():
         number = f"{int(n):,}" if float(n).is_integer() else f"{n:.4g}"
-        parts.append(f"{key.replace('_', ' ')} {number}")
+        label = key.replace("_", " ")
+        if who is not None and key in ("only_first", "only_second"):
+            label = f"only {who[0] if key == 'only_first' else who[1]}"
+        parts.append(f"{label} {number}")
     return ", ".join(parts)
 
 
@@ -120,11 +125,13 @@ def cell_text(column: Column, entry: Any) -> str:
     return f"{text} {g.sign} {g.word}" if g is not None else text
 
 
-def cell_tooltip(column: Column, entry: Any) -> str:
+def cell_tooltip(column: Column, entry: Any, who: tuple[str, str] | None = None) -> str:
+    """Why the figure is undefined, or the counts it came from (``who``: the two coders,
+    when two are compared, to name them in the counts)."""
     picked = column.pick(entry)
     if not isinstance(picked, Figure):
         return f"{column.header.replace(chr(10), ' ')}: {picked:,}"
-    counts = _count_text(picked.counts)
+    counts = _count_text(picked.counts, who)
     if picked.value is None:
         return f"undefined: {picked.reason}" + (f"\n(counts: {counts})" if counts else "")
     return f"computed from: {counts}" if counts else ""
@@ -148,11 +155,13 @@ class _FigureTable(QAbstractTableModel):
         i = column - self.label_columns
         return self.columns[i] if 0 <= i < len(self.columns) else None
 
-    def figure_data(self, entry: Any, col: Column, role: int) -> Any:
+    def figure_data(
+        self, entry: Any, col: Column, role: int, who: tuple[str, str] | None = None
+    ) -> Any:
         if role == Role.DisplayRole:
             return cell_text(col, entry)
         if role == Role.ToolTipRole:
-            return cell_tooltip(col, entry)
+            return cell_tooltip(col, entry, who)
         if role == VALUE_ROLE:
             return cell_value(col, entry)
         if role == Role.TextAlignmentRole:
@@ -194,6 +203,8 @@ class ComparisonModel(_FigureTable):
         self.report: ComparisonReport | None = None
         self.entries: list[CodeAgreement] = []
         self.labels: dict[str, str] = {}
+        #: The two coders' names when two are compared (the counts then name them).
+        self.who: tuple[str, str] | None = None
 
     def set_report(self, report: ComparisonReport | None, names: Mapping[str, str],
                    labels: Mapping[str, str]) -> None:  # fmt: skip
@@ -204,6 +215,10 @@ class ComparisonModel(_FigureTable):
         self.labels = dict(labels)
         self.entries = [*report.codes, report.overall] if report is not None else []
         self.columns = code_columns(report.coder_ids, names) if report is not None else []
+        coders = report.coder_ids if report is not None else ()
+        self.who = (
+            (names.get(coders[0], ""), names.get(coders[1], "")) if len(coders) == 2 else None
+        )
         self.endResetModel()
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
@@ -229,7 +244,7 @@ class ComparisonModel(_FigureTable):
             if role == Role.ToolTipRole:
                 return self.row_label(entry) if entry.code_id else "Pooled over the codes listed"
             return None
-        return self.figure_data(entry, col, role)
+        return self.figure_data(entry, col, role, self.who)
 
     def row_of(self, code_id: str | None) -> int | None:
         return next((i for i, e in enumerate(self.entries) if e.code_id == code_id), None)
@@ -315,4 +330,4 @@ class PairModel(_FigureTable):
             if role == Role.FontRole and who == self.apart:
                 return self._bold
             return None
-        return self.figure_data(pair, col, role)
+        return self.figure_data(pair, col, role, (self._name(pair.first), self._name(pair.second)))

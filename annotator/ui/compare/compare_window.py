@@ -57,8 +57,9 @@ from annotator.ui.widgets.background import ReadRunner
 from annotator.ui.widgets.bridge import ProjectEvents
 from annotator.ui.widgets.theme import error_text_color
 
-#: Tables whose changes can change the figures (or the pickers' lists).
+#: Tables whose changes can change the figures, and those the pickers list.
 WATCHED = ("codings", "codes", "coders", "documents")
+LISTED = ("codes", "coders", "documents")
 #: Pause (ms) after a choice, or after an edit of the project, before re-computing.
 CHOICE_DELAY_MS = 150
 EDIT_DELAY_MS = 400
@@ -381,11 +382,16 @@ class CompareWindow(QDialog):
 
     # -- project changes ----------------------------------------------------------------
     def _on_changed(self, changes: ChangeSet) -> None:
+        if any(changes.touches(t) for t in LISTED):
+            self.options.refresh()  # a coder, code or document came, went or was renamed
         if any(changes.touches(t) for t in WATCHED):
-            self._on_reloaded()
+            self._changed()
 
     def _on_reloaded(self) -> None:
         self.options.refresh()
+        self._changed()
+
+    def _changed(self) -> None:
         if self._stale:
             return  # hidden: it re-computes when shown again
         self.schedule(EDIT_DELAY_MS)

@@ -5,8 +5,8 @@ coders, codes, documents and the segment overlap; the table (``ComparisonModel``
 shows every figure ``app.comparison.compare`` gives, one row per code and
 "Overall"; with three or more coders a second tab shows each pair of coders
 for the selected row. Under the table the explanation of the selected figure
-(``core.agreement.explain``). Export writes the table as CSV through
-``io.tables.csv_files`` (guarded against formula injection).
+(``core.agreement.explain``). Export writes the table as CSV (``compare_export``,
+through ``io.tables.csv_files``, guarded against formula injection).
 
 The comparison runs off the GUI thread (``app.comparison.comparison_read`` on a
 ``ReadRunner``): the window shows "Computing…" and stays usable, and a newer
@@ -40,14 +40,14 @@ from PySide6.QtWidgets import (
 
 from annotator.app.comparison import comparison_read
 from annotator.core.agreement.explain import EXPLANATIONS
-from annotator.core.agreement.text import ComparisonReport, Figure
+from annotator.core.agreement.text import ComparisonReport
 from annotator.core.changes import ChangeSet
 from annotator.core.errors import AnnotatorError
 from annotator.store import Project
+from annotator.ui.compare.compare_export import write_table
 from annotator.ui.compare.compare_model import (
     CODE_ID_ROLE,
     EXPLANATION_ROLE,
-    VALUE_ROLE,
     ComparisonModel,
     PairModel,
 )
@@ -334,34 +334,9 @@ class CompareWindow(QDialog):
             self.codeChosen.emit(code_id)
 
     # -- export ------------------------------------------------------------------------
-    def table_rows(self) -> tuple[list[str], list[list[str | int]]]:
-        """The table as CSV: a header and one row per code and overall, values as the
-        report has them (six decimals; empty when undefined, with the reason at the end)."""
-        columns = self.model.columns
-        header = ["code", *(c.key for c in columns), "undefined"]
-        rows: list[list[str | int]] = []
-        for r, entry in enumerate(self.model.entries):
-            cells: list[str | int] = [self.model.row_label(entry)]
-            reasons = []
-            for i, col in enumerate(columns, start=1):
-                value = self.model.index(r, i).data(VALUE_ROLE)
-                if value is None:
-                    cells.append("")
-                    picked = col.pick(entry)
-                    reason = picked.reason if isinstance(picked, Figure) else ""
-                    reasons.append(f"{col.key}: {reason}")
-                else:
-                    cells.append(value if isinstance(value, int) else repr(round(value, 6)))
-            cells.append("; ".join(reasons))
-            rows.append(cells)
-        return header, rows
-
     def export_csv(self, path: Path) -> int:
         """Write the table to ``path``; the rows written (with the header)."""
-        from annotator.io.tables.csv_files import write_csv
-
-        header, rows = self.table_rows()
-        return write_csv(path, header, rows)
+        return write_table(self.model, path)
 
     def ask_export(self) -> None:
         if self.report is None:

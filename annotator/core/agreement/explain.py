@@ -2,7 +2,10 @@
 
 ``EXPLANATIONS`` is keyed by the statistic id that results carry (``Figure.statistic``).
 Each says the formula in words, what the figure means, when it is undefined, and where
-it comes from. ``docs/agreement.md`` gives the long form.
+it comes from. ``docs/agreement.md`` gives the long form. The coded-text figures
+(``core.agreement.text``: characters, segments, documents, unitized alpha) have
+their own entries, keyed as ``annotator agreement --json`` names them and
+explained at length in ``docs/agreement_text.md``.
 """
 
 from __future__ import annotations
@@ -173,3 +176,131 @@ EXPLANATIONS: dict[str, Explanation] = {
         citation="Krippendorff (2004), Content Analysis, 2nd ed., sect. 11.4.",
     ),
 }
+
+# -- coded text (``core.agreement.text``, ``segments``, ``unitized``): the figures the
+# Compare coders window and ``annotator agreement`` show, keyed as ``agreement --json``.
+_NVIVO = "As NVivo's coding comparison counts it (every character a unit); docs/agreement_text.md."
+_KRIPP_2004 = (
+    "Krippendorff, K. (2004). Measuring the reliability of qualitative text analysis data. "
+    "Quality & Quantity 38:787-800."
+)
+_BRENNAN = (
+    "Brennan, R.L. & Prediger, D.J. (1981). Coefficient kappa: some uses, misuses, and "
+    "alternatives. Educational and Psychological Measurement 41(3):687-699; as MAXQDA reports it."
+)
+EXPLANATIONS.update(
+    {
+        "text_percent_agreement": Explanation(
+            title="Percent agreement (characters)",
+            formula=(
+                "Characters on which all chosen coders agree (all coded it with the code, or none "
+                "did), over every character of the chosen documents."
+            ),
+            meaning=(
+                "With two coders NVivo's figure. Near 100% when codes are rare, because uncoded "
+                "text agrees: read it beside coded-text agreement."
+            ),
+            undefined="There is no text to compare.",
+            citation=_NVIVO,
+        ),
+        "text_cohen_kappa": Explanation(
+            title="Cohen's kappa (characters)",
+            formula=(
+                "(p_o - p_e) / (1 - p_e) over every character, p_e from each coder's share of "
+                "coded characters."
+            ),
+            meaning="Agreement beyond chance of two coders: 1 perfect, 0 chance level.",
+            undefined=(
+                "More than two coders (see the pairs); no text; or one category only (nobody "
+                "coded the code, or both coded every character)."
+            ),
+            citation=(
+                "Cohen, J. (1960). Educational and Psychological Measurement 20(1):37-46; " + _NVIVO
+            ),
+        ),
+        "text_krippendorff_alpha": Explanation(
+            title="Krippendorff's alpha (characters)",
+            formula=(
+                "1 - (n - 1) sum_u k_u (m - k_u) / ((m - 1) n_1 n_0): character u coded by k_u of "
+                "m coders, n = m x characters, n_1 and n_0 the present and absent values."
+            ),
+            meaning=(
+                "Reliability of the coding, any number of coders: rely on data from .800 up, draw "
+                "tentative conclusions only from .667 up."
+            ),
+            undefined=(
+                "No text, or one category only (nobody coded the code, or everyone coded every "
+                "character): no disagreement to expect."
+            ),
+            citation="Krippendorff, K. (2011). Computing Krippendorff's alpha-reliability.",
+        ),
+        "coded_only_agreement": Explanation(
+            title="Coded text only",
+            formula="Characters all coders coded, over characters any coder coded.",
+            meaning="How much of the coded text the coders share (intersection over union).",
+            undefined="Nobody coded any text with the code.",
+            citation="docs/agreement_text.md, character level.",
+        ),
+        "segments": Explanation(
+            title="Segments per coder",
+            formula=(
+                "Each coder's stretches of text coded with the code, per document (overlapping "
+                "or touching codings of one coder merged)."
+            ),
+            meaning="How much each coder cut out of the text; the basis of segment matching.",
+            undefined="Never undefined (a coder may have none).",
+            citation="docs/agreement_text.md, segment level.",
+        ),
+        "matched_segments": Explanation(
+            title="Matched segments",
+            formula=(
+                "Pairs of two coders' segments that share at least the chosen share (default 90%) "
+                "of the longer one, matched one to one, largest overlap first; summed over pairs."
+            ),
+            meaning="Segments both coders cut out alike, as MAXQDA counts them.",
+            undefined="Never undefined (it may be 0).",
+            citation="docs/agreement_text.md, segment level.",
+        ),
+        "segment_agreement": Explanation(
+            title="Segment agreement",
+            formula="matched / (matched + only the first coder's + only the second's).",
+            meaning="The share of segments that found a match in the other coder's.",
+            undefined="Neither coder has a segment.",
+            citation="As MAXQDA's intercoder agreement reports it; docs/agreement_text.md.",
+        ),
+        "segment_kappa": Explanation(
+            title="Brennan & Prediger's kappa (segments)",
+            formula=(
+                "(P_o - P_c) / (1 - P_c): P_o the segment agreement, chance P_c = 1 / K with K "
+                "the codes in the comparison (the table's rows)."
+            ),
+            meaning="Segment agreement beyond the chance of picking the same of K codes.",
+            undefined="No segments, or one code only in the comparison (P_c = 1).",
+            citation=_BRENNAN,
+        ),
+        "documents_agreement": Explanation(
+            title="Document-level agreement",
+            formula=(
+                "Documents on which all coders agree that the code is present (coded at least once) "
+                "or absent, over the chosen documents."
+            ),
+            meaning="Whether the coders find the code in the same documents, wherever in them.",
+            undefined="There are no documents to compare.",
+            citation="docs/agreement_text.md, document level.",
+        ),
+        "unitized_alpha": Explanation(
+            title="Unitized alpha",
+            formula=(
+                "1 - D_o / D_e over each coder's units and gaps on the documents laid end to end: "
+                "overlapping units differ by the squared differences of their ends, a unit inside "
+                "the other's gap by its length squared."
+            ),
+            meaning=(
+                "Whether coders cut the same units out of the text, not only the same characters; "
+                "read with the usual thresholds (.800, .667)."
+            ),
+            undefined="Nobody coded a unit, or no disagreement is to be expected.",
+            citation=_KRIPP_2004,
+        ),
+    }
+)

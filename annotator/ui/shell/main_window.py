@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
+import shiboken6
 from PySide6.QtCore import QSettings, Qt, QTimer
 from PySide6.QtGui import (
     QCloseEvent,
@@ -520,6 +521,9 @@ class MainWindow(QMainWindow):
         disagreements = getattr(self, "_disagreements", None)
         if disagreements is not None:
             disagreements.runner.stop()
+        compare = getattr(self, "_compare_window", None)
+        if compare is not None and shiboken6.isValid(compare):
+            compare.close()  # stops its comparison before the project closes
         self._remember_reading()
         self.settings.setValue("window/geometry", self.saveGeometry())
         self.settings.setValue("window/state", self.panels.layout_state())

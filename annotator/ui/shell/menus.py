@@ -286,6 +286,15 @@ def build_menus(w: MainWindow) -> dict[str, QAction]:
     coders_menu.addAction(
         act("actionManageCoders", "Mana&ge coders…", lambda: _people(w, "coders"))
     )
+    coders_menu.addAction(
+        act(
+            "actionCompareCoders",
+            "&Compare coders…",
+            lambda: show_compare(w),
+            "Ctrl+Shift+C",
+            "How far coders agree, per code and overall",
+        )
+    )
     coders_menu.addSeparator()
     blind = act(
         "actionBlindCoding",
@@ -347,6 +356,14 @@ def build_menus(w: MainWindow) -> dict[str, QAction]:
     show_panels = act("actionShowPanelsButton", "Show panels", w.panels.show_panels, tip=tip)
     show_panels.setVisible(False)  # on the toolbar only while panels are hidden
     _theme_menu(w, view_menu, actions)
+
+    # -- Help --------------------------------------------------------------------------------
+    help_menu = bar.addMenu("&Help")
+    _name_menu(help_menu, "Help")
+    help_menu.addAction(
+        act("actionOpenTwoCoderExample", "Open the &two-coder example", lambda: _example(w),
+            tip="The bundled corpus coded by two example coders, compared")
+    )  # fmt: skip
 
     # -- Toolbar ------------------------------------------------------------------------------
     tb = w.toolbar
@@ -606,3 +623,57 @@ def _people(w: MainWindow, kind: str) -> None:
     dialog.show()
     dialog.raise_()
     dialog.activateWindow()
+
+
+def show_compare(w: MainWindow, coder_ids: list[str] | None = None) -> QWidget | None:
+    """Open (or bring forward) the window's Compare coders window; compare ``coder_ids``
+    if given. Under blind coding it asks first; None if the researcher said no."""
+    from annotator.ui.compare.compare_window import CompareWindow
+    from annotator.ui.widgets.blind_coding import ask_before_comparing
+
+    if not ask_before_comparing(w, w.state):
+        return None
+    window = getattr(w, "_compare_window", None)
+    if window is None or not shiboken6.isValid(window):
+        window = CompareWindow(w.project, w.events, w.settings, w)
+        # Double-clicking a code lists its disagreements between the first two coders.
+        window.codeChosen.connect(
+            lambda code_id, cw=window: _disagreements_of(w, cw.current_coders(), code_id)
+        )
+        w._compare_window = window  # type: ignore[attr-defined]
+    if coder_ids:
+        window.set_coders(coder_ids)
+    window.show()
+    window.raise_()
+    window.activateWindow()
+    return cast(QWidget, window)
+
+
+def _disagreements_of(w: MainWindow, coders: list[str], code_id: str) -> None:
+    if len(coders) >= 2:
+        open_disagreements(w, coders[0], coders[1], code_id)
+
+
+def _example(w: MainWindow) -> None:
+    """Help -> Open the two-coder example: build or reopen it, open it here (as File ->
+    Open does), then compare its two coders."""
+    from annotator.ui.compare.example import example_coder_ids, prepare_example
+
+    path = prepare_example(w)
+    if path is None:
+        return
+    target = w
+    if path.resolve() != w.project.path.resolve():
+        from annotator.ui.shell.app import open_window
+
+        try:
+            opened = open_window(path, w.settings, w)
+        except (AnnotatorError, OSError) as err:
+            messages.show_error(w, str(err))
+            return
+        if opened is None:
+            return
+        target = opened
+        w.close()
+        QApplication.processEvents()
+    show_compare(target, example_coder_ids(target.project))

@@ -4,7 +4,9 @@
 (``DocumentView.set_compare``), it shows only their codings, gives each coder a
 band of lanes in the margin (``core.brackets.CoderLanes``, labelled with the
 coder's letter), and marks every stretch coded by one of them and not the
-other: a wavy underline in the text and a strip beside the lines in the margin.
+other: a thick bar under its lines in the text (``MarkOverlay``, drawn over the
+text so it shows whatever the highlights below) and a strip beside the lines in
+the margin.
 F9 / Shift+F9 (``step``) select the next / previous disagreement, across
 documents, wrapping at the ends with a status message, and emit the view's
 ``disagreementChanged(index)`` (the index into ``disagreements``) so that a
@@ -24,8 +26,9 @@ from bisect import bisect_left, bisect_right
 from itertools import accumulate
 from typing import TYPE_CHECKING
 
-from PySide6.QtGui import QColor, QPalette, QTextCharFormat
-from PySide6.QtWidgets import QTextEdit
+from PySide6.QtCore import QRect, Qt
+from PySide6.QtGui import QColor, QPainter, QPaintEvent, QPalette
+from PySide6.QtWidgets import QWidget
 
 from annotator.app.comparison import disagreements
 from annotator.core.agreement.disagreements import Disagreement
@@ -34,7 +37,7 @@ from annotator.core.changes import ChangeSet
 from annotator.core.colors import ensure_contrast
 from annotator.core.shown_codings import document_disagreements
 from annotator.store import Project
-from annotator.ui.document.highlights import span_cursor
+from annotator.ui.document.highlights import line_rects
 from annotator.ui.widgets.theme import NON_TEXT_CONTRAST
 
 if TYPE_CHECKING:
@@ -133,7 +136,7 @@ class CompareMode:
         self.found: Disagreements | None = None
         self.lanes: CoderLanes | None = None
         self.current: int | None = None  # the disagreement last stepped to
-        self._selections: list[QTextEdit.ExtraSelection] = []
+        self.overlay: MarkOverlay | None = None
         self._stretches: list[tuple[int, int, str]] = []  # the shown document's, by start
         self._longest = 0
 
@@ -150,11 +153,16 @@ class CompareMode:
         self.found = Disagreements(self.view.project, coder_a, coder_b)
         self.lanes = CoderLanes([coder_a, coder_b])
         self.current = None
+        if self.overlay is None:
+            self.overlay = MarkOverlay(self)
+        self.overlay.sync()
 
     def leave(self) -> None:
         self.found = self.lanes = None
         self.current = None
-        self._selections, self._stretches = [], []
+        self._stretches = []
+        if self.overlay is not None:
+            self.overlay.sync()
 
     def bands(self) -> list[tuple[str, int, int]]:
         """(coder's letter, first lane, width) for the margin's labels."""
@@ -238,21 +246,18 @@ class CompareMode:
                 out.append((s, e, coder))
         return out
 
-    def selections(self, lo: int, hi: int) -> list[QTextEdit.ExtraSelection]:
-        """The text's disagreement marks for the visible range (empty when inactive)."""
-        if not self.active:
+    def mark_rects(self) -> list[QRect]:
+        """Viewport rectangles of the text's disagreement marks: a bar under each line
+        of each stretch in view."""
+        view, built = self.view, self.view.built_range
+        if not self.active or built is None:
             return []
-        view = self.view
-        fmt = QTextCharFormat()
-        fmt.setUnderlineStyle(QTextCharFormat.UnderlineStyle.WaveUnderline)
-        fmt.setUnderlineColor(QColor(mark_color(view.text_edit.palette())))
-        out = []
-        for s, e, _coder in self.stretches_in(lo, hi):
-            sel = QTextEdit.ExtraSelection()
-            sel.cursor = span_cursor(view.text_edit.document(), view.offsets, s, e)
-            sel.format = fmt
-            out.append(sel)
-        return out
+        thick = MarkOverlay.THICK
+        return [
+            QRect(r.left(), r.bottom() - thick + 1, r.width(), thick)
+            for s, e, _coder in self.stretches_in(*built)
+            for r in line_rects(view.text_edit, view.offsets, s, e)
+        ]
 
     def marked_lines(self) -> list[tuple[int, int]]:
         """Viewport y ranges of the lines holding a disagreement, for the margin's strip."""
@@ -298,3 +303,41 @@ class CompareMode:
             )
         view.disagreementChanged.emit(index)
         return index
+
+
+class MarkOverlay(QWidget):
+    """A see-through layer over the text viewport that draws the disagreement marks.
+
+    A text format cannot draw a thick line, and a background would hide the code
+    colours; this layer draws a bar under each line of a stretch, on top of
+    everything. Mouse events pass through to the text. Scrolling moves the
+    viewport's children with the text, so the view calls ``sync`` on every update."""
+
+    THICK = 2
+
+    def __init__(self, mode: CompareMode) -> None:
+        super().__init__(mode.view.text_edit.viewport())
+        self.mode = mode
+        self.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
+        self.setAttribute(Qt.WidgetAttribute.WA_NoSystemBackground)
+        self.hide()
+
+    def sync(self) -> None:
+        """Cover the viewport while comparing (and repaint), else hide."""
+        if not self.mode.active:
+            self.hide()
+            return
+        parent = self.parentWidget()
+        if parent is not None and self.geometry() != parent.rect():
+            self.setGeometry(parent.rect())
+        self.show()
+        self.raise_()
+        self.update()
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        painter = QPainter(self)
+        color = QColor(mark_color(self.mode.view.text_edit.palette()))
+        for rect in self.mode.mark_rects():
+            if rect.intersects(event.rect()):
+                painter.fillRect(rect, color)
+        painter.end()

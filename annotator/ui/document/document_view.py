@@ -139,7 +139,6 @@ class DocumentView(QWidget):
         self.builds = 0
 
         self.compare = CompareMode(self)
-        self._compare_sels: list[QTextEdit.ExtraSelection] = []
         self._edit = DocumentText(self, self)
         self._edit.setPlaceholderText("Open a document from the list to read and code it.")
         self.margin = CodingMargin(self.brackets, self.shown.describe, self._edit)
@@ -569,10 +568,9 @@ class DocumentView(QWidget):
             self._refresh(force=True)
 
     def _show_selections(self, *, check_lanes: bool = True) -> None:
-        if self._built is not None:  # compare mode's marks: the few stretches in view
-            self._compare_sels = self.compare.selections(*self._built)
-        marks = self._compare_sels
-        self._edit.setExtraSelections([p.selection for p in self._pieces] + marks + self._find_sels)
+        self._edit.setExtraSelections([p.selection for p in self._pieces] + self._find_sels)
+        if self.compare.overlay is not None:
+            self.compare.overlay.sync()
         self.builds += 1
         if not check_lanes:  # emphasis moved to another coding: no bracket changed lane
             self.margin.update()
@@ -591,6 +589,8 @@ class DocumentView(QWidget):
         self.margin.update()
 
     def _on_update_request(self, rect: Any, dy: int) -> None:
+        if self.compare.overlay is not None:  # scrolling moved it with the text: put it back
+            self.compare.overlay.sync()
         if dy:
             self.margin.update()
         else:

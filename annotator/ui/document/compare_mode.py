@@ -106,21 +106,36 @@ class Disagreements:
         ]
         return document_disagreements(document_id, spans, *self.coders, self.code_order)
 
+    def key(self, d: Disagreement) -> tuple[int, int, int]:
+        """A region's place in its document's order."""
+        return d.start, self.code_order.get(d.code_id, len(self.code_order)), d.end
+
     def step(
-        self, document_id: str | None, caret: int, current: int | None, forward: bool
+        self,
+        document_id: str | None,
+        caret: int,
+        current: int | None,
+        forward: bool,
+        ref: Disagreement | None = None,
     ) -> tuple[int | None, bool]:
-        """The disagreement after (before) ``current``, or after (before) the caret in the
-        shown document; True with it if that wrapped past the end (start). None if none."""
+        """The disagreement after (before) ``current``; else after (before) where ``ref``
+        was in the shown document (a region just settled), else after (before) the
+        caret. True with it if that wrapped past the end (start); None if there is none."""
         total = len(self)
         if not total:
             return None, False
         if current is not None:
             target = current + (1 if forward else -1)
         elif document_id in self._by_doc:
-            starts = [d.start for d in self._by_doc[document_id]]
-            i = self.docs.index(document_id)
-            k = bisect_left(starts, caret)  # forward: starting at or after the caret
-            target = self._offsets[i] + (k if forward else k - 1)
+            mine, i = self._by_doc[document_id], self.docs.index(document_id)
+            if ref is not None:
+                keys, at = [self.key(d) for d in mine], self.key(ref)
+                k = bisect_right(keys, at) if forward else bisect_left(keys, at) - 1
+            else:
+                starts = [d.start for d in mine]
+                k = bisect_left(starts, caret)  # forward: starting at or after the caret
+                k = k if forward else k - 1
+            target = self._offsets[i] + k
         else:
             target = 0 if forward else total - 1
         if 0 <= target < total:
@@ -136,6 +151,7 @@ class CompareMode:
         self.found: Disagreements | None = None
         self.lanes: CoderLanes | None = None
         self.current: int | None = None  # the disagreement last stepped to
+        self._last: Disagreement | None = None  # ... kept when settling made it go away
         self.overlay: MarkOverlay | None = None
         self._stretches: list[tuple[int, int, str]] = []  # the shown document's, by start
         self._longest = 0
@@ -152,14 +168,14 @@ class CompareMode:
         """Compare two coders (raises an ``AnnotatorError`` for a bad pair, changing nothing)."""
         self.found = Disagreements(self.view.project, coder_a, coder_b)
         self.lanes = CoderLanes([coder_a, coder_b])
-        self.current = None
+        self.current = self._last = None
         if self.overlay is None:
             self.overlay = MarkOverlay(self)
         self.overlay.sync()
 
     def leave(self) -> None:
         self.found = self.lanes = None
-        self.current = None
+        self.current = self._last = None
         self._stretches = []
         if self.overlay is not None:
             self.overlay.sync()
@@ -274,19 +290,28 @@ class CompareMode:
         return out
 
     # -- stepping ---------------------------------------------------------------------------
+    def selected_region(self) -> tuple[int, int] | None:
+        """The span of the disagreement last stepped to, if it is in the shown document."""
+        d = self._current_region()
+        return (
+            (d.start, d.end) if d is not None and d.document_id == self.view.document_id else None
+        )
+
     def step(self, forward: bool) -> int | None:
         """Select the next (previous) disagreement; its index, or None if there is none."""
         view, found = self.view, self.found
         if found is None:
             view.notice.emit("Not comparing coders: View → Compare coders in the text… first.")
             return None
-        doc = view.document_id
-        current = self.current
+        doc, selected = view.document_id, view.raw_selection()
+        current, last = self.current, self._last
         if current is not None:
             d = found.at(current) if current < len(found) else None
-            if d is None or d.document_id != doc or view.raw_selection() != (d.start, d.end):
+            if d is None or d.document_id != doc or selected != (d.start, d.end):
                 current = None  # the researcher moved on: go from the caret
-        index, wrapped = found.step(doc, view.raw_selection()[0], current, forward)
+        if last is not None and (last.document_id != doc or selected != (last.start, last.end)):
+            last = None
+        index, wrapped = found.step(doc, selected[0], current, forward, last)
         if index is None:
             view.notice.emit("These two coders do not differ anywhere: nothing to step to.")
             return None
@@ -294,7 +319,7 @@ class CompareMode:
         if d.document_id != doc:
             view.show_document(d.document_id)
         view.select_span(d.start, d.end)
-        self.current = index
+        self.current, self._last = index, d
         view.focus_text()
         if wrapped:
             where = "first" if forward else "last"

@@ -101,6 +101,8 @@ class DocumentView(QWidget):
     selectionSpanChanged = Signal(object)
     #: Compare mode stepped to a disagreement: its index in ``compare.found``.
     disagreementChanged = Signal(int)
+    #: Compare mode was entered (True) or left (False).
+    compareChanged = Signal(bool)
     #: A short message for the status bar (compare mode's wrap-arounds and refusals).
     notice = Signal(str)
 
@@ -241,7 +243,8 @@ class DocumentView(QWidget):
             return None
         start = self._offsets.to_codepoint(cursor.selectionStart())
         end = self._offsets.to_codepoint(cursor.selectionEnd(), round_up=True)
-        if self._snap:
+        # A disagreement stepped to (F9) is selected exactly: settling it codes its span.
+        if self._snap and (start, end) != self.compare.selected_region():
             start, end = snap_to_words(self._text, start, end)
         return (start, end) if end > start else None
 
@@ -278,6 +281,7 @@ class DocumentView(QWidget):
         self.margin.set_lanes(self.compare.loaded() if compare else self.shown.lanes_in_use() + 1)
         self._place_margin()
         self._changed()
+        self.compareChanged.emit(compare)
 
     def next_disagreement(self) -> int | None:
         """Compare mode: select the next stretch where the coders differ (across documents,

@@ -153,6 +153,8 @@ class CompareMode:
         self.current: int | None = None  # the disagreement last stepped to
         self._last: Disagreement | None = None  # ... kept when settling made it go away
         self.overlay: MarkOverlay | None = None
+        self._version = 0  # bumped whenever the shown document's stretches may differ
+        self._rects: tuple[tuple[object, ...], list[QRect]] | None = None
         self._stretches: list[tuple[int, int, str]] = []  # the shown document's, by start
         self._longest = 0
 
@@ -176,7 +178,7 @@ class CompareMode:
     def leave(self) -> None:
         self.found = self.lanes = None
         self.current = self._last = None
-        self._stretches = []
+        self._stretches, self._rects = [], None
         if self.overlay is not None:
             self.overlay.sync()
 
@@ -248,6 +250,7 @@ class CompareMode:
             mine = found.in_document(before.document_id)
             if before in mine:
                 self.current = found.index_of(before.document_id, mine.index(before))
+        self._version += 1
         self._stretches = sorted(s for d in found.in_document(doc or "") for s in d.stretches())
         self._longest = max((e - s for s, e, _ in self._stretches), default=0)
 
@@ -268,12 +271,25 @@ class CompareMode:
         view, built = self.view, self.view.built_range
         if not self.active or built is None:
             return []
+        edit = view.text_edit
+        # Laying out lines costs: the rectangles are kept until what is shown moves.
+        key = (
+            self._version,
+            built,
+            edit.verticalScrollBar().value(),
+            edit.horizontalScrollBar().value(),
+            edit.viewport().size().toTuple(),
+        )
+        if self._rects is not None and self._rects[0] == key:
+            return self._rects[1]
         thick = MarkOverlay.THICK
-        return [
+        rects = [
             QRect(r.left(), r.bottom() - thick + 1, r.width(), thick)
             for s, e, _coder in self.stretches_in(*built)
-            for r in line_rects(view.text_edit, view.offsets, s, e)
+            for r in line_rects(edit, view.offsets, s, e)
         ]
+        self._rects = (key, rects)
+        return rects
 
     def marked_lines(self) -> list[tuple[int, int]]:
         """Viewport y ranges of the lines holding a disagreement, for the margin's strip."""

@@ -274,3 +274,23 @@ def test_set_compare_from_another_window_ticks_the_menu_and_shows_only_the_two_c
     assert window.menu_actions["actionCompareCoders"].isChecked()
     assert view.shown.visible == frozenset((a, b))
     assert [letter for letter, _, _ in view.margin.compare_bands or []] == ["B", "A"]
+
+
+def test_comparing_on_chosen_codes_steps_through_their_disagreements_only(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    view = window.document_view
+    a, b = coders(window)
+    code = expected(window)[0].code_id
+    want = disagreements(window.project, a, b, code_ids=[code])
+    assert 0 < len(want) < 60
+    view.set_compare(a, b, [code])
+    view.text_edit.setFocus()
+    for d in want:
+        f9(qtbot, window)
+        assert (view.document_id, view.raw_selection()) == (d.document_id, (d.start, d.end))
+    assert {c for *_, c in view.compare.stretches_in(0, view.offsets.length)} <= {a, b}
+    assert all(
+        s in [t for d in want for t in d.stretches()]
+        for s in view.compare.stretches_in(0, view.offsets.length)
+    )

@@ -23,6 +23,7 @@ A step never recomputes anything; drawing asks only about the visible range.
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
+from collections.abc import Sequence
 from itertools import accumulate
 from typing import TYPE_CHECKING
 
@@ -59,13 +60,23 @@ def mark_color(palette: QPalette) -> str:
 class Disagreements:
     """Two coders' disagreements by document, in the project's order, indexed as one list."""
 
-    def __init__(self, project: Project, coder_a: str, coder_b: str) -> None:
+    def __init__(
+        self,
+        project: Project,
+        coder_a: str,
+        coder_b: str,
+        code_ids: Sequence[str] | None = None,
+    ) -> None:
         self.project, self.coders = project, (coder_a, coder_b)
-        self.code_order = {c.id: i for i, c in enumerate(project.code_tree().walk())}
+        self.code_ids = tuple(code_ids) if code_ids is not None else None
+        found = disagreements(project, coder_a, coder_b, code_ids)  # checks the choice first
+        chosen = set(code_ids) if code_ids is not None else None
+        walk = [c.id for c in project.code_tree().walk() if chosen is None or c.id in chosen]
+        self.code_order = {code: i for i, code in enumerate(walk)}
         self.docs = [d.id for d in project.documents()]
         self._by_doc: dict[str, list[Disagreement]] = {d: [] for d in self.docs}
-        for found in disagreements(project, coder_a, coder_b):
-            self._by_doc[found.document_id].append(found)
+        for found_one in found:
+            self._by_doc[found_one.document_id].append(found_one)
         self._offsets: list[int] = []
         self._count()
 
@@ -166,9 +177,10 @@ class CompareMode:
     def coders(self) -> tuple[str, str] | None:
         return self.found.coders if self.found is not None else None
 
-    def enter(self, coder_a: str, coder_b: str) -> None:
-        """Compare two coders (raises an ``AnnotatorError`` for a bad pair, changing nothing)."""
-        self.found = Disagreements(self.view.project, coder_a, coder_b)
+    def enter(self, coder_a: str, coder_b: str, code_ids: Sequence[str] | None = None) -> None:
+        """Compare two coders, on ``code_ids`` only if given (raises an ``AnnotatorError``
+        for a bad choice, changing nothing)."""
+        self.found = Disagreements(self.view.project, coder_a, coder_b, code_ids)
         self.lanes = CoderLanes([coder_a, coder_b])
         self.current = self._last = None
         if self.overlay is None:
@@ -206,7 +218,7 @@ class CompareMode:
             return
         before = self._current_region()
         if changes.touches("codes"):  # the codebook's order decides the order of regions
-            self.enter(*found.coders)
+            self.enter(*found.coders, found.code_ids)
             self.lanes.load(self.view.shown.rows)
             self._document_changed(before)
             return
@@ -228,7 +240,7 @@ class CompareMode:
     def reload(self) -> None:
         """Another program changed the file: recompute everything."""
         if self.found is not None:
-            self.enter(*self.found.coders)
+            self.enter(*self.found.coders, self.found.code_ids)
             self.loaded()
 
     def _current_region(self) -> Disagreement | None:

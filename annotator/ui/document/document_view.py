@@ -56,7 +56,7 @@ they differ marked in the text and the margin, F9 / Shift+F9
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from PySide6.QtCore import QMimeData, QPoint, Qt, Signal
@@ -259,17 +259,23 @@ class DocumentView(QWidget):
         self._refresh()
 
     # -- compare mode -------------------------------------------------------------------------
-    def set_compare(self, coder_a: str | None, coder_b: str | None = None) -> None:
+    def set_compare(
+        self,
+        coder_a: str | None,
+        coder_b: str | None = None,
+        code_ids: Sequence[str] | None = None,
+    ) -> None:
         """Compare two coders in the text (their codings only, a band of margin lanes each,
-        their differences marked); ``set_compare(None)`` restores the normal view. A bad
-        pair (unknown, the same coder twice) raises an ``AnnotatorError`` and changes nothing."""
+        their differences in ``code_ids``, or every code, marked); ``set_compare(None)``
+        restores the normal view. A bad choice (an unknown coder or code, the same coder
+        twice) raises an ``AnnotatorError`` and changes nothing."""
         if coder_a is None or coder_b is None:
             if not self.compare.active:
                 return
             self.compare.leave()
             self.shown.visible = self.state.visible_coders(TEXT)
         else:
-            self.compare.enter(coder_a, coder_b)
+            self.compare.enter(coder_a, coder_b, code_ids)
             self.shown.visible = frozenset((coder_a, coder_b))
         self.shown.reindex()
         compare = self.compare.active

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QColor
+from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QDialogButtonBox
 from pytestqt.qtbot import QtBot
 from window_env import answering, show_window
@@ -179,27 +180,42 @@ def test_marks_lie_exactly_on_the_stretches_where_the_coders_differ(
     # In the text: a bar in the mark's colour under the lines of each stretch, and
     # nowhere else.
     color = QColor(mark_color(view.text_edit.palette()))
-    image = view.text_edit.viewport().grab().toImage()
+    edit = view.text_edit
+    # The marks are drawn over the viewport: grab the text area, viewport at ``origin``.
+    image, origin = edit.grab().toImage(), edit.viewport().pos()
+    inside = edit.viewport().rect()
     rects = view.compare.mark_rects()
     assert rects
     for rect in rects:
-        if image.rect().contains(rect):  # a stretch may run on below the view
-            assert image.pixelColor(rect.center()) == color
+        if inside.contains(rect):  # a stretch may run on below the view
+            assert image.pixelColor(rect.center() + origin) == color
     first = shown[0]
     unmarked = view.offsets.to_utf16(first[0])  # just before the first stretch, same line
     if first[0] > 0 and (first[0] - 1, first[0]) not in [(s, e) for s, e, _ in want]:
-        edit = view.text_edit
         cursor = edit.textCursor()
         cursor.setPosition(unmarked - 1)
         rect = edit.cursorRect(cursor)
-        assert image.pixelColor(QPoint(rect.x() + 1, rect.bottom())) != color
+        assert image.pixelColor(QPoint(rect.x() + 1, rect.bottom()) + origin) != color
+    # Scrolled a page on (Page Down), the marks move with their lines.
+    qtbot.wait(10)
+    bar = edit.verticalScrollBar()
+    before = bar.value()
+    QTest.keyClick(edit, Key.Key_PageDown)
+    qtbot.waitUntil(lambda: bar.value() != before)
+    image = edit.grab().toImage()
+    moved = [r for r in view.compare.mark_rects() if inside.contains(r)]
+    assert moved and moved != rects
+    for rect in moved:
+        assert image.pixelColor(rect.center() + origin) == color
     # In the margin: a strip beside those lines.
     margin = view.margin
     strip = margin.grab().toImage()
     lines = margin.disagreement_lines()
     assert lines
     for top, bottom in lines:
-        assert strip.pixelColor(1, (top + bottom) // 2) == margin.mark_color
+        y = max((top + bottom) // 2, margin.HEADER)  # the coder labels stay on top
+        if y <= bottom:
+            assert strip.pixelColor(1, y) == margin.mark_color
 
 
 def test_settling_a_disagreement_removes_its_marks_and_f9_goes_on_to_the_next(

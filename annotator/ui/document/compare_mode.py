@@ -363,29 +363,33 @@ class MarkOverlay(QWidget):
 
     A text format cannot draw a thick line, and a background would hide the code
     colours; this layer draws a bar under each line of a stretch, on top of
-    everything. Mouse events pass through to the text. Scrolling moves the
-    viewport's children with the text, so the view calls ``sync`` on every update."""
+    everything. Mouse and wheel events pass through to the text. It is the text
+    area's child beside the viewport (as the margin is), not the viewport's, which
+    would carry it along when scrolling; the view calls ``sync`` to keep it on the
+    viewport when that moves or resizes."""
 
     THICK = 2
 
     def __init__(self, mode: CompareMode) -> None:
-        super().__init__(mode.view.text_edit.viewport())
+        super().__init__(mode.view.text_edit)
         self.mode = mode
         self.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
         self.setAttribute(Qt.WidgetAttribute.WA_NoSystemBackground)
         self.hide()
 
     def sync(self) -> None:
-        """Cover the viewport while comparing (and repaint), else hide."""
+        """Cover the viewport while comparing, else hide."""
         if not self.mode.active:
             self.hide()
             return
-        parent = self.parentWidget()
-        if parent is not None and self.geometry() != parent.rect():
-            self.setGeometry(parent.rect())
-        self.show()
-        self.raise_()
-        self.update()
+        viewport = self.mode.view.text_edit.viewport().geometry()
+        if self.geometry() != viewport:
+            self.setGeometry(viewport)
+        if not self.isVisible():
+            self.show()
+            self.raise_()
+        # No update() here: being see-through, this layer repaints the text under it, so
+        # asking for it would paint the whole text twice; it is repainted with the text.
 
     def paintEvent(self, event: QPaintEvent) -> None:
         painter = QPainter(self)

@@ -5,7 +5,7 @@ document view asks it for the codings that touch the visible range and hands
 them to ``HighlightBuilder``, which cuts the range into elementary pieces
 (wherever a coding starts or ends) so overlapping codings show as a blend of
 their codes' colours instead of one hiding another. Text coded more than once
-is striped as well (the blend crossed by diagonal bands of a deeper blend):
+is striped as well (the blend crossed by diagonal bands of a deeper shade):
 two coders who applied the same code still show as two, not as one colour.
 Colours are blended over the palette's Base colour (a dark theme gets dark
 highlights) and the text colour is picked for contrast with every stripe. Find
@@ -48,8 +48,9 @@ FIND_CURRENT_COLOR = "#FF8A00"
 EMPHASIS_ALPHA = 0.6
 #: Text on a highlight keeps the theme's colour while it contrasts at least this much.
 MIN_CONTRAST = 4.5
-#: Overlaps: how strongly the stripes' colours are laid over the base, and their period.
-STRIPE_ALPHA = 0.65
+#: Overlaps: how far the darker (in dark themes lighter) stripes move toward the text
+#: colour, and the stripes' period in pixels.
+STRIPE_SHADE = 0.2
 STRIPE = 8
 
 
@@ -118,7 +119,8 @@ class HighlightBuilder:
             fmt = QTextCharFormat()
             stripe = background
             if overlap and emphasis is None:
-                stripe = highlight_color(key[0], self.base, alpha=STRIPE_ALPHA)
+                # A shade of the blend itself: cheap, and it reads the same over any codes.
+                stripe = highlight_color([self.text], background, alpha=STRIPE_SHADE)
                 fmt.setBackground(stripes(background, stripe))
             else:
                 fmt.setBackground(QColor(background))

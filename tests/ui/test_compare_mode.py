@@ -248,6 +248,10 @@ def test_settling_a_disagreement_removes_its_marks_and_f9_goes_on_to_the_next(
     f9(qtbot, window)
     nxt = want[k + 1]
     assert (view.document_id, view.raw_selection()) == (nxt.document_id, (nxt.start, nxt.end))
+    # Undo (one step) brings the disagreement and its mark back.
+    window.menu_actions["actionUndo"].trigger()
+    assert expected(window) == want
+    assert (region.start, region.end, a) in view.compare.stretches_in(0, view.offsets.length)
 
 
 def test_the_same_coder_twice_cannot_be_compared(qtbot: QtBot, window: MainWindow) -> None:

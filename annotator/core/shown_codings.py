@@ -7,15 +7,20 @@ document's codings after another program changed the file (``sync``), so that
 what did not change keeps its margin lane. It answers what a text view needs
 without any drawing: the codings touching a range or a code point, the one to
 select at the caret, the next or previous one in reading order, and each
-coding's colour, code path and coder. Pure Python: the Qt view asks, then draws.
+coding's colour, code path and coder (and the letter that marks the coder in the
+margin, ``coder_marks``). ``document_disagreements`` finds where two coders differ
+in one document from its codings (compare mode redraws from it after each change,
+without reading the project). Pure Python: the Qt view asks, then draws.
 """
 
 from __future__ import annotations
 
+import re
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import NamedTuple, cast
 
+from annotator.core.agreement.disagreements import Disagreement, find
 from annotator.core.changes import ChangeSet
 from annotator.core.codebook import CodeTree
 from annotator.core.colors import normalise_color
@@ -37,6 +42,56 @@ def safe_color(value: str) -> str:
         return FALLBACK_COLOR
 
 
+def coder_marks(coders: Sequence[tuple[str, str]]) -> dict[str, str]:
+    """One letter per coder ``(id, name)`` that tells them apart on a margin tag.
+
+    The name's first letter; where names share it ("Example coder A (Amira)",
+    "Example coder B (Ben)") the first letter of the first word in which the name
+    differs from the others sharing it ("A", "B"); where that still clashes, the
+    coder's number (1-9, 0), so no two coders carry the same mark."""
+    words = {cid: re.findall(r"\w+", name) or ["?"] for cid, name in coders}
+    firsts = Counter(ws[0][0].upper() for ws in words.values())
+    out: dict[str, str] = {}
+    for cid, ws in words.items():
+        letter = ws[0][0].upper()
+        if firsts[letter] > 1:
+            rivals = [w for o, w in words.items() if o != cid and w[0][0].upper() == letter]
+            differing = (
+                w[0].upper()
+                for k, w in enumerate(ws)
+                if all(k >= len(r) or r[k].casefold() != w.casefold() for r in rivals)
+            )
+            letter = next(differing, letter)
+        out[cid] = letter
+    taken = Counter(out.values())
+    for number, cid in enumerate(out):
+        if taken[out[cid]] > 1:
+            out[cid] = str((number + 1) % 10)
+    return out
+
+
+def document_disagreements(
+    document_id: str,
+    spans: Iterable[tuple[str, str, int, int]],
+    coder_a: str,
+    coder_b: str,
+    code_order: Mapping[str, int],
+) -> list[Disagreement]:
+    """Where two coders differ in one document, from its codings ``(code, coder, start,
+    end)``: per code in ``code_order`` (others are left out), ordered by start, then
+    code order, then end, as ``app.comparison.disagreements`` orders them."""
+    grouped: dict[str, tuple[list[tuple[int, int]], list[tuple[int, int]]]] = {}
+    for code, coder, start, end in spans:
+        if code not in code_order or coder not in (coder_a, coder_b):
+            continue
+        grouped.setdefault(code, ([], []))[coder != coder_a].append((start, end))
+    out: list[Disagreement] = []
+    for code, (mine, theirs) in grouped.items():
+        out.extend(find(document_id, code, (coder_a, mine), (coder_b, theirs)))
+    out.sort(key=lambda d: (d.start, code_order[d.code_id], d.end))
+    return out
+
+
 class Row(NamedTuple):
     """A coding of the shown document."""
 
@@ -54,6 +109,7 @@ class ShownCodings:
         self.index = SpanIndex()
         self.codes: dict[str, tuple[str, str]] = {}  # code id -> (path, colour)
         self.coders: dict[str, tuple[str, int]] = {}  # coder id -> (name, number)
+        self.marks: dict[str, str] = {}  # coder id -> the letter on their margin tags
         #: The coders whose codings are shown (None: everyone's).
         self.visible: frozenset[str] | None = None
         self._lane_count: Counter[int] = Counter()  # lane -> codings in it (max lane in O(lanes))
@@ -62,6 +118,7 @@ class ShownCodings:
         tree = CodeTree.of(codes)
         self.codes = {c.id: (tree.path(c.id), safe_color(c.color)) for c in codes}
         self.coders = {c.id: (c.name, i) for i, c in enumerate(coders)}
+        self.marks = coder_marks([(c.id, c.name) for c in coders])
 
     def load(self, spans: Iterable[tuple[str, str, str, int, int]]) -> None:
         """All codings of a newly shown document: (id, code, coder, start, end)."""
@@ -236,6 +293,10 @@ class ShownCodings:
 
     def coder(self, coding_id: str) -> tuple[str, int]:
         return self.coders.get(self.rows[coding_id].coder_id, ("?", 0))
+
+    def mark(self, coding_id: str) -> str:
+        """The letter marking the coding's coder on the margin (see ``coder_marks``)."""
+        return self.marks.get(self.rows[coding_id].coder_id, "?")
 
     def describe(self, coding_id: str) -> str:
         return f"{self.path(coding_id)} — {self.coder(coding_id)[0]}"

@@ -17,7 +17,12 @@ Coders are told apart two ways, so neither colour vision nor a busy margin
 hides who coded what: a small tag with the coder's initial at the bracket's
 top (narrower than a lane, so tags side by side stay apart), and a line style
 per coder (solid, dashed, dotted, dash-dot). The selected coding is drawn
-thicker.
+thicker. Every bracket keeps its tag: where tags side by side would crowd
+each other, the later one moves down along its own bracket.
+
+In compare mode (``set_compare``) each compared coder has a band of lanes,
+labelled with the coder's letter at the top, and a strip at the margin's outer
+edge marks the lines where the two coders differ (``disagreement_lines``).
 
 The margin draws what its owner (the document view) computes for the visible
 range only (``core.brackets.place_brackets``, no Qt); it keeps no model of its own.
@@ -68,9 +73,10 @@ class CodingMargin(QWidget):
     MAX_LANES = 12
     PAD = 2
     TICK = 4
-    TAG = 7  # tag width: one initial; of two tags closer than this plus 1 px, one is left out
+    TAG = 7  # tag width: one initial; two tags closer than this plus TAG_GAP are moved apart
     TAG_HEIGHT = 9
     TAG_GAP = 3  # least space between two tags side by side
+    TAG_TRIES = 8  # spots down a bracket tried for a crowded tag
 
     def __init__(
         self,
@@ -93,6 +99,11 @@ class CodingMargin(QWidget):
         self._tags_for: list[Bracket] | None = None  # the brackets ``_tags`` was placed for
         self._tags_key: tuple[int, int] = (0, 0)
         self._tags: dict[str, QRect] = {}
+        #: Compare mode: (coder's letter, first lane, width) per band, else None.
+        self._bands: list[tuple[str, int, int]] | None = None
+        #: Compare mode: the viewport y ranges (top, bottom) of the lines where coders differ.
+        self._marked: Callable[[], list[tuple[int, int]]] = list
+        self.mark_color = QColor("#C0392B")
 
     # -- geometry ----------------------------------------------------------------
     def set_lanes(self, lanes: int) -> bool:
@@ -104,6 +115,32 @@ class CodingMargin(QWidget):
         self._lanes = lanes
         self.update()
         return True
+
+    def set_compare(
+        self,
+        bands: list[tuple[str, int, int]] | None,
+        marked: Callable[[], list[tuple[int, int]]] | None = None,
+    ) -> bool:
+        """Enter (``bands``: letter, first lane, width per coder) or leave (None) compare
+        mode; ``marked`` gives the y ranges to mark. True if the width may have changed."""
+        was = self._bands is not None
+        self._bands = bands
+        self._marked = marked if marked is not None and bands is not None else list
+        self._tags_for = None
+        self.update()
+        return was != (bands is not None)
+
+    @property
+    def compare_bands(self) -> list[tuple[str, int, int]] | None:
+        return self._bands
+
+    def disagreement_lines(self) -> list[tuple[int, int]]:
+        """The y ranges marked as disagreements (compare mode), in viewport pixels."""
+        return self._marked()
+
+    #: Compare mode: the disagreement strip's width, and the coder labels' height.
+    MARK = 4
+    HEADER = TAG_HEIGHT + 3
 
     @classmethod
     def spacing_for(cls, lanes: int) -> float:
@@ -120,7 +157,8 @@ class CodingMargin(QWidget):
         return self.spacing_for(self._lanes)
 
     def preferred_width(self) -> int:
-        return 2 * self.PAD + self.TICK + round(self._lanes * self.spacing)
+        extra = self.MARK + 1 if self._bands is not None else 0
+        return 2 * self.PAD + self.TICK + round(self._lanes * self.spacing) + extra
 
     def lane_x(self, lane: int) -> int:
         """x of a lane's vertical line; lane 0 nearest the text (the right edge)."""
@@ -160,14 +198,35 @@ class CodingMargin(QWidget):
                 self._paint_bracket(painter, b, tags.get(b.coding_id))
         for b in selected:
             self._paint_bracket(painter, b, tags.get(b.coding_id))
+        if self._bands is not None:
+            self._paint_compare(painter)
         painter.end()
+
+    def _paint_compare(self, painter: QPainter) -> None:
+        """The disagreement strip at the outer edge, and each band's coder label on top."""
+        for top, bottom in self._marked():
+            painter.fillRect(QRect(0, top, self.MARK, bottom - top + 1), self.mark_color)
+        pal = self.palette()
+        painter.fillRect(
+            QRect(0, 0, self.width(), self.HEADER), pal.color(QPalette.ColorRole.Window)
+        )
+        painter.setFont(self._tag_font)
+        text = pal.color(QPalette.ColorRole.WindowText)
+        for letter, first, width in self._bands or ():
+            right = self.lane_x(first) + 3
+            left = self.lane_x(first + width - 1) - 3
+            rect = QRect(left, 0, max(right - left, self.TAG), self.TAG_HEIGHT)
+            painter.setPen(text)
+            painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, letter)
+            painter.drawLine(left, self.HEADER - 2, right, self.HEADER - 2)
 
     def tag_rects(self) -> dict[str, QRect]:
         """Where coder tags are drawn, by coding id: at each bracket's visible top,
-        unless it would touch a tag already placed (lanes packed closer than a tag
-        is wide, the deepest overlaps sharing the last lane). The selected coding's
-        tag wins, then lanes nearest the text. A bracket without a tag still shows
-        its coder by line style and tooltip. Cached until the brackets change."""
+        moved down it, a tag's height at a time, while it would touch a tag already
+        placed (lanes packed closer than a tag is wide, brackets starting on one
+        line). The selected coding's tag is placed first, then lanes nearest the
+        text. Every bracket has one; its line style and tooltip name the coder too.
+        Cached until the brackets change."""
         brackets = self._brackets()
         key = (self.width(), self._lanes)
         if self._tags_for is brackets and self._tags_key == key:
@@ -178,13 +237,18 @@ class CodingMargin(QWidget):
         grid: dict[tuple[int, int], list[tuple[int, int]]] = {}
         lefts = [self.lane_x(lane) - w // 2 for lane in range(self.MAX_LANES)]
         out: dict[str, QRect] = {}
+        below = self.HEADER if self._bands is not None else 0  # under the coder labels
         for b in sorted(brackets, key=lambda b: (not b.selected, b.lane, b.top)):
             lane = min(b.lane, self.MAX_LANES - 1)
-            x, y = lefts[lane], max(b.top, 0)
-            row = y // h
-            if self._tag_clash(grid, lane, row, x, y):
-                continue
-            grid.setdefault((lane, row), []).append((x, y))
+            x, y = lefts[lane], max(b.top, below)
+            # Crowded: move down the bracket, a tag's height at a time, to a free spot;
+            # a short bracket's tag may hang below it rather than be left out.
+            for step in range(self.TAG_TRIES):
+                at = y + step * (h + 1)
+                if not self._tag_clash(grid, lane, at // h, x, at):
+                    y = at
+                    break
+            grid.setdefault((lane, y // h), []).append((x, y))
             out[b.coding_id] = QRect(x, y, w, h)
         self._tags_for, self._tags_key, self._tags = brackets, key, out
         return out
@@ -236,7 +300,7 @@ class CodingMargin(QWidget):
     ) -> bool:
         """Whether a tag at ``(x, y)`` would crowd one placed in a neighbouring cell:
         initials side by side with less than a few pixels between them read as one
-        word ("BBAA"), so one of them is left out."""
+        word ("BBAA"), so one of them moves."""
         w, h = self.TAG + self.TAG_GAP, self.TAG_HEIGHT
         for dl in (-1, 0, 1):
             for dr in (-1, 0, 1):
@@ -250,10 +314,9 @@ class CodingMargin(QWidget):
         line, solid = self._pens(b.color, b.style, b.selected)
         top = max(b.top, -4)
         bottom = min(b.bottom, self.height() + 4)
-        line_top = top if b.open_top or tag is None else tag.bottom() + 1
-        if bottom > line_top:
+        if bottom > top:  # the tag (opaque) is drawn over the line
             painter.setPen(line)
-            painter.drawLine(x, line_top, x, bottom)
+            painter.drawLine(x, top, x, bottom)
         painter.setPen(solid)
         reach = x + self.TICK + round(self.spacing / 2)
         if not b.open_top:

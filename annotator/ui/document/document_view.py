@@ -42,16 +42,25 @@ selection carries a span the code tree accepts; the context menu codes,
 removes, re-assigns and edits memos. The mouse and keys are handled by
 ``document_text.DocumentText`` and the menu is built by
 ``document_menu.build_context_menu``; both act through this view.
+
+The margin reserves a spare lane beyond the document's deepest overlap when the
+document is shown, and widens (again with a spare) only if coding goes deeper:
+coding an overlap does not make the text reflow under the reader.
+
+Compare mode (``set_compare(coder_a, coder_b)``, ``compare_mode.CompareMode``)
+shows two coders side by side: a band of margin lanes each, the stretches where
+they differ marked in the text and the margin, F9 / Shift+F9
+(``next_disagreement``/``previous_disagreement``) stepping through them.
 """
 
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from PySide6.QtCore import QMimeData, QPoint, Qt, Signal
-from PySide6.QtGui import QDrag, QPalette
+from PySide6.QtGui import QColor, QDrag, QPalette
 from PySide6.QtWidgets import QMenu, QPlainTextEdit, QTextEdit, QVBoxLayout, QWidget
 
 from annotator.app.session import TEXT
@@ -63,6 +72,7 @@ from annotator.core.textpos import OffsetMap
 from annotator.core.wordsnap import snap_to_words
 from annotator.store import Project
 from annotator.ui.document.coding_margin import CodingMargin
+from annotator.ui.document.compare_mode import CompareMode, mark_color
 from annotator.ui.document.document_menu import build_context_menu
 from annotator.ui.document.document_text import EDGE_GRAB, RESIZE_HELP, DocumentText
 from annotator.ui.document.highlights import (
@@ -89,6 +99,12 @@ class DocumentView(QWidget):
 
     #: The selection changed: ``(start, end)`` in code points (snapped if on), or None.
     selectionSpanChanged = Signal(object)
+    #: Compare mode stepped to a disagreement: its index in ``compare.found``.
+    disagreementChanged = Signal(int)
+    #: Compare mode was entered (True) or left (False).
+    compareChanged = Signal(bool)
+    #: A short message for the status bar (compare mode's wrap-arounds and refusals).
+    notice = Signal(str)
 
     def __init__(
         self,
@@ -127,6 +143,7 @@ class DocumentView(QWidget):
         #: How many times highlights were built (tests and the bench read it).
         self.builds = 0
 
+        self.compare = CompareMode(self)
         self._edit = DocumentText(self, self)
         self._edit.setPlaceholderText("Open a document from the list to read and code it.")
         self.margin = CodingMargin(self.brackets, self.shown.describe, self._edit)
@@ -202,8 +219,11 @@ class DocumentView(QWidget):
         self._find, self._find_sels, self._pieces = [], [], []
         self._edit.setExtraSelections([])
         self.shown.load(spans)
-        # Size the margin before the text is laid out, so it is laid out once.
-        self.margin.set_lanes(self.shown.lanes_in_use())
+        # Size the margin before the text is laid out, so it is laid out once; one lane
+        # to spare, so that coding one more overlap does not reflow the text.
+        self.margin.set_lanes(
+            self.compare.loaded() if self.compare.active else self.shown.lanes_in_use() + 1
+        )
         self._place_margin()
         self._edit.setPlainText(text)
         self._text, self._offsets = text, OffsetMap(text)
@@ -226,7 +246,10 @@ class DocumentView(QWidget):
             return None
         start = self._offsets.to_codepoint(cursor.selectionStart())
         end = self._offsets.to_codepoint(cursor.selectionEnd(), round_up=True)
-        if self._snap and (start, end) != self.exact_selection:
+        # Selections made whole by a gesture stay exactly so: a triple-click's paragraph,
+        # and a disagreement stepped to (F9), which settling codes as it is.
+        exact = (self.exact_selection, self.compare.selected_region())
+        if self._snap and (start, end) not in exact:
             start, end = snap_to_words(self._text, start, end)
         return (start, end) if end > start else None
 
@@ -239,6 +262,56 @@ class DocumentView(QWidget):
         self._edit.setTextCursor(span_cursor(self._edit.document(), self._offsets, end, start))
         self._edit.hold_centred()
         self._refresh()
+
+    # -- compare mode -------------------------------------------------------------------------
+    def set_compare(
+        self,
+        coder_a: str | None,
+        coder_b: str | None = None,
+        code_ids: Sequence[str] | None = None,
+    ) -> None:
+        """Compare two coders in the text (their codings only, a band of margin lanes each,
+        their differences in ``code_ids``, or every code, marked); ``set_compare(None)``
+        restores the normal view. A bad choice (an unknown coder or code, the same coder
+        twice) raises an ``AnnotatorError`` and changes nothing."""
+        if coder_a is None or coder_b is None:
+            if not self.compare.active:
+                return
+            self.compare.leave()
+            self.shown.visible = self.state.visible_coders(TEXT)
+        else:
+            self.compare.enter(coder_a, coder_b, code_ids)
+            self.shown.visible = frozenset((coder_a, coder_b))
+        self.shown.reindex()
+        compare = self.compare.active
+        self.margin.mark_color = QColor(mark_color(self._edit.palette()))
+        self.margin.set_compare(
+            self.compare.bands() if compare else None, self.compare.marked_lines
+        )
+        # Between layouts: the margin is sized afresh for what is now shown.
+        self.margin.set_lanes(self.compare.loaded() if compare else self.shown.lanes_in_use() + 1)
+        self._place_margin()
+        self._changed()
+        self.compareChanged.emit(compare)
+
+    def next_disagreement(self) -> int | None:
+        """Compare mode: select the next stretch where the coders differ (across documents,
+        wrapping at the end with a notice). Its index, or None (with a notice) if none."""
+        return self.compare.step(forward=True)
+
+    def previous_disagreement(self) -> int | None:
+        """Compare mode: select the previous disagreement (see ``next_disagreement``)."""
+        return self.compare.step(forward=False)
+
+    def raw_selection(self) -> tuple[int, int]:
+        """The selection as code points (start, end), as it is on screen (not snapped)."""
+        cursor = self._edit.textCursor()
+        to_cp = self._offsets.to_codepoint
+        return to_cp(cursor.selectionStart()), to_cp(cursor.selectionEnd(), round_up=True)
+
+    def caret_span(self, cp: int) -> tuple[int, int]:
+        """Top and bottom (viewport y) of the caret at code point ``cp``."""
+        return self._caret(cp)
 
     def focus_text(self) -> None:
         """Give the keyboard to the text (the caret keys, Delete and the resize keys)."""
@@ -385,6 +458,7 @@ class DocumentView(QWidget):
             current = self.state.current_coding_id
             if current in touched and current not in self.shown.rows:
                 self.state.set_current_coding(None)
+        self.compare.follow(changes, touched)
         if codebook or len(ranges) > 64:  # a recolour, or an import: rebuild what is in view
             self._changed()
         elif touched:
@@ -409,6 +483,7 @@ class DocumentView(QWidget):
         current = self.state.current_coding_id
         if current in touched and current not in self.shown.rows:
             self.state.set_current_coding(None)  # removed elsewhere
+        self.compare.reload()
         self._changed()  # names and colours may have changed too: redraw what is in view
 
     def _exists(self, document_id: str) -> bool:
@@ -423,11 +498,13 @@ class DocumentView(QWidget):
         self._refresh(force=True)
 
     def _fit_margin(self, lanes: int) -> bool:
-        """Give the margin ``lanes`` lanes if it has fewer; True if it got wider (the text
-        reflowed). It does not narrow while a document is shown, so the text does not
-        reflow as one scrolls; past its widest, more lanes only pack closer."""
+        """Give the margin ``lanes`` lanes (and a spare; compare mode's bands have theirs)
+        if it has fewer; True if it got wider (the text reflowed). It does not narrow
+        while a document is shown, so the text does not reflow as one scrolls; past its
+        widest, more lanes only pack closer."""
         width = self.margin.preferred_width()
-        if lanes <= self.margin.lanes or not self.margin.set_lanes(lanes):
+        spare = 0 if self.compare.active else 1
+        if lanes <= self.margin.lanes or not self.margin.set_lanes(lanes + spare):
             return False
         if self.margin.preferred_width() == width:
             return False
@@ -507,18 +584,28 @@ class DocumentView(QWidget):
 
     def _show_selections(self, *, check_lanes: bool = True) -> None:
         self._edit.setExtraSelections([p.selection for p in self._pieces] + self._find_sels)
+        if self.compare.overlay is not None:
+            self.compare.overlay.sync()
         self.builds += 1
         if not check_lanes:  # emphasis moved to another coding: no bracket changed lane
             self.margin.update()
             return
-        # Lanes in use in the document, and more if brackets side by side on a line need them.
-        needed = max([self.shown.lanes_in_use()] + [b.lane + 1 for b in self.brackets()])
+        if self.compare.lanes is not None:  # each coder's band, widened if outgrown
+            self.compare.lanes.fit()
+            needed = self.compare.lanes.lanes
+            self.margin.mark_color = QColor(mark_color(self._edit.palette()))
+            self.margin.set_compare(self.compare.bands(), self.compare.marked_lines)
+        else:
+            # Lanes in use in the document, and more if brackets side by side on a line need.
+            needed = max([self.shown.lanes_in_use()] + [b.lane + 1 for b in self.brackets()])
         if self._fit_margin(needed):
             self._refresh(force=True)  # the text reflowed; lanes only grow, so this ends
             return
         self.margin.update()
 
     def _on_update_request(self, rect: Any, dy: int) -> None:
+        if self.compare.overlay is not None:  # scrolling moved it with the text: put it back
+            self.compare.overlay.sync()
         if dy:
             self.margin.update()
         else:
@@ -538,6 +625,7 @@ class DocumentView(QWidget):
             edit.viewport().size().toTuple(),
             self._doc_id,
             self.margin.lanes,
+            self.compare.lanes.lanes if self.compare.lanes is not None else 0,
         )
 
     def _caret(self, cp: int) -> tuple[int, int]:
@@ -555,8 +643,15 @@ class DocumentView(QWidget):
         layout = self._layout_key()
         if layout != self._caret_key:
             self._caret_key, self._carets = layout, {}
-        key = (self._version, self._built, self.state.current_coding_id, layout)
+        key = (
+            self._version,
+            self._built,
+            self.state.current_coding_id,
+            layout,
+            self.compare.coders,
+        )
         if self._bracket_cache is None or self._bracket_cache[0] != key:
+            bands = self.compare.lanes
             out = (
                 []
                 if self._built is None or self._doc_id is None
@@ -566,7 +661,8 @@ class DocumentView(QWidget):
                     self._caret,
                     self._edit.viewport().height(),
                     self.state.current_coding_id,
-                    CodingMargin.MAX_LANES,
+                    CodingMargin.MAX_LANES if bands is None else bands.lanes,
+                    bands,
                 )
             )
             self._bracket_cache = (key, out)
@@ -619,8 +715,8 @@ class DocumentView(QWidget):
 
     def _on_visible_coders(self, _view: object) -> None:
         visible = self.state.visible_coders(TEXT)
-        if visible == self.shown.visible:
-            return  # another view's set
+        if visible == self.shown.visible or self.compare.active:
+            return  # another view's set, or compare mode's two coders (restored on leaving)
         self.shown.visible = visible
         self.shown.reindex()
         self._changed()

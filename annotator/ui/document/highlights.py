@@ -4,9 +4,12 @@ The document's codings live in ``core.shown_codings.ShownCodings`` (no Qt). The
 document view asks it for the codings that touch the visible range and hands
 them to ``HighlightBuilder``, which cuts the range into elementary pieces
 (wherever a coding starts or ends) so overlapping codings show as a blend of
-their codes' colours instead of one hiding another. Colours are blended over
-the palette's Base colour (a dark theme gets dark highlights) and the text
-colour is picked for contrast. Find matches are drawn last, on top.
+their codes' colours instead of one hiding another. Text coded more than once
+is striped as well (the blend crossed by diagonal bands of a deeper shade):
+two coders who applied the same code still show as two, not as one colour.
+Colours are blended over the palette's Base colour (a dark theme gets dark
+highlights) and the text colour is picked for contrast with every stripe. Find
+matches are drawn last, on top.
 
 The geometry helpers at the bottom answer "which code points are visible" and
 "which character is under the mouse". Together with the view, this module is
@@ -21,8 +24,17 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import cast
 
-from PySide6.QtCore import QPoint, QRect
-from PySide6.QtGui import QColor, QTextCharFormat, QTextCursor, QTextDocument
+from PySide6.QtCore import QPoint, QRect, Qt
+from PySide6.QtGui import (
+    QBrush,
+    QColor,
+    QPainter,
+    QPixmap,
+    QPolygon,
+    QTextCharFormat,
+    QTextCursor,
+    QTextDocument,
+)
 from PySide6.QtWidgets import QPlainTextEdit, QTextEdit
 
 from annotator.core.colors import contrast_ratio, highlight_color, readable_text_color
@@ -36,6 +48,25 @@ FIND_CURRENT_COLOR = "#FF8A00"
 EMPHASIS_ALPHA = 0.6
 #: Text on a highlight keeps the theme's colour while it contrasts at least this much.
 MIN_CONTRAST = 4.5
+#: Overlaps: how far the darker (in dark themes lighter) stripes move toward the text
+#: colour, and the stripes' period in pixels.
+STRIPE_SHADE = 0.2
+STRIPE = 8
+
+
+def stripes(light: str, deep: str) -> QBrush:
+    """A brush of diagonal bands, ``light`` and ``deep`` (half the period each)."""
+    pix = QPixmap(STRIPE, STRIPE)
+    pix.fill(QColor(light))
+    painter = QPainter(pix)
+    painter.setPen(Qt.PenStyle.NoPen)
+    painter.setBrush(QColor(deep))
+    n, h = STRIPE, STRIPE // 2
+    # One band from the bottom-left to the top-right corner, wrapping at the tile's edges.
+    painter.drawPolygon(QPolygon([QPoint(0, n - h), QPoint(n - h, 0), QPoint(n, 0), QPoint(0, n)]))
+    painter.drawPolygon(QPolygon([QPoint(n, n - h), QPoint(n - h, n), QPoint(n, n)]))
+    painter.end()
+    return QBrush(pix)
 
 
 @dataclass(slots=True)
@@ -67,7 +98,7 @@ class HighlightBuilder:
 
     def __init__(self) -> None:
         self.base, self.text = "#FFFFFF", "#000000"
-        self._formats: dict[tuple[tuple[str, ...], str | None], QTextCharFormat] = {}
+        self._formats: dict[tuple[tuple[str, ...], str | None, bool], QTextCharFormat] = {}
 
     def set_palette(self, base: str, text: str) -> None:
         """The colour highlights are blended over (the text area's Base) and its text colour."""
@@ -75,19 +106,29 @@ class HighlightBuilder:
             self.base, self.text = base, text
             self._formats.clear()
 
-    def _format(self, colors: tuple[str, ...], emphasis: str | None) -> QTextCharFormat:
-        key = (tuple(sorted(colors)), emphasis)  # the same codes blend the same, in any order
+    def _format(
+        self, colors: tuple[str, ...], emphasis: str | None, overlap: bool = False
+    ) -> QTextCharFormat:
+        # The same codes blend the same, in any order; ``overlap``: coded more than once.
+        key = (tuple(sorted(colors)), emphasis, overlap)
         fmt = self._formats.get(key)
         if fmt is None:
             background = highlight_color(key[0], self.base)
             if emphasis is not None:
                 background = highlight_color([emphasis], background, alpha=EMPHASIS_ALPHA)
             fmt = QTextCharFormat()
-            fmt.setBackground(QColor(background))
+            stripe = background
+            if overlap and emphasis is None:
+                # A shade of the blend itself: cheap, and it reads the same over any codes.
+                stripe = highlight_color([self.text], background, alpha=STRIPE_SHADE)
+                fmt.setBackground(stripes(background, stripe))
+            else:
+                fmt.setBackground(QColor(background))
             # A foreground costs Qt a second pass over the glyphs: set one only where the
-            # theme's text colour would not stay legible (WCAG AA contrast).
-            if emphasis is not None or contrast_ratio(background, self.text) < MIN_CONTRAST:
-                fmt.setForeground(QColor(readable_text_color(background)))
+            # theme's text colour would not stay legible (WCAG AA contrast) on every stripe.
+            worst = min(contrast_ratio(c, self.text) for c in (background, stripe))
+            if emphasis is not None or worst < MIN_CONTRAST:
+                fmt.setForeground(QColor(readable_text_color(stripe)))
             if emphasis is not None:
                 # A second cue besides colour: the selected coding is underlined.
                 fmt.setFontUnderline(True)
@@ -114,7 +155,7 @@ class HighlightBuilder:
             emphasis = colors[current] if current is not None and current in keys else None
             sel = QTextEdit.ExtraSelection()
             sel.cursor = span_cursor(document, offsets, a, b)
-            sel.format = self._format(piece_colors, emphasis)
+            sel.format = self._format(piece_colors, emphasis, len(keys) > 1)
             out.append(Piece(a, b, tuple(keys), sel))
         return out
 
@@ -238,3 +279,28 @@ def char_at(edit: QPlainTextEdit, offsets: OffsetMap, pos: QPoint) -> int | None
             if a != b and min(a, b) <= pos.x() <= max(a, b):
                 return cp
     return None
+
+
+def line_rects(edit: QPlainTextEdit, offsets: OffsetMap, start: int, end: int) -> list[QRect]:
+    """Viewport rectangles, one per laid-out line, covering code points ``[start, end)``
+    (left to right; for drawing marks under a stretch of text)."""
+    doc = edit.document()
+    u_start, u_end = offsets.to_utf16(start), offsets.to_utf16(end)
+    block = doc.findBlock(u_start)
+    out: list[QRect] = []
+    while block.isValid() and block.position() < u_end:
+        layout, bp = block.layout(), block.position()
+        for i in range(layout.lineCount() if layout is not None else 0):
+            line = layout.lineAt(i)
+            a = max(u_start, bp + line.textStart())
+            b = min(u_end, bp + line.textStart() + line.textLength())
+            if a >= b:
+                continue
+            # The layout's x for a position, moved to the viewport by where the caret is.
+            rect = edit.cursorRect(cursor_at(doc, a))
+            x_a = cast(tuple[float, int], line.cursorToX(a - bp))[0]
+            x_b = cast(tuple[float, int], line.cursorToX(b - bp))[0]
+            left = rect.left() + round(min(x_a, x_b) - x_a)  # right to left: b is left of a
+            out.append(QRect(left, rect.top(), max(round(abs(x_b - x_a)), 1), rect.height()))
+        block = block.next()
+    return out

@@ -18,6 +18,7 @@ from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import QApplication, QMenu, QWidget
 
 from annotator.core.errors import AnnotatorError
+from annotator.ui.document.compare_dialog import toggle_compare
 from annotator.ui.shell import exchange_actions, file_actions
 from annotator.ui.widgets import messages, theme
 
@@ -356,6 +357,19 @@ def build_menus(w: MainWindow) -> dict[str, QAction]:
     show_panels = act("actionShowPanelsButton", "Show panels", w.panels.show_panels, tip=tip)
     show_panels.setVisible(False)  # on the toolbar only while panels are hidden
     _theme_menu(w, view_menu, actions)
+    # Compare mode of the text (ui/document/compare_mode.py, compare_dialog.py).
+    view_menu.addSeparator()
+    compare = act("actionCompareCoders", "Compare coders in the te&xt…",
+                  lambda: compare.setChecked(toggle_compare(w.document_view, compare.isChecked())),
+                  tip="Two coders side by side in the text, their differences marked")  # fmt: skip
+    compare.setCheckable(True)
+    w.document_view.compareChanged.connect(compare.setChecked)  # set_compare from elsewhere
+    view_menu.addAction(compare)
+    view_menu.addAction(act("actionNextDisagreement", "&Next disagreement",
+                            w.document_view.next_disagreement, "F9"))  # fmt: skip
+    view_menu.addAction(act("actionPreviousDisagreement", "Pre&vious disagreement",
+                            w.document_view.previous_disagreement, "Shift+F9"))  # fmt: skip
+    w.document_view.notice.connect(lambda text: w.statusBar().showMessage(text, 6000))
 
     # -- Help --------------------------------------------------------------------------------
     help_menu = bar.addMenu("&Help")

@@ -62,7 +62,7 @@ def enter_compare(qtbot: QtBot, w: MainWindow, second_first: bool = False) -> No
         dialog.buttons.button(QDialogButtonBox.StandardButton.Ok).click()
 
     with answering(CompareCodersDialog, steps) as answered:
-        w.menu_actions["actionCompareCoders"].trigger()
+        w.menu_actions["actionCompareInText"].trigger()
     assert len(answered) == 1
     activate(qtbot, w)
 
@@ -88,7 +88,7 @@ def test_f9_and_shift_f9_step_through_every_disagreement_in_order_and_wrap_with_
 ) -> None:
     view = window.document_view
     enter_compare(qtbot, window)
-    assert window.menu_actions["actionCompareCoders"].isChecked()
+    assert window.menu_actions["actionCompareInText"].isChecked()
     want = expected(window)
     assert len(want) == 60
     seen: list[int] = []
@@ -154,12 +154,12 @@ def test_each_coder_has_a_labelled_band_of_lanes_and_leaving_restores_the_view(
         for x in range(margin.lane_x(a_first + a_width - 1) - 3, margin.lane_x(a_first) + 4)
         for y in range(margin.HEADER)
     )
-    window.menu_actions["actionCompareCoders"].trigger()  # unchecked: back to normal
+    window.menu_actions["actionCompareInText"].trigger()  # unchecked: back to normal
     assert not view.compare.active and margin.compare_bands is None
     assert view.shown.visible == window.state.visible_coders("text")
     assert margin.lanes <= normal_lanes  # laid out afresh for the normal view
     assert margin.disagreement_lines() == [] and view.compare.mark_rects() == []
-    assert not window.menu_actions["actionCompareCoders"].isChecked()
+    assert not window.menu_actions["actionCompareInText"].isChecked()
 
 
 def test_marks_lie_exactly_on_the_stretches_where_the_coders_differ(
@@ -268,10 +268,10 @@ def test_the_same_coder_twice_cannot_be_compared(qtbot: QtBot, window: MainWindo
         dialog.reject()
 
     with answering(CompareCodersDialog, steps):
-        window.menu_actions["actionCompareCoders"].trigger()
+        window.menu_actions["actionCompareInText"].trigger()
     assert refused == [True]
     assert not view.compare.active
-    assert not window.menu_actions["actionCompareCoders"].isChecked()
+    assert not window.menu_actions["actionCompareInText"].isChecked()
 
 
 def test_f9_outside_compare_mode_changes_nothing_and_says_how_to_compare(
@@ -291,7 +291,7 @@ def test_set_compare_from_another_window_ticks_the_menu_and_shows_only_the_two_c
     view = window.document_view
     a, b = coders(window)
     view.set_compare(b, a)
-    assert window.menu_actions["actionCompareCoders"].isChecked()
+    assert window.menu_actions["actionCompareInText"].isChecked()
     assert view.shown.visible == frozenset((a, b))
     assert [letter for letter, _, _ in view.margin.compare_bands or []] == ["B", "A"]
 

@@ -57,6 +57,8 @@ def build_menus(w: MainWindow) -> dict[str, QAction]:
             action.setStatusTip(tip)
             action.setToolTip(tip)
         action.triggered.connect(lambda _checked=False: slot())
+        # Tests and the window find actions by name: two with one name would be one lost.
+        assert name not in actions, f"two menu actions named {name}"
         actions[name] = action
         return action
 
@@ -359,7 +361,7 @@ def build_menus(w: MainWindow) -> dict[str, QAction]:
     _theme_menu(w, view_menu, actions)
     # Compare mode of the text (ui/document/compare_mode.py, compare_dialog.py).
     view_menu.addSeparator()
-    compare = act("actionCompareCoders", "Compare coders in the te&xt…",
+    compare = act("actionCompareInText", "Compare coders in the te&xt…",
                   lambda: compare.setChecked(toggle_compare(w.document_view, compare.isChecked())),
                   tip="Two coders side by side in the text, their differences marked")  # fmt: skip
     compare.setCheckable(True)

@@ -29,7 +29,7 @@ shots: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m annotator.ui.shell.screenshots docs/screenshots
 
 bench: $(STAMP)
-	for b in bench/bench_*.py; do $(BIN)/python $$b || exit 1; done
+	for b in bench/bench_*.py; do QT_QPA_PLATFORM=offscreen $(BIN)/python $$b || exit 1; done
 
 # The long fault-injection runs behind docs/reliability.md (minutes; not part of `make test`).
 faults: $(STAMP)

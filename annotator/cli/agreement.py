@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from annotator.cli.common import Subcommands, open_project, plural
-from annotator.core.agreement.results import format_coefficient
+from annotator.core.agreement.results import format_coefficient, format_percent
 from annotator.core.agreement.text import CodeAgreement, ComparisonReport, Figure, PairFigures
 from annotator.core.errors import InvalidInput
 from annotator.store import Project
@@ -96,11 +96,7 @@ def _shown(value: float | int | None, percent: bool = False) -> str:
         return "n/a"
     if isinstance(value, int):
         return str(value)
-    if not percent:
-        return format_coefficient(value)
-    shown = f"{value:.2%}"
-    # 99.996% of characters agreeing is not perfect agreement: never round up to it
-    return "99.99%" if shown == "100.00%" and value < 1 else shown
+    return format_percent(value) if percent else format_coefficient(value)
 
 
 def _print_table(data: dict[str, Any]) -> None:

@@ -183,3 +183,12 @@ def format_coefficient(value: float | None, missing: str = "n/a") -> str:
         return missing
     shown = f"{value:.3f}"
     return "0.000" if shown == "-0.000" else shown
+
+
+def format_percent(value: float | None, missing: str = "n/a") -> str:
+    """A share as a percentage to two places, as a report prints it: 99.996 % of
+    characters agreeing is not perfect agreement, so it never rounds up to 100.00 %."""
+    if value is None:
+        return missing
+    shown = f"{value:.2%}"
+    return "99.99%" if shown == "100.00%" and value < 1 else shown

@@ -21,6 +21,7 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QFont, QGuiApplication
 
+from annotator.core.agreement.results import format_coefficient, format_percent
 from annotator.core.agreement.text import CodeAgreement, ComparisonReport, Figure, PairFigures
 from annotator.ui.compare.grades import grade, grade_color
 
@@ -54,10 +55,8 @@ def _shown(value: float | int | None, kind: str) -> str:
     if kind == "count" or isinstance(value, int):
         return f"{int(value):,}"
     if kind == "coefficient":
-        return f"{value:.3f}"
-    shown = f"{value:.2%}"
-    # 99.996% of characters agreeing is not perfect agreement: never round up to it
-    return "99.99%" if shown == "100.00%" and value < 1 else shown
+        return format_coefficient(value)
+    return format_percent(value)
 
 
 def _count_text(counts: Mapping[str, float], who: tuple[str, str] | None = None) -> str:

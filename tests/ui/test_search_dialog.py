@@ -237,9 +237,30 @@ def test_without_a_coder_nothing_is_coded(qtbot: QtBot, h: Harness, errors: list
     h.state.set_current_code(h.sample.norms.id)
     h.search(qtbot, "China")
     before = len(h.project.codings())
-    h.dialog.code_all()  # no picker or question opens: the error comes first
+    h.dialog.code_all()  # nobody to ask who is coding (no window): no code is asked for
     assert errors == ["Choose who is coding first (the coder box in the toolbar)."]
     assert len(h.project.codings()) == before and h.stack.count() == 0
+
+
+def test_code_all_with_nobody_coding_asks_who_first_then_codes(
+    qtbot: QtBot, h: Harness, errors: list[str]
+) -> None:
+    """Issue 8, item 8, in the search too: "Who is coding?" at the moment it matters."""
+    h.state.set_active_coder(None)
+    asked: list[bool] = []
+
+    def ask() -> None:
+        asked.append(True)
+        h.state.set_active_coder(h.sample.ben.id)
+
+    h.actions.ask_coder = ask
+    h.state.set_current_code(h.sample.norms.id)
+    h.search(qtbot, "capacity")
+    when_modal(code_with("Use “Norms”"))
+    h.dialog.code_all()
+    assert asked == [True] and errors == []
+    bens = h.project.codings(code_ids=[h.sample.norms.id], coder_ids=[h.sample.ben.id])
+    assert len(bens) == 2
 
 
 def test_a_deleted_documents_hits_disappear(qtbot: QtBot, h: Harness) -> None:

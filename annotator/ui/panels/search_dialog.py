@@ -359,8 +359,9 @@ class SearchDialog(QDialog):
         if not hits:
             messages.show_error(self, "There are no search hits to code.")
             return
-        if self.state.active_coder_id is None:
-            # Before asking for a code, not after: the answer would be wasted.
+        # Who is coding is asked (if nobody is yet) before the code: a code chosen for
+        # nobody would be a wasted answer.
+        if not self.coding_actions.ensure_coder():
             messages.show_error(self, "Choose who is coding first (the coder box in the toolbar).")
             return
         answer = code_hits_dialog.ask_code_and_unit(

@@ -109,6 +109,12 @@ class CodingActions(QObject):
         if self.session.active_coder_id is None and self.ask_coder is not None:
             self.ask_coder()
 
+    def ensure_coder(self) -> bool:
+        """``_ensure_coder`` for a caller about to ask for more (the search's "Code all"
+        asks who is coding before it asks for a code); True if someone is coding now."""
+        self._ensure_coder()
+        return self.session.active_coder_id is not None
+
     def apply(self, code_id: str, document_id: str, start: int, end: int) -> Coding:
         """Code ``[start, end)`` of the document with ``code_id`` as the active coder; the
         new coding is selected."""

@@ -91,11 +91,27 @@ def errors(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 
 
 # -- the REFI-QDA exchange tests -------------------------------------------------------------
-#: Files written by NVivo, MAXQDA, ATLAS.ti and Taguette (the shared material, not in the
-#: repository); ``ANNOTATOR_REFI_SAMPLES`` points elsewhere.
+def _shared_folder() -> Path:
+    """The shared material (REFI-QDA samples, published agreement examples), not in the
+    repository: ``ANNOTATOR_SHARED``, else ``shared/`` beside the checkout (or beside the
+    folder holding it, for a worktree), else ``/work/shared``."""
+    repo = Path(__file__).resolve().parents[1]
+    candidates = [os.environ.get("ANNOTATOR_SHARED", ""), repo.parent / "shared",
+                  repo.parent.parent / "shared", "/work/shared"]  # fmt: skip
+    for candidate in candidates:
+        if candidate and Path(candidate).is_dir():
+            return Path(candidate)
+    return repo.parent / "shared"
+
+
+SHARED = _shared_folder()
+#: Files written by NVivo, MAXQDA, ATLAS.ti and Taguette; ``ANNOTATOR_REFI_SAMPLES`` points
+#: elsewhere.
 REFI_SAMPLES = Path(
-    os.environ.get("ANNOTATOR_REFI_SAMPLES", "/work/shared/interop/refi-qda/samples")
+    os.environ.get("ANNOTATOR_REFI_SAMPLES", SHARED / "interop" / "refi-qda" / "samples")
 )
+#: Published worked examples of agreement coefficients.
+AGREEMENT_EXAMPLES = SHARED / "reference" / "agreement_examples.json"
 
 
 @pytest.fixture

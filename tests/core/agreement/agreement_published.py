@@ -10,6 +10,7 @@ import json
 from pathlib import Path
 
 import pytest
+from conftest import AGREEMENT_EXAMPLES
 
 N = None
 
@@ -107,11 +108,8 @@ def rows_from_category_counts(counts: list[list[int]]) -> list[list[object]]:
 
 
 REPO = Path(__file__).resolve().parents[3]
-#: shared/ sits beside the repository (``main/../shared``); a worktree is one level deeper.
-REFERENCE_FOLDERS = (
-    REPO.parent / "shared" / "reference",
-    REPO.parent.parent / "shared" / "reference",
-)
+#: Where ``tests/conftest.py`` finds the shared material.
+REFERENCE_FOLDERS = (AGREEMENT_EXAMPLES.parent,)
 
 
 def reference_cases(measure: str) -> list[dict[str, object]]:

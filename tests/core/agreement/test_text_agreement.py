@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
+from conftest import AGREEMENT_EXAMPLES
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 from test_text_reference import alpha, coded_only, kappa, marks, percent
@@ -13,7 +13,7 @@ from test_text_reference import alpha, coded_only, kappa, marks, percent
 from annotator.core.agreement.intervals import coverage, union
 from annotator.core.agreement.text import BinaryTally, compare_text
 
-EXAMPLES = Path("/work/shared/reference/agreement_examples.json")
+EXAMPLES = AGREEMENT_EXAMPLES
 
 
 def _case(name: str) -> dict:

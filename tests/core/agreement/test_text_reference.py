@@ -12,9 +12,9 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from itertools import combinations, permutations
-from pathlib import Path
 
 import pytest
+from conftest import AGREEMENT_EXAMPLES
 
 Spans = Sequence[tuple[int, int]]
 
@@ -113,7 +113,7 @@ def unitized(documents: Sequence[Sequence[list[int]]]) -> tuple[float, float] | 
 
 
 # -- the references themselves -------------------------------------------------------------
-EXAMPLES = Path("/work/shared/reference/agreement_examples.json")
+EXAMPLES = AGREEMENT_EXAMPLES
 
 
 def test_reference_kappa_and_alpha_on_the_nvivo_split():

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
+from conftest import AGREEMENT_EXAMPLES
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from test_text_reference import marks, unitized
@@ -13,7 +13,7 @@ from test_text_reference import marks, unitized
 from annotator.core.agreement.intervals import union
 from annotator.core.agreement.unitized import UnitizedTally, overall_alpha
 
-EXAMPLES = Path("/work/shared/reference/agreement_examples.json")
+EXAMPLES = AGREEMENT_EXAMPLES
 
 
 def tally_of(documents: list[tuple[int, list[list[tuple[int, int]]]]]) -> UnitizedTally:

@@ -7,7 +7,6 @@ Each constant names its source. ``reference_cases`` reads the same kind of examp
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 from conftest import AGREEMENT_EXAMPLES
@@ -107,7 +106,6 @@ def rows_from_category_counts(counts: list[list[int]]) -> list[list[object]]:
     return [[j + 1 for j, n in enumerate(unit) for _ in range(n)] for unit in counts]
 
 
-REPO = Path(__file__).resolve().parents[3]
 #: Where ``tests/conftest.py`` finds the shared material.
 REFERENCE_FOLDERS = (AGREEMENT_EXAMPLES.parent,)
 

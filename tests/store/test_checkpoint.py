@@ -85,3 +85,36 @@ def test_small_actions_checkpoint_as_sqlite_always_does(tmp_path: Path, bulk: No
     autocheckpoint = project.conn.execute("PRAGMA wal_autocheckpoint").fetchone()[0]
     assert autocheckpoint == ProjectBase.AUTOCHECKPOINT
     project.close()
+
+
+def test_a_crash_before_the_checkpoint_loses_nothing_of_the_import(tmp_path: Path) -> None:
+    """The worker imports in bulk and dies at once (no close, no checkpoint): the rows are
+    in the WAL, and the next opening has every one of them."""
+    import subprocess
+    import sys
+    import textwrap
+
+    path = tmp_path / "p.sqlite"
+    script = textwrap.dedent(
+        f"""
+        import os
+        from annotator.store import Project
+        from annotator.store.base import ProjectBase
+        ProjectBase.BULK_ROWS = 50
+        p = Project.create({str(path)!r})
+        doc = p.add_document("Long", "word " * 2000)
+        code, coder = p.add_code("Theme"), p.add_coder("Ann")
+        p.add_coding_rows([
+            (f"c{{i}}", doc.id, code.id, coder.id, i, i + 3, "", "2026-01-01T00:00:00", "")
+            for i in range(500)
+        ])
+        assert p.checkpoint_due
+        os._exit(0)  # as a kill would: nothing after the COMMIT runs
+        """
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert Path(f"{path}-wal").stat().st_size > 0  # not folded in: the WAL has them
+    with Project.open(path) as project:
+        assert len(project.codings()) == 500
+        assert project.history()[-1].label == "Import codings"  # and its undo step

@@ -24,11 +24,8 @@ from __future__ import annotations
 from annotator.app.session import Session
 from annotator.core.errors import Conflict, InvalidInput
 from annotator.core.models import Coder, Memo
+from annotator.core.text import plural
 from annotator.store.coders import CoderMerge, CoderRemoval
-
-
-def _plural(n: int, word: str) -> str:
-    return f"{n} {word}" if n == 1 else f"{n} {word}s"
 
 
 def _become(n: int) -> str:
@@ -80,7 +77,7 @@ def merge_question(session: Session, source_id: str, target_id: str) -> str:
     p = session.project
     source, target = p.coder(source_id).name, p.coder(target_id).name
     plan = p.coder_merge_preview(source_id, target_id)
-    parts = [f"{source}'s {_plural(plan.codings, 'coding')} {_become(plan.codings)} {target}'s"]
+    parts = [f"{source}'s {plural(plan.codings, 'coding')} {_become(plan.codings)} {target}'s"]
     if plan.folded:
         same = "it is" if plan.folded == 1 else "they are"
         parts[0] += (
@@ -88,7 +85,7 @@ def merge_question(session: Session, source_id: str, target_id: str) -> str:
             f"{target}'s, memos joined)"
         )
     if plan.memos:
-        parts.append(f"{source}'s {_plural(plan.memos, 'memo')} {_become(plan.memos)} {target}'s")
+        parts.append(f"{source}'s {plural(plan.memos, 'memo')} {_become(plan.memos)} {target}'s")
     parts.append(f"the coder {source} is removed")
     body = ", ".join(parts[:-1]) + " and " + parts[-1] if len(parts) > 1 else parts[0]
     return (
@@ -102,11 +99,11 @@ def delete_question(session: Session, coder_id: str) -> str:
     name = p.coder(coder_id).name
     plan = p.coder_removal_preview(coder_id)
     if plan.codings:
-        what = f"Delete {name} and {name}'s {_plural(plan.codings, 'coding')}?"
+        what = f"Delete {name} and {name}'s {plural(plan.codings, 'coding')}?"
     else:
         what = f"Delete {name}? {name} has no codings."
     kept = (
-        f" {name}'s {_plural(plan.memos, 'memo')} {'is' if plan.memos == 1 else 'are'} kept, "
+        f" {name}'s {plural(plan.memos, 'memo')} {'is' if plan.memos == 1 else 'are'} kept, "
         "without an author."
         if plan.memos
         else ""

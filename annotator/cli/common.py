@@ -7,7 +7,18 @@ import os
 from pathlib import Path
 from typing import NoReturn
 
+from annotator.core.text import plural
 from annotator.store import Project
+
+__all__ = [
+    "BUSY_TIMEOUT",
+    "PROG",
+    "OneLineParser",
+    "Subcommands",
+    "busy_timeout",
+    "open_project",
+    "plural",
+]
 
 PROG = "annotator"
 #: Seconds a command waits for another program (the app, another command) that is
@@ -25,10 +36,6 @@ def busy_timeout() -> float:
 
 def open_project(path: str) -> Project:
     return Project.open(Path(path), busy_timeout=busy_timeout())
-
-
-def plural(n: int, word: str) -> str:
-    return f"{n} {word}" if n == 1 else f"{n} {word}s"
 
 
 class OneLineParser(argparse.ArgumentParser):

@@ -46,6 +46,7 @@ from typing import Any, Literal
 
 from annotator.core.codebook import CodeTree, name_key
 from annotator.core.models import Code, Coder, Memo
+from annotator.core.text import plural
 
 #: A coding as a plain tuple: id, document_id, code_id, coder_id, start, end, memo,
 #: created, updated (the store's bulk order).
@@ -527,19 +528,19 @@ class _Planner:
             new.append((cid, *passage, row[6], row[7], row[8]))
         if edited:
             self.conflict(
-                "coding edited", _plural(edited, "coding"), "its passage, code or coder",
+                "coding edited", plural(edited, "coding"), "its passage, code or coder",
                 "another", "kept the target's",
             )  # fmt: skip
         if deleted:
             self.conflict(
-                "deleted in target", _plural(deleted, "coding"), "deleted", "kept",
+                "deleted in target", plural(deleted, "coding"), "deleted", "kept",
                 "not brought back",
             )  # fmt: skip
         joined = [(cid, memo) for cid, memo in memos.items() if memo != t_codings[cid][6]]
         both = sum(1 for cid, _ in joined if t_codings[cid][6])
         if both:
             self.conflict(
-                "coding memo", _plural(both, "coding"), "a memo", "another memo",
+                "coding memo", plural(both, "coding"), "a memo", "another memo",
                 "joined them, the target's first",
             )  # fmt: skip
         return new, joined
@@ -581,7 +582,7 @@ class _Planner:
             if count:
                 c = self.conflicts[at]
                 self.conflicts[at] = MergeConflict(
-                    c.kind, c.subject, c.target, f"{c.source}, with {_plural(count, 'coding')}",
+                    c.kind, c.subject, c.target, f"{c.source}, with {plural(count, 'coding')}",
                     c.outcome,
                 )  # fmt: skip
 
@@ -593,10 +594,6 @@ def normal(color: str) -> str:
 def _q(text: str) -> str:
     """A value as a conflict line quotes it."""
     return f"'{_short(text)}'"
-
-
-def _plural(n: int, word: str) -> str:
-    return f"{n:,} {word}" if n == 1 else f"{n:,} {word}s"
 
 
 def merged_side(target: Side, plan: MergePlan) -> Side:

@@ -25,3 +25,9 @@ def first_line_title(text: str, limit: int = 120) -> str:
             cut = line.rfind(" ", 0, limit)
             return line[: cut if cut > limit // 2 else limit].rstrip() + "…"
     return "Untitled"
+
+
+def plural(n: int, word: str) -> str:
+    """``n`` and ``word``, in the plural unless ``n`` is one ("1 coder", "3 coders"), with
+    thousands separated ("25,000 codings"), as every message and summary counts things."""
+    return f"{n:,} {word}" if n == 1 else f"{n:,} {word}s"

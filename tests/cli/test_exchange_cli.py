@@ -33,12 +33,12 @@ def test_qdpx_export_then_import_prints_what_moved(coded: Path, tmp_path: Path, 
     out_file = tmp_path / "p.qdpx"
     code, out, err = run(capsys, "qdpx", "export", str(coded), "-o", str(out_file), "--progress")
     assert code == 0, err
-    assert "1 documents, 1 codes, 1 coders, 1 codings, 1 memos" in out
+    assert "1 document, 1 code, 1 coder, 1 coding, 1 memo" in out
     assert err.splitlines()[-1].split("/")[0] == err.splitlines()[-1].split("/")[1]  # done == total
     assert "project.qde" in zipfile.ZipFile(out_file).namelist()
     code, out, err = run(capsys, "qdpx", "import", str(out_file), "-o", str(tmp_path / "q.sqlite"))
     assert code == 0, err
-    assert "1 codings" in out and "code points" in out
+    assert "1 coding," in out and "code points" in out
     with Project.open(tmp_path / "q.sqlite") as q:
         c = q.codings()[0]
         assert q.document_text(c.document_id)[c.start : c.end] == "We set the standard"

@@ -182,9 +182,11 @@ def test_what_is_written_reads_back_unchanged(
     path = tmp_path_factory.mktemp("rt") / "t.csv"
     assert write_csv(path, ["a", "b", "c"], rows) == len(rows)
     table = read_csv(path, required=("a",))
+    # A row of blanks reads as a blank line, unless the formula guard marked one of its cells
+    # (a cell starting with a tab or a line break gets a leading quote): then it is a row.
     blank = [
-        r for r in rows if not any(c.strip() for c in r)
-    ]  # a row of blanks reads as a blank line
+        r for r in rows if not any(c.strip() for c in r) and all(neutralise(c) == c for c in r)
+    ]
     assert [[r.get("a"), r.get("b"), r.get("c")] for r in table.rows] == [
         r for r in rows if r not in blank
     ]

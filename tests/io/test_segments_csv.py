@@ -410,7 +410,7 @@ def test_rows_repeating_an_earlier_row_add_one_coding(sample, tmp_path: Path) ->
     )
     assert str(report) == (
         "1 codings added, 0 already in the project (skipped), "
-        "2 duplicates skipped (1 memo joined to the coding kept), 1 coders added."
+        "2 duplicates skipped (1 memo joined to the coding kept), 1 coder added."
     )
     [coding] = p.codings(coder_ids=[p.find_coder("Zed").id])
     assert (coding.start, coding.end, coding.memo) == (3, 8, "first\n\nsecond")

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from annotator.core.codebook import CodeTree
+from annotator.core.text import plural
 from annotator.store import Project
 
 #: The code's text fields as documents label them, in the order they appear.
@@ -132,12 +133,12 @@ class CodebookDocument:
         """One line under the title: when, and how much the codebook holds and has been used."""
         parts = [
             f"Exported from Annotator on {self.date}",
-            _plural(len(self.codes), "code"),
-            _plural(self.documents, "document"),
+            plural(len(self.codes), "code"),
+            plural(self.documents, "document"),
         ]
         if self.coders:
-            parts.append(f"{_plural(len(self.coders), 'coder')} ({', '.join(self.coders)})")
-        parts.append(_plural(self.codings, "coding"))
+            parts.append(f"{plural(len(self.coders), 'coder')} ({', '.join(self.coders)})")
+        parts.append(plural(self.codings, "coding"))
         return " · ".join(parts) + "."
 
 
@@ -145,10 +146,6 @@ class CodebookDocument:
 EMPTY_CODEBOOK = "This codebook has no codes yet."
 #: What a code's entry says in place of the usage table when nobody has applied it.
 NOT_USED = "Not applied by any coder yet."
-
-
-def _plural(n: int, word: str) -> str:
-    return f"{n} {word}" if n == 1 else f"{n} {word}s"
 
 
 def codebook_document(project: Project, *, today: date | None = None) -> CodebookDocument:

@@ -33,7 +33,7 @@ from annotator.core.codebook import name_key
 from annotator.core.codebook_plan import canonical_uuid
 from annotator.core.errors import InvalidInput
 from annotator.core.models import clean_name, new_id, utc_now
-from annotator.core.text import fingerprint, normalise_newlines
+from annotator.core.text import fingerprint, normalise_newlines, plural
 from annotator.io.files import display_name, read_file
 from annotator.io.refi.common import Cancel, Progress, check_cancel, read_time, uuid_of
 from annotator.io.refi.positions import Counting, PositionMap, best_counting, counting_for
@@ -68,8 +68,10 @@ class QdpxImportReport:
 
     def __str__(self) -> str:
         lines = [
-            f"{self.documents} documents, {self.codes} codes, {self.coders} coders, "
-            f"{self.codings} codings, {self.memos} memos, {self.attributes} attributes."
+            f"{plural(self.documents, 'document')}, {plural(self.codes, 'code')}, "
+            f"{plural(self.coders, 'coder')}, "
+            f"{plural(self.codings, 'coding')}, {plural(self.memos, 'memo')}, "
+            f"{plural(self.attributes, 'attribute')}."
         ]
         lines += [f"Positions: {c}." for c in self.counting]
         if self.duplicates:
@@ -219,7 +221,7 @@ def _documents(
     }
     for counting, count in chosen.items():
         report.counting.append(
-            f"{count} sources counted in {_COUNTING[counting]}: " + why[counting]
+            f"{plural(count, 'source')} counted in {_COUNTING[counting]}: " + why[counting]
         )
     for kind, src_name, codings in refi.others:
         article = "an" if kind[0] in "AEIOU" else "a"

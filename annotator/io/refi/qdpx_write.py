@@ -32,6 +32,7 @@ from pathlib import Path
 
 from annotator.core.codebook import CodeTree
 from annotator.core.models import Coder, DocumentSummary, Memo, utc_now
+from annotator.core.text import plural
 from annotator.io.refi.common import (
     ORIGIN,
     Cancel,
@@ -69,8 +70,9 @@ class QdpxExportReport:
 
     def __str__(self) -> str:
         line = (
-            f"{self.documents} documents, {self.codes} codes, {self.coders} coders, "
-            f"{self.codings} codings, {self.memos} memos."
+            f"{plural(self.documents, 'document')}, {plural(self.codes, 'code')}, "
+            f"{plural(self.coders, 'coder')}, "
+            f"{plural(self.codings, 'coding')}, {plural(self.memos, 'memo')}."
         )
         if self.dropped:
             line += (

@@ -32,7 +32,7 @@ from typing import NamedTuple
 from annotator.core.codebook import CodeTree, join_path, name_key, split_path
 from annotator.core.errors import AnnotatorError, InvalidInput
 from annotator.core.models import DocumentSummary, clean_name, new_id, utc_now
-from annotator.core.text import normalise_newlines
+from annotator.core.text import normalise_newlines, plural
 from annotator.io.tables.csv_files import (
     CsvRecords,
     format_cell,
@@ -151,20 +151,16 @@ class SegmentsImportReport:
         parts = [f"{self.added} codings added", f"{self.skipped} already in the project (skipped)"]
         if self.duplicates:
             memos = (
-                f" ({_plural(self.memos_joined, 'memo')} joined to the coding kept)"
+                f" ({plural(self.memos_joined, 'memo')} joined to the coding kept)"
                 if self.memos_joined
                 else ""
             )
-            parts.append(f"{_plural(self.duplicates, 'duplicate')} skipped{memos}")
+            parts.append(f"{plural(self.duplicates, 'duplicate')} skipped{memos}")
         if self.codes_created:
-            parts.append(f"{self.codes_created} codes created")
+            parts.append(f"{plural(self.codes_created, 'code')} created")
         if self.coders_created:
-            parts.append(f"{self.coders_created} coders added")
+            parts.append(f"{plural(self.coders_created, 'coder')} added")
         return ", ".join(parts) + "."
-
-
-def _plural(n: int, word: str) -> str:
-    return f"{n} {word}" if n == 1 else f"{n} {word}s"
 
 
 @dataclass

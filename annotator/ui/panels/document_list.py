@@ -42,6 +42,7 @@ from PySide6.QtWidgets import (
 from annotator.core.changes import ChangeSet
 from annotator.core.errors import AnnotatorError
 from annotator.core.models import DocumentSummary
+from annotator.core.text import plural
 from annotator.store import Project
 from annotator.ui.widgets import commands, messages
 from annotator.ui.widgets.bridge import ProjectEvents
@@ -63,10 +64,6 @@ def confirm(parent: QWidget | None, title: str, text: str) -> bool:
     """Ask a yes/no question (tests patch this instead of answering a modal box)."""
     answer = QMessageBox.question(parent, title, text)
     return answer == QMessageBox.StandardButton.Yes
-
-
-def _plural(n: int, word: str) -> str:
-    return f"{n} {word}" if n == 1 else f"{n} {word}s"
 
 
 class DocumentTableModel(QAbstractTableModel):
@@ -177,7 +174,7 @@ class DocumentTableModel(QAbstractTableModel):
             return "\n".join(f"{name}: {value}" for name, value in doc.attributes.items())
         if col == CODINGS:
             who = "" if self._coders is None else " (shown coders)"
-            return _plural(doc.codings, "coding") + who
+            return plural(doc.codings, "coding") + who
         lines = [doc.title]
         if doc.source_name:
             lines.append(f"File: {doc.source_name}")
@@ -469,7 +466,7 @@ class DocumentListPanel(QWidget):
             return False
         doc = self.model.document(row)
         # Every coder's codings go with it, whichever coders the list counts.
-        what = _plural(self.project.coding_count(document_id), "coding")
+        what = plural(self.project.coding_count(document_id), "coding")
         question = (
             f"Delete '{doc.title}' and its {what} from the project?\n"
             "You can undo this with Edit > Undo."

@@ -42,6 +42,7 @@ from annotator.app.session import SEGMENTS, Visible
 from annotator.core.changes import ChangeSet
 from annotator.core.codebook import CodeTree, split_path
 from annotator.core.errors import NotFound
+from annotator.core.text import plural
 from annotator.store import Project
 from annotator.ui.widgets.bridge import ProjectEvents
 from annotator.ui.widgets.state import WorkbenchState
@@ -72,10 +73,6 @@ class Segment:
     start: int
     end: int
     text: str
-
-
-def _plural(n: int, word: str) -> str:
-    return f"{n} {word}" if n == 1 else f"{n} {word}s"
 
 
 def _order(seg: Segment) -> tuple[str, str, int, int, str]:
@@ -323,7 +320,7 @@ class SegmentListPanel(QWidget):
             " and its sub-codes" if self.subcodes.isChecked() and len(self._code_ids) > 1 else ""
         )
         self.header.setText(
-            f"{_plural(len(self.model.segments), 'segment')} in {_plural(docs, 'document')} "
+            f"{plural(len(self.model.segments), 'segment')} in {plural(docs, 'document')} "
             f"for {tree.path(code_id)}{suffix}"
         )
         coders = self.state.visible_coders(SEGMENTS)

@@ -341,11 +341,11 @@ def test_a_failed_undo_is_reported(window, sample, errors):
 
 
 def test_importing_a_codebook_is_one_undo_step(window, tmp_path, errors):
-    from annotator.ui.shell.file_actions import import_codebook_csv
+    from annotator.ui.shell.exchange_actions import import_codebook
 
     path = tmp_path / "cb.csv"
     path.write_text("name,path\r\nBrand new,Brand new\r\n", encoding="utf-8")
-    assert import_codebook_csv(window, path)
+    assert import_codebook(window, path)
     assert window.project.find_code("Brand new")
     window.undo()
     assert all(c.name != "Brand new" for c in window.project.codes())

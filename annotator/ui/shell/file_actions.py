@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QMessageBox
 from annotator.core.errors import AnnotatorError
 from annotator.io.files import display_name
 from annotator.io.sources.extract import SUPPORTED_SUFFIXES
-from annotator.ui.widgets import commands, file_dialogs, messages
+from annotator.ui.widgets import file_dialogs, messages
 
 if TYPE_CHECKING:
     from annotator.ui.shell.main_window import MainWindow
@@ -70,28 +70,6 @@ def ask_import(window: MainWindow) -> None:
     )
     if paths:
         import_paths(window, paths)
-
-
-def import_codebook_csv(window: MainWindow, path: Path) -> bool:
-    from annotator.io.tables.codebook_csv import import_codebook
-
-    if file_dialogs.is_open_project_file(path):
-        messages.show_error(
-            window, f"{display_name(path.name)} is this project's own file, not a codebook."
-        )
-        return False
-    try:
-        report = commands.execute(
-            window.stack,
-            window.project,
-            f"Import codebook {display_name(path.name)}",
-            lambda: import_codebook(window.project, path),
-        )
-    except AnnotatorError as err:
-        messages.show_error(window, err)
-        return False
-    window.statusBar().showMessage(f"Codebook imported: {report}", 6000)
-    return True
 
 
 def ask_export_segments(window: MainWindow) -> None:

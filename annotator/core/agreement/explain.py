@@ -5,7 +5,7 @@ Each says the formula in words, what the figure means, when it is undefined, and
 it comes from. ``docs/agreement.md`` gives the long form. The coded-text figures
 (``core.agreement.text``: characters, segments, documents, unitized alpha) have
 their own entries, keyed as ``annotator agreement --json`` names them and
-explained at length in ``docs/agreement_text.md``.
+explained at length in ``docs/agreement.md``.
 """
 
 from __future__ import annotations
@@ -179,7 +179,7 @@ EXPLANATIONS: dict[str, Explanation] = {
 
 # -- coded text (``core.agreement.text``, ``segments``, ``unitized``): the figures the
 # Compare coders window and ``annotator agreement`` show, keyed as ``agreement --json``.
-_NVIVO = "As NVivo's coding comparison counts it (every character a unit); docs/agreement_text.md."
+_NVIVO = "As NVivo's coding comparison counts it (every character a unit); docs/agreement.md."
 _KRIPP_2004 = (
     "Krippendorff, K. (2004). Measuring the reliability of qualitative text analysis data. "
     "Quality & Quantity 38:787-800."
@@ -239,7 +239,7 @@ EXPLANATIONS.update(
             formula="Characters all coders coded, over characters any coder coded.",
             meaning="How much of the coded text the coders share (intersection over union).",
             undefined="Nobody coded any text with the code.",
-            citation="docs/agreement_text.md, character level.",
+            citation="docs/agreement.md (Coded text), character level.",
         ),
         "segments": Explanation(
             title="Segments per coder",
@@ -249,7 +249,7 @@ EXPLANATIONS.update(
             ),
             meaning="How much each coder cut out of the text; the basis of segment matching.",
             undefined="Never undefined (a coder may have none).",
-            citation="docs/agreement_text.md, segment level.",
+            citation="docs/agreement.md (Coded text), segment level.",
         ),
         "matched_segments": Explanation(
             title="Matched segments",
@@ -259,14 +259,14 @@ EXPLANATIONS.update(
             ),
             meaning="Segments both coders cut out alike, as MAXQDA counts them.",
             undefined="Never undefined (it may be 0).",
-            citation="docs/agreement_text.md, segment level.",
+            citation="docs/agreement.md (Coded text), segment level.",
         ),
         "segment_agreement": Explanation(
             title="Segment agreement",
             formula="matched / (matched + only the first coder's + only the second's).",
             meaning="The share of segments that found a match in the other coder's.",
             undefined="Neither coder has a segment.",
-            citation="As MAXQDA's intercoder agreement reports it; docs/agreement_text.md.",
+            citation="As MAXQDA's intercoder agreement reports it; docs/agreement.md.",
         ),
         "segment_kappa": Explanation(
             title="Brennan & Prediger's kappa (segments)",
@@ -286,7 +286,7 @@ EXPLANATIONS.update(
             ),
             meaning="Whether the coders find the code in the same documents, wherever in them.",
             undefined="There are no documents to compare.",
-            citation="docs/agreement_text.md, document level.",
+            citation="docs/agreement.md (Coded text), document level.",
         ),
         "unitized_alpha": Explanation(
             title="Unitized alpha",

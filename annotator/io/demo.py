@@ -25,6 +25,10 @@ def read_manifest(seeds: Path) -> list[dict[str, str]]:
     return [dict(e) for e in entries]
 
 
+#: The history's actor for the steps that build the bundled project.
+BUILDER = "Annotator (bundled corpus)"
+
+
 def build_demo(
     path: Path,
     *,
@@ -47,6 +51,9 @@ def build_demo(
     for leftover in (partial, Path(f"{partial}-wal"), Path(f"{partial}-shm")):
         leftover.unlink(missing_ok=True)
     project = Project.create(partial)
+    # The history names who built the project; and as no coder is that actor, nobody's
+    # Edit -> Undo takes the corpus apart (with no coder chosen yet, the actor is "").
+    project.actor = BUILDER
     try:
         import_codebook(project, codebook)
         files = [seeds / e["file"] for e in manifest]

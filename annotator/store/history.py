@@ -358,18 +358,21 @@ class HistoryOps(ProjectBase):
         row = self.conn.execute("SELECT max(id) FROM history").fetchone()
         return int(row[0] or 0)
 
+    # Undo takes the actor's own steps, also when the actor is nobody (""): a window whose
+    # "Who is coding?" was cancelled, or a script, must not undo the steps that built the
+    # bundled project, or another coder's.
     def _mine(self) -> str:
-        return " AND actor = ?" if self.actor else ""
+        return " AND actor = ?"
 
     def _mine_args(self) -> tuple[str, ...]:
-        return (self.actor,) if self.actor else ()
+        return (self.actor,)
 
     def _step(self, kind: str) -> tuple[HistoryEntry, list[int]] | None:
         """What Undo (or Redo) would replay: the step as the menu names it, and the ids of
         its actions in replay order (a batch: all of them). None if its rows are pruned.
 
-        With an ``actor`` set, Undo takes that actor's newest step, not another coder's
-        or program's that came later (as in shared editors: you undo your own work;
+        Undo takes the actor's newest step (the actor may be nobody, ""), not another
+        coder's or program's that came later (as in shared editors: you undo your own work;
         a step that touched the same rows since makes the undo refuse)."""
         undo = kind == "undo"
         row = self.conn.execute(

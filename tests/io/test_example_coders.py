@@ -112,8 +112,12 @@ def test_agreement_is_realistic_neither_perfect_nor_random(example: Project) -> 
 
 
 def test_the_example_is_one_step_that_undo_takes_back(tmp_path: Path) -> None:
+    from annotator.io.demo import BUILDER
+
     with build_example_project(tmp_path / "example.sqlite") as project:
         assert [e.label for e in project.history()][-1] == LABEL
+        assert project.undo_entry() is None  # the builder's step: no researcher undoes it
+        project.actor = BUILDER
         project.undo()
         assert project.coders() == [] and project.codings() == []
         assert len(project.documents()) == 5
@@ -170,3 +174,15 @@ def test_locate_finds_quotes_character_for_character() -> None:
         locate(text, "the")
     with pytest.raises(InvalidInput, match="does not occur"):
         locate(text, "the  end")
+
+
+def test_nobody_can_undo_the_building_of_the_bundled_project(tmp_path) -> None:
+    """First launch, the "Who is coding?" question cancelled: Ctrl+Z must not take the
+    corpus apart. The build's steps are the builder's, in the audit trail, not undoable."""
+    from annotator.io.demo import BUILDER, build_demo
+
+    with build_demo(tmp_path / "d.sqlite") as project:
+        for actor in ("", "Ann"):
+            project.actor = actor
+            assert project.undo_entry() is None
+        assert {e.actor for e in project.history()} == {BUILDER}

@@ -197,6 +197,8 @@ class CoderOps(ProjectBase):
                 "UPDATE codings SET coder_id = ? WHERE coder_id = ?", (target_id, source_id)
             )
             self._record_many(_reassigned(row, target_id) for row in moved)
+            # Who last changed a coding: the source is the target now.
+            self._repoint_editor(source_id, target_id)
             notes = self._memo_ids(source_id)
             for memo_id in notes:
                 self._update("memos", (memo_id,), {"coder_id": target_id})
@@ -220,11 +222,20 @@ class CoderOps(ProjectBase):
                 f"SELECT {ROW_COLUMNS} FROM codings WHERE coder_id = ?", (coder_id,)
             ).fetchall()
             self._delete_coding_rows(rows, of_coder=coder_id)
+            self._repoint_editor(coder_id, "")  # other coders' codings they changed
             notes = self._memo_ids(coder_id)
             for memo_id in notes:
                 self._update("memos", (memo_id,), {"coder_id": None})
             self._delete("coders", (coder_id,))
         return CoderRemoval(len(rows), len(notes))
+
+    def _repoint_editor(self, coder_id: str, editor: str) -> None:
+        """Codings whose last change ``coder_id`` made now name ``editor`` ("" for nobody),
+        each recorded for undo."""
+        for (coding_id,) in self.conn.execute(
+            "SELECT id FROM codings WHERE updated_by = ?", (coder_id,)
+        ).fetchall():
+            self._update("codings", (coding_id,), {"updated_by": editor})
 
     def _delete_coding_rows(
         self, rows: list[tuple[object, ...]], *, of_coder: str | None = None

@@ -546,13 +546,12 @@ class CodingOps(ProjectBase):
                 )
             if values:
                 values["updated"] = utc_now()
-                if by:
-                    if (
-                        self.conn.execute("SELECT 1 FROM coders WHERE id = ?", (by,)).fetchone()
-                        is None
-                    ):
-                        raise NotFound(f"No coder with id {by}.")
-                    values["updated_by"] = by
+                # The change is this coder's ("" when nobody is named): an earlier editor is
+                # not credited with it.
+                known = self.conn.execute("SELECT 1 FROM coders WHERE id = ?", (by,)).fetchone()
+                if by and known is None:
+                    raise NotFound(f"No coder with id {by}.")
+                values["updated_by"] = by
                 self._update("codings", (coding_id,), values)
         return self.coding(coding_id)
 

@@ -103,6 +103,10 @@ def summarise(changes: ChangeSet) -> str:
 # document's "text" is stored as null, and read back from the document (or, once it is
 # deleted, from ``removed_texts``).
 
+#: Columns a migration added after steps were recorded, with the value the migration gave
+#: every row: an older step's images get them, so undo finds its rows as they are
+#: (migration 007: ``codings.updated_by``).
+_ADDED_COLUMNS: dict[str, dict[str, Any]] = {"codings": {"updated_by": ""}}
 #: Columns the history stores as null: they are read back, not copied.
 _REFERENCED = {"documents": "text"}
 #: Rows in a run from which a column of repeated strings is stored by index.
@@ -447,6 +451,12 @@ class HistoryOps(ProjectBase):
                         if doc_id not in texts:
                             texts[doc_id] = self._kept_text(doc_id)
                         image[blank] = texts[doc_id]
+            added = _ADDED_COLUMNS.get(table)
+            if added:  # a step recorded before a migration added columns: their defaults
+                for image in (*befores, *afters):
+                    if image is not None:
+                        for column, default in added.items():
+                            image.setdefault(column, default)
             key = itemgetter(*KEYS[table])
             single = len(KEYS[table]) == 1
             for before, after in zip(befores, afters, strict=True):

@@ -190,3 +190,25 @@ def test_memo_edits_that_change_nothing_are_no_step(sample):
     last = p.last_history_id()
     p.update_memo(memo.id, title=" Title ", text="text")
     assert p.last_history_id() == last and p.memo(memo.id).updated == ""
+
+
+def test_who_last_changed_a_coding_follows_a_merge_and_goes_with_a_deletion(tmp_path) -> None:
+    """A coding Ben changed names Ann once Ben is merged into Ann; once Ben is deleted it
+    names nobody (not a coder who is gone). Undo puts Ben back as its editor."""
+    p = Project.create(tmp_path / "p.sqlite")
+    doc = p.add_document("Doc", "Some words to code here")
+    code = p.add_code("K")
+    ann, ben, cat = p.add_coder("Ann"), p.add_coder("Ben"), p.add_coder("Cat")
+    cats = p.add_coding(doc.id, code.id, cat.id, 0, 4)
+    p.update_coding(cats.id, memo="Ben's note", by=ben.id)
+    p.merge_coders(ben.id, ann.id)
+    assert p.coding(cats.id).updated_by == ann.id
+    p.undo()
+    assert p.coding(cats.id).updated_by == ben.id
+    p.delete_coder(ben.id)
+    assert p.coding(cats.id).updated_by == ""
+    p.undo()
+    assert p.coding(cats.id).updated_by == ben.id
+    p.update_coding(cats.id, end=10)  # a change nobody is named for: not Ben's
+    assert p.coding(cats.id).updated_by == ""
+    p.close()

@@ -165,3 +165,46 @@ def test_a_deleted_documents_text_is_let_go_once_no_kept_step_needs_it(project):
     assert project.conn.execute("SELECT count(*) FROM removed_texts").fetchone()[0] == 1
     project.add_coder("Ben")  # now the delete is pruned too: nothing can re-insert it
     assert project.conn.execute("SELECT count(*) FROM removed_texts").fetchone()[0] == 0
+
+
+def test_a_step_recorded_before_a_schema_update_still_undoes_and_redoes(tmp_path) -> None:
+    """A project coded under schema 6 (no ``codings.updated_by``) is updated on opening; its
+    history's row images lack the new column, yet Undo and Redo replay them."""
+    from sqlite_utils import Database
+
+    from annotator.core.changes import ChangeSet, RowChange
+    from annotator.store import APPLICATION_ID
+    from annotator.store.history import encode
+    from annotator.store.migrations import migrate
+
+    path = tmp_path / "old.sqlite"
+    conn = sqlite3.connect(path, isolation_level=None)
+    conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+    migrate(Database(conn), upto=6)
+    conn.executescript(
+        "INSERT INTO coders (id, name, created) VALUES ('ann', 'Ann', 'now');"
+        "INSERT INTO documents (id, title, text, length, sha256, imported_at)"
+        " VALUES ('doc', 'Doc', 'Some words to code', 18, 'x', 'now');"
+        "INSERT INTO codes (id, name) VALUES ('k', 'K');"
+    )
+    row = dict(id="c1", document_id="doc", code_id="k", coder_id="ann", start=0, end=4,
+               memo="", created="2024-01-01T00:00:00Z", updated="")  # fmt: skip
+    conn.execute(
+        'INSERT INTO codings (id, document_id, code_id, coder_id, start, "end", memo, created,'
+        " updated) VALUES (:id, :document_id, :code_id, :coder_id, :start, :end, :memo,"
+        " :created, :updated)",
+        row,
+    )
+    step = ChangeSet("Apply code", [RowChange("codings", ("c1",), None, row)])
+    conn.execute(
+        "INSERT INTO history (at, actor, label, summary, kind, state, rows)"
+        " VALUES ('now', '', 'Apply code', '1 coding added', 'action', 'done', ?)",
+        (encode(step),),
+    )
+    conn.close()
+    with Project.open(path) as p:
+        assert p.schema_version == p.latest_schema_version()
+        p.undo()
+        assert p.codings() == []
+        p.redo()
+        assert [(c.id, c.updated_by) for c in p.codings()] == [("c1", "")]

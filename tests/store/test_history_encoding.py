@@ -38,6 +38,7 @@ def _coding(n: int, doc: str, **extra: object) -> dict[str, object]:
         "memo": "" if n % 4 else f'memo «{n}» "quoted"',
         "created": f"2024-01-01T00:00:{n % 60:02d}Z",
         "updated": "",
+        "updated_by": "",
         **extra,
     }
 

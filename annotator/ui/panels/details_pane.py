@@ -369,8 +369,9 @@ class DetailsPane(QWidget):
         times = f"created {local_time(coding.created)}"
         if coding.updated:
             times += f"\nupdated {local_time(coding.updated)}"
-            if coding.updated_by and coding.updated_by != coding.coder_id:
-                times += f" by {self.project.coder(coding.updated_by).name}"
+            editor = {c.id: c.name for c in self.project.coders()}.get(coding.updated_by)
+            if editor and coding.updated_by != coding.coder_id:
+                times += f" by {editor}"
         self.coding_times.setText(times)
         self.coding_quote.setText(quote(doc.text[coding.start : coding.end]))
         if force or not self.coding_memo.is_dirty():

@@ -16,7 +16,6 @@ merged from an updated copy in a temporary folder: the coder's file is only read
 from __future__ import annotations
 
 import contextlib
-import os
 import tempfile
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -25,6 +24,7 @@ from pathlib import Path
 from annotator.app.session import Session
 from annotator.core.errors import InvalidInput, ProjectFileError
 from annotator.core.merge_plan import MergePlan, plan_merges
+from annotator.io.files import same_file
 from annotator.store import Project
 from annotator.store.merging import MergeSource, copy_for_update, made_by_older_version
 
@@ -41,13 +41,6 @@ class MergePreview:
         return all(p.writes_nothing for p in self.plans)
 
 
-def _same_file(a: Path, b: Path) -> bool:
-    try:
-        return os.path.samefile(a, b)
-    except OSError:
-        return False
-
-
 @contextlib.contextmanager
 def open_sources(project: Project, paths: Sequence[str | Path]) -> Iterator[list[Project]]:
     """The sources, opened read-only (checked first: not the project, none twice)."""
@@ -55,11 +48,11 @@ def open_sources(project: Project, paths: Sequence[str | Path]) -> Iterator[list
     if not sources:
         raise InvalidInput("Name at least one project to merge.")
     for i, path in enumerate(sources):
-        if _same_file(path, project.path):
+        if same_file(path, project.path):
             raise InvalidInput(
                 f"{path.name} is the project being merged into: name another copy to merge."
             )
-        if any(_same_file(path, other) for other in sources[:i]):
+        if any(same_file(path, other) for other in sources[:i]):
             raise InvalidInput(f"{path.name} is named twice: merge each copy once.")
     with contextlib.ExitStack() as stack:
         opened = []

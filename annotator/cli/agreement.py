@@ -20,6 +20,7 @@ from annotator.cli.common import Subcommands, open_project, plural
 from annotator.core.agreement.results import format_coefficient, format_percent
 from annotator.core.agreement.text import CodeAgreement, ComparisonReport, Figure, PairFigures
 from annotator.core.errors import InvalidInput
+from annotator.io.files import refuse_project_file
 from annotator.store import Project
 
 #: The per-code keys of ``--json`` and of the CSV file, in order.
@@ -190,6 +191,7 @@ def cmd_agreement(args: argparse.Namespace) -> int:
         )  # fmt: skip
         data = agreement_json(project, report)
     if args.output:
+        refuse_project_file(project.path, args.output, "the report")
         n = _write_csv(Path(args.output), data)
         print(f"Agreement for {plural(n - 1, 'code')} and overall written to {args.output}")
     elif args.json:
@@ -235,6 +237,7 @@ def cmd_disagreements(args: argparse.Namespace) -> int:
     if args.output:
         from annotator.io.tables.csv_files import write_csv
 
+        refuse_project_file(project.path, args.output, "the disagreements")
         header = ["document", "code", "start", "end"]
         for c in coders:
             header += [f"{c} start", f"{c} end", f"{c} text"]

@@ -72,6 +72,29 @@ def display_name(name: str | Path) -> str:
     return "".join(parts)
 
 
+def same_file(a: str | Path, b: str | Path) -> bool:
+    """Whether two paths name one file (through ``..``, links or hard links). Only
+    ``stat``: no descriptor is opened, so a project's locks are never at risk."""
+    a, b = Path(a), Path(b)
+    try:
+        return a.resolve() == b.resolve() or (a.exists() and b.exists() and a.samefile(b))
+    except OSError:  # a path we cannot look at is not the project, which is open
+        return False
+
+
+def refuse_project_file(project_path: Path, target: str | Path, what: str) -> None:
+    """``InvalidInput`` if ``target`` is the project's own file or its ``-wal``/``-shm``:
+    an export moved over the database while it is open loses the project
+    (``annotator qdpx export p.sqlite -o p.sqlite`` is an easy slip). ``what`` is what
+    was to be written ("the codebook")."""
+    for own in (project_path, Path(f"{project_path}-wal"), Path(f"{project_path}-shm")):
+        if same_file(target, own):
+            raise InvalidInput(
+                f"{display_name(Path(target))} is the project's own file; write {what} to "
+                "another file. Nothing was written."
+            )
+
+
 def read_file(path: Path, limit: int) -> bytes:
     """The bytes of the regular file ``path``, at most ``limit`` of them.
 

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from annotator.core.errors import InvalidInput
 from annotator.io.codebook_docs.model import codebook_document
-from annotator.io.files import display_name
+from annotator.io.files import refuse_project_file
 from annotator.io.tables.codebook_csv import export_codebook
 from annotator.store import Project
 
@@ -96,21 +96,9 @@ def export_codebook_as(project: Project, path: str | Path, name: str | None = No
     """
     key = format_for(path, name)
     target = Path(path)
-    for own in (project.path, Path(f"{project.path}-wal"), Path(f"{project.path}-shm")):
-        if _same_file(target, own):
-            raise InvalidInput(
-                f"{display_name(target)} is the project's own file; "
-                "write the codebook to another file. Nothing was written."
-            )
+    refuse_project_file(project.path, target, "the codebook")
     CODEBOOK_FORMATS[key].export(project, target)
     return key
-
-
-def _same_file(a: Path, b: Path) -> bool:
-    try:
-        return a.resolve() == b.resolve() or (a.exists() and b.exists() and a.samefile(b))
-    except OSError:  # a path we cannot look at is not the project, which is open
-        return False
 
 
 #: What a codebook imports from, by extension: the CSV table, and REFI-QDA's ``.qdc``.

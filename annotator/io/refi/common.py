@@ -7,6 +7,7 @@ import functools
 import hashlib
 import os
 import re
+import stat
 import tempfile
 import uuid
 from collections.abc import Callable, Iterator
@@ -96,11 +97,33 @@ def _parse_time(value: str) -> str | None:
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
+def _umask() -> int:
+    """The process's umask, read without changing it (``os.umask`` sets it to read it,
+    which another thread creating a file at that moment would feel)."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except (OSError, ValueError):
+        pass
+    return 0o022
+
+
+def _mode_for(target: Path) -> int:
+    try:
+        return stat.S_IMODE(target.stat().st_mode)
+    except OSError:
+        return 0o666 & ~_umask()
+
+
 @contextmanager
 def replacing(target: Path) -> Iterator[IO[bytes]]:
     """A temporary file beside ``target`` that becomes ``target`` (``os.replace``) when the
     block ends without an error; on an error (or a cancel) it is removed and ``target``
     is untouched."""
+    if target.is_symlink():  # write the file the link points to, and keep the link
+        target = Path(os.path.realpath(target))
     folder = target.parent
     if target.is_dir():
         raise InvalidInput(f"{target.name} is a folder; give a file name to write.")
@@ -119,6 +142,9 @@ def replacing(target: Path) -> Iterator[IO[bytes]]:
             yield fh
             fh.flush()
             os.fsync(fh.fileno())
+        # mkstemp makes the file private (0600); an exchange file is for sharing: the mode
+        # a file gets here, or the one the file being replaced had.
+        os.chmod(temp, _mode_for(target))
         os.replace(temp, target)
     except BaseException:
         Path(temp).unlink(missing_ok=True)

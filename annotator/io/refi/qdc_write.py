@@ -21,6 +21,7 @@ from pathlib import Path
 from annotator.core.codebook import CodeTree
 from annotator.core.errors import InvalidInput
 from annotator.core.models import Code
+from annotator.io.files import refuse_project_file
 from annotator.io.refi.common import ORIGIN, replacing
 from annotator.io.refi.description import CodeTexts, compose
 from annotator.io.refi.xml_safety import NAMESPACES, Escaper, check_valid
@@ -87,6 +88,7 @@ def export_qdc(project: Project, path: str | Path) -> int:
     """Write the codebook to ``path`` as a REFI-QDA codebook (.qdc); returns the number of
     codes written. The file is valid against ``Codebook.xsd`` or is not written."""
     target = Path(path)
+    refuse_project_file(project.path, target, "the codebook")
     data, count, _ = codebook_document(project)
     check_valid(data, "codebook", target.name)
     with replacing(target) as fh:

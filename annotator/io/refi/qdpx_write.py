@@ -33,6 +33,7 @@ from pathlib import Path
 from annotator.core.codebook import CodeTree
 from annotator.core.models import Coder, DocumentSummary, Memo, utc_now
 from annotator.core.text import plural
+from annotator.io.files import refuse_project_file
 from annotator.io.refi.common import (
     ORIGIN,
     Cancel,
@@ -221,6 +222,7 @@ def export_qdpx(
     ``progress(done, total)`` is called as documents are written; ``cancel()`` is asked
     between them, and True stops the export, leaving no file (and the old one, if any)."""
     target = Path(path)
+    refuse_project_file(project.path, target, "the project")
     what = f"Exporting {target.name}"
     w = _Writer(project)
     esc = w.esc

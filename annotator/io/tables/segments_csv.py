@@ -33,6 +33,7 @@ from annotator.core.codebook import CodeTree, join_path, name_key, split_path
 from annotator.core.errors import AnnotatorError, InvalidInput
 from annotator.core.models import DocumentSummary, clean_name, new_id, utc_now
 from annotator.core.text import normalise_newlines, plural
+from annotator.io.files import refuse_project_file
 from annotator.io.tables.csv_files import (
     CsvRecords,
     format_cell,
@@ -100,6 +101,7 @@ def export_segments(
     document's text read once, each code path, coder and document cell
     formatted once: the cost is one pass over the codings.
     """
+    refuse_project_file(project.path, path, "the segments")
     tree = project.code_tree()
     code_cells = {cid: format_cell(tree.path(cid)) for cid in tree.codes}
     coder_cells = {c.id: format_cell(c.name) for c in project.coders()}
@@ -228,8 +230,7 @@ class _Lookups:
             else:
                 raise self.table.error(
                     number,
-                    f"no code '{join_path(parts)}' in the codebook (import the codebook first, "
-                    "or import with create_codes=True).",
+                    f"no code '{join_path(parts)}' in the codebook; import the codebook first.",
                 )
         return self.codes[path]
 

@@ -85,3 +85,22 @@ def test_qdpx_import_refuses_to_overwrite_a_project(coded: Path, tmp_path: Path,
     code, _, err = run(capsys, "qdpx", "import", str(tmp_path / "p.qdpx"), "-o", str(coded))
     assert code == 1 and "already exists" in err
     assert coded.read_bytes() == before
+
+
+def test_a_qdpx_made_by_zipping_a_folder_imports_its_texts(
+    coded: Path, tmp_path: Path, capsys
+) -> None:
+    """ "Compress" on a Mac puts every member under the folder's name: the sources are
+    looked for beside the project file, not only at the top of the archive."""
+    flat = tmp_path / "p.qdpx"
+    assert run(capsys, "qdpx", "export", str(coded), "-o", str(flat))[0] == 0
+    nested = tmp_path / "nested.qdpx"
+    with zipfile.ZipFile(flat) as src, zipfile.ZipFile(nested, "w") as out:
+        for name in src.namelist():
+            out.writestr(f"My project/{name}", src.read(name))
+    code, out, err = run(capsys, "qdpx", "import", str(nested), "-o", str(tmp_path / "n.sqlite"))
+    assert code == 0, err
+    assert "Skipped" not in out + err
+    with Project.open(tmp_path / "n.sqlite") as q:
+        c = q.codings()[0]
+        assert q.document_text(c.document_id)[c.start : c.end] == "We set the standard"

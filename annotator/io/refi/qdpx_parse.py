@@ -13,6 +13,7 @@ material lists become warnings.
 from __future__ import annotations
 
 import io
+import posixpath
 import zipfile
 from dataclasses import dataclass, field
 
@@ -152,7 +153,8 @@ class Archive:
 
     def member(self, path: str) -> zipfile.ZipInfo | None:
         """The member a ``plainTextPath`` names: ``internal://x.txt`` (or a bare name) in
-        ``sources/`` or ``Sources/`` or at the top. None if absent or escaping the folder."""
+        ``sources/`` or ``Sources/`` or at the top, beside the project file (which a zipped
+        folder puts one level down). None if absent or escaping the folder."""
         text = path.strip()
         if text.lower().startswith("internal://"):
             text = text[len("internal://") :]
@@ -160,7 +162,16 @@ class Archive:
         safe = safe_member_name(text)
         if safe is None:
             return None
-        for candidate in (f"sources/{safe}", safe):
+        # Beside the project file: an archive made by zipping a folder ("Compress" on a
+        # Mac) holds everything under that folder's name.
+        base = posixpath.dirname(safe_member_name(self.qde.filename) or "")
+        prefixes = [f"{base}/"] if base else []
+        for candidate in (
+            *(f"{p}sources/{safe}" for p in prefixes),
+            *(f"{p}{safe}" for p in prefixes),
+            f"sources/{safe}",
+            safe,
+        ):
             found = self._members.get(candidate.lower())
             if found is not None:
                 return found

@@ -18,6 +18,7 @@ from the same coincidence matrix: o'(c, not c) = sum_{k != c} o_ck.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Hashable
 from typing import Any, Literal
 
@@ -73,6 +74,10 @@ def distances(
     return np.asarray(ratio**2)
 
 
+#: Why alpha of numbers near the float limit is undefined (their squared differences overflow).
+TOO_LARGE = "the values are too large to compare (their squared differences overflow)"
+
+
 def alpha_from_tally(matrix: ReliabilityMatrix, counts: Tally, level: Level) -> AlphaResult:
     o = counts.coincidences
     n_c = o.sum(axis=1) if o.size else np.zeros(0)
@@ -94,9 +99,20 @@ def alpha_from_tally(matrix: ReliabilityMatrix, counts: Tally, level: Level) -> 
             expected_disagreement=None,
             **base,
         )
-    delta2 = distances(matrix, level, n_c)
-    d_o = float((o * delta2).sum() / n)
-    d_e = float((np.outer(n_c, n_c) * delta2).sum() / (n * (n - 1.0)))
+    # Numbers near the float limit (1e308) overflow when squared: the disagreements are
+    # then not finite, and alpha is reported undefined below rather than warned about.
+    with np.errstate(over="ignore", invalid="ignore"):
+        delta2 = distances(matrix, level, n_c)
+        d_o = float((o * delta2).sum() / n)
+        d_e = float((np.outer(n_c, n_c) * delta2).sum() / (n * (n - 1.0)))
+    if not (math.isfinite(d_o) and math.isfinite(d_e)):
+        return AlphaResult(
+            value=None,
+            reason=TOO_LARGE,
+            observed_disagreement=None,
+            expected_disagreement=None,
+            **base,
+        )
     if d_e <= 0.0:
         return AlphaResult(
             value=None,

@@ -176,3 +176,17 @@ def test_a_coefficient_that_rounds_to_zero_is_printed_without_a_sign() -> None:
     assert format_coefficient(-0.0000004) == "0.000"
     assert format_coefficient(-0.0012) == "-0.001"
     assert format_coefficient(None) == "n/a" and format_coefficient(None, "—") == "—"
+
+
+def test_numbers_near_the_float_limit_give_an_undefined_alpha_not_a_warning() -> None:
+    import warnings
+
+    from annotator.core.agreement import ReliabilityMatrix, krippendorff_alpha
+    from annotator.core.agreement.alpha import TOO_LARGE
+
+    matrix = ReliabilityMatrix.from_rows([[1e308, -1e308], [2.0, 3.0], [4.0, 4.0]])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # a RuntimeWarning would fail the test
+        result = krippendorff_alpha(matrix, "interval")
+    assert result.value is None and result.reason == TOO_LARGE
+    assert result.observed_disagreement is None and result.expected_disagreement is None

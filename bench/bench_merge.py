@@ -36,6 +36,8 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
+from seed_text import sentences  # noqa: E402
+
 from annotator.app.merge import merge, preview_merge  # noqa: E402
 from annotator.app.session import Session  # noqa: E402
 from annotator.core.models import new_id  # noqa: E402
@@ -45,14 +47,6 @@ from annotator.store.backups import save_copy  # noqa: E402
 DOCUMENTS = 100
 DOCUMENT_SIZE = 200_000
 BUDGET = 3.0
-
-
-def sentences() -> list[str]:
-    text = " ".join(p.read_text(encoding="utf-8") for p in sorted((REPO / "seeds").glob("*.txt")))
-    found = [s.strip() + "." for s in " ".join(text.split()).split(". ") if 30 < len(s) < 400]
-    if not found:
-        raise SystemExit(f"No seed texts in {REPO / 'seeds'}.")
-    return found
 
 
 def add_codings(project: Project, n: int, rng: random.Random, taken: set[tuple]) -> None:

@@ -30,20 +30,14 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
+from seed_text import sentences  # noqa: E402
+
 from annotator.core.models import new_id, utc_now  # noqa: E402
 from annotator.io.refi import export_qdpx, import_qdpx  # noqa: E402
 from annotator.store import Project  # noqa: E402
 
 BUDGET = 3.0
 DOCUMENT_SIZE = 200_000
-
-
-def sentences() -> list[str]:
-    text = " ".join(p.read_text(encoding="utf-8") for p in sorted((REPO / "seeds").glob("*.txt")))
-    found = [s.strip() + "." for s in " ".join(text.split()).split(". ") if 30 < len(s) < 400]
-    if not found:
-        raise SystemExit(f"No seed texts in {REPO / 'seeds'}.")
-    return found
 
 
 def build(path: Path, documents: int, codings: int, rng: random.Random) -> Project:

@@ -41,6 +41,8 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
+from seed_text import sentences  # noqa: E402
+
 from annotator.core.models import Coding  # noqa: E402
 from annotator.io.tables.csv_files import read_csv_records  # noqa: E402
 from annotator.io.tables.segments_csv import (  # noqa: E402
@@ -55,14 +57,6 @@ from annotator.store import Project  # noqa: E402
 DOCUMENTS = 200
 DOCUMENT_SIZE = 30_000
 BUDGET = 2.0
-
-
-def sentences() -> list[str]:
-    text = " ".join(p.read_text(encoding="utf-8") for p in sorted((REPO / "seeds").glob("*.txt")))
-    found = [s.strip() + "." for s in " ".join(text.split()).split(". ") if 30 < len(s) < 400]
-    if not found:
-        raise SystemExit(f"No seed texts in {REPO / 'seeds'}.")
-    return found
 
 
 def build_base(path: Path, seed: int = 1) -> None:
